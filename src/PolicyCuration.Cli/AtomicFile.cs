@@ -1,0 +1,31 @@
+namespace PolicyCuration.Cli;
+
+/// <summary>Replaces a file so that readers see the old content or the new, never a part.</summary>
+internal static class AtomicFile
+{
+    /// <summary>Writes <paramref name="content"/> to a temporary file beside <paramref name="path"/>, flushes it, and renames it over.</summary>
+    public static void Write(string path, byte[] content)
+    {
+        string full = Path.GetFullPath(path);
+        string temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
+            {
+                stream.Write(content);
+                stream.Flush(flushToDisk: true);
+            }
+
+            if (File.Exists(full) && !OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(temporary, File.GetUnixFileMode(full));
+            }
+
+            File.Move(temporary, full, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+}

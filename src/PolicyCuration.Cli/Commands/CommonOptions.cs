@@ -1,0 +1,76 @@
+using System.CommandLine;
+using PolicyCuration.Core.Rendering;
+using PolicyCuration.Core.Schema;
+using PolicyCuration.Format.Model;
+
+namespace PolicyCuration.Cli.Commands;
+
+/// <summary>Options that several commands share, and how their values are read.</summary>
+internal static class CommonOptions
+{
+    /// <summary>The list this repository curates, relative to its root.</summary>
+    public const string DefaultList = "policy/policy.json";
+
+    /// <summary>The schema, relative to the repository's root.</summary>
+    public const string DefaultSchema = "schema/policy.schema.json";
+
+    public static Argument<string> ListFile() => new("FILE")
+    {
+        Description = $"The list to read (default: {DefaultList})",
+        Arity = ArgumentArity.ZeroOrOne,
+        DefaultValueFactory = _ => DefaultList,
+    };
+
+    public static Option<string?> Schema() => new("--schema")
+    {
+        Description = $"The JSON Schema to validate against (default: {DefaultSchema}, else the copy shipped with policyctl)",
+    };
+
+    public static Option<string> Format(params string[] formats)
+    {
+        var option = new Option<string>("--format")
+        {
+            Description = $"Output format: {string.Join(", ", formats)}",
+            DefaultValueFactory = _ => formats[0],
+        };
+        option.AcceptOnlyFromAmong(formats);
+        return option;
+    }
+
+    public static Option<string?> Now() => new("--now")
+    {
+        Description = "The clock for expiry checks, RFC 3339 (default: the current time)",
+    };
+
+    public static FindingFormat ParseFormat(string text) => text switch
+    {
+        "json" => FindingFormat.Json,
+        "github" => FindingFormat.GitHub,
+        _ => FindingFormat.Text,
+    };
+
+    /// <summary>Loads the schema: the given file, else the repository's, else the one shipped beside the program.</summary>
+    public static PolicySchema LoadSchema(string? path)
+    {
+        if (path is not null)
+        {
+            return PolicySchema.Load(path);
+        }
+
+        string shipped = Path.Combine(AppContext.BaseDirectory, DefaultSchema);
+        return PolicySchema.Load(File.Exists(DefaultSchema) ? DefaultSchema : shipped);
+    }
+
+    /// <summary>Parses <c>--now</c>; null when absent.</summary>
+    /// <exception cref="ArgumentException">The text is not an RFC 3339 date-time.</exception>
+    public static DateTimeOffset ParseNow(string? text)
+    {
+        if (text is null)
+        {
+            return DateTimeOffset.UtcNow;
+        }
+
+        return new ListTime(text, false).Value
+            ?? throw new ArgumentException($"--now {text}: not an RFC 3339 date-time such as 2026-11-28T00:00:00Z");
+    }
+}

@@ -1,0 +1,45 @@
+using System.CommandLine;
+using PolicyCuration.Cli.Commands;
+
+namespace PolicyCuration.Cli;
+
+/// <summary>The <c>policyctl</c> command line: parses arguments and hands each command to its library.</summary>
+public static class PolicyCtl
+{
+    /// <summary>Runs <c>policyctl</c> with <paramref name="args"/>; returns the exit code.</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        var root = new RootCommand("policyctl: curate a signed STARTTLS policy list (EFF format 0.1).")
+        {
+            ValidateCommand.Create(),
+            FmtCommand.Create(),
+            DiffCommand.Create(),
+        };
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var problem in parsed.Errors)
+            {
+                error.WriteLine($"policyctl: {problem.Message}");
+            }
+
+            error.WriteLine("Run 'policyctl --help' or 'policyctl COMMAND --help' for usage.");
+            return ExitCodes.Usage;
+        }
+
+        return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+    }
+}
+
+/// <summary>The exit codes every command shares.</summary>
+public static class ExitCodes
+{
+    /// <summary>Nothing blocks.</summary>
+    public const int Ok = 0;
+
+    /// <summary>At least one error finding.</summary>
+    public const int Findings = 1;
+
+    /// <summary>Bad arguments, or input that cannot be read at all.</summary>
+    public const int Usage = 2;
+}

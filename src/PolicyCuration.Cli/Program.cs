@@ -1,0 +1,3 @@
+using PolicyCuration.Cli;
+
+return PolicyCtl.Run(args, Console.Out, Console.Error);

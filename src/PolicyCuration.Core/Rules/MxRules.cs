@@ -1,0 +1,69 @@
+using PolicyCuration.Core.Names;
+using PolicyCuration.Format.Findings;
+using PolicyCuration.Format.Model;
+using static PolicyCuration.Core.Rules.ListFindingKinds;
+
+namespace PolicyCuration.Core.Rules;
+
+/// <summary>Rules on the <c>mxs</c> patterns of policies and aliases.</summary>
+public static class MxRules
+{
+    /// <summary>The findings on every MX pattern of every policy and alias.</summary>
+    public static IEnumerable<Finding> Check(PolicyList list, PublicSuffixList suffixes) =>
+        list.Aliases.Concat(list.Policies).SelectMany(entry => CheckPolicy(list, entry, suffixes));
+
+    private static IEnumerable<Finding> CheckPolicy(PolicyList list, NamedPolicy entry, PublicSuffixList suffixes)
+    {
+        if (entry.Policy.Mxs is not { } mxs)
+        {
+            yield break;
+        }
+
+        if (mxs.Count == 0)
+        {
+            yield return MxEmpty.At(entry.Name,
+                $"{MessageText.Quote(entry.Name)} has no MX patterns, so it would match no server (EFF's consumer wrote an empty match= for this); list the MX host names its certificates cover",
+                list.LocationOf(entry.Policy.MxsOffset));
+            yield break;
+        }
+
+        var seen = new Dictionary<string, MxPattern>(StringComparer.OrdinalIgnoreCase);
+        foreach (var mx in mxs)
+        {
+            var at = list.LocationOf(mx.Offset);
+            if (CheckPattern(entry.Name, mx.Text, at, suffixes) is { } problem)
+            {
+                yield return problem;
+            }
+            else if (mx.Text.Any(char.IsAsciiLetterUpper))
+            {
+                yield return MxNotLowercase.At(entry.Name,
+                    $"MX pattern {MessageText.Quote(mx.Text)} has upper-case letters; matching ignores case, but the canonical form is {MessageText.Quote(mx.Text.ToLowerInvariant())}: run policyctl fmt", at);
+            }
+
+            if (!seen.TryAdd(mx.Text, mx))
+            {
+                yield return MxDuplicate.At(entry.Name,
+                    $"MX pattern {MessageText.Quote(mx.Text)} of {MessageText.Quote(entry.Name)} repeats {MessageText.Quote(seen[mx.Text].Text)}; remove one", at);
+            }
+        }
+    }
+
+    /// <summary>The finding for one MX pattern's syntax and breadth, or null when it is usable.</summary>
+    public static Finding? CheckPattern(string subject, string pattern, SourceLocation? at, PublicSuffixList suffixes)
+    {
+        bool isSuffix = pattern.StartsWith('.');
+        string name = isSuffix ? pattern[1..] : pattern;
+        var problem = HostName.Check(name);
+        string quoted = MessageText.Quote(pattern);
+        if (isSuffix && (problem is NameProblem.SingleLabel || (problem is NameProblem.None && suffixes.IsPublicSuffix(name))))
+        {
+            return MxTooBroad.At(subject,
+                $"MX pattern {quoted} covers every host under the public suffix {MessageText.Quote(name)}, which many unrelated owners share; name the MX hosts or a suffix the domain owns", at);
+        }
+
+        return problem == NameProblem.None
+            ? null
+            : MxInvalidPattern.At(subject, $"MX pattern {quoted} is invalid: {DomainRules.Explain(problem)}; write a host name (mx.example.org) or a leading dot and a domain (.example.org)", at);
+    }
+}

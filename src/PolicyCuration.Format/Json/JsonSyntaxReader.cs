@@ -1,0 +1,257 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Unicode;
+using PolicyCuration.Format.Findings;
+
+namespace PolicyCuration.Format.Json;
+
+/// <summary>Reads strict RFC 8259 JSON into a <see cref="JsonSyntax"/> tree that keeps positions.</summary>
+/// <remarks>
+/// Stricter than most readers on purpose, because the input is a security list: a byte order mark,
+/// invalid UTF-8, comments, trailing commas, duplicate keys and NaN are refused, and depth and the
+/// length of any one token are capped so that hostile input costs bounded time and memory.
+/// </remarks>
+public static class JsonSyntaxReader
+{
+    /// <summary>Deepest nesting accepted; a policy list needs four levels.</summary>
+    public const int MaxDepth = 32;
+
+    /// <summary>Longest string or number token accepted, in bytes.</summary>
+    public const int MaxTokenBytes = 64 * 1024;
+
+    /// <summary>Parses <paramref name="source"/>; on failure returns the one finding that stopped it.</summary>
+    public static JsonReadResult Read(SourceText source)
+    {
+        var bytes = source.Bytes.Span;
+        if (bytes.StartsWith("\uFEFF"u8))
+        {
+            return Fail(source, JsonFindingKinds.ByteOrderMark, 0,
+                "the file starts with a UTF-8 byte order mark, which JSON (RFC 8259) does not allow; save it as UTF-8 without BOM");
+        }
+
+        if (!Utf8.IsValid(bytes))
+        {
+            long at = FirstInvalidUtf8(bytes);
+            return Fail(source, JsonFindingKinds.InvalidUtf8, at,
+                $"byte 0x{bytes[(int)at]:X2} at offset {at} is not valid UTF-8; the list must be UTF-8 text");
+        }
+
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions
+        {
+            AllowTrailingCommas = false,
+            CommentHandling = JsonCommentHandling.Disallow,
+            MaxDepth = MaxDepth + 2,
+        });
+        try
+        {
+            if (!reader.Read())
+            {
+                return Fail(source, JsonFindingKinds.Syntax, 0, "the file is empty; a policy list is one JSON object");
+            }
+
+            var root = ReadValue(ref reader, source);
+            return root.Failure is null && reader.Read()
+                ? Fail(source, JsonFindingKinds.Syntax, reader.TokenStartIndex, "unexpected content after the end of the JSON value")
+                : root;
+        }
+        catch (JsonException ex)
+        {
+            var location = ex.LineNumber is long line && ex.BytePositionInLine is long column
+                ? source.LocationOfLineByte(line, column)
+                : source.LocationOf(0);
+            return new JsonReadResult(null, JsonFindingKinds.Syntax.At("json", $"{Describe(ex)}; fix the JSON syntax", location));
+        }
+    }
+
+    private static JsonReadResult ReadValue(ref Utf8JsonReader reader, SourceText source)
+    {
+        // Containers are built with explicit stacks rather than recursion so that depth costs heap, not stack.
+        var containers = new Stack<Frame>();
+        JsonSyntax? completed = null;
+        while (true)
+        {
+            long start = reader.TokenStartIndex;
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartObject:
+                case JsonTokenType.StartArray:
+                    if (containers.Count >= MaxDepth)
+                    {
+                        return Fail(source, JsonFindingKinds.TooDeep, start,
+                            $"nesting deeper than {MaxDepth} levels; a policy list needs four");
+                    }
+
+                    containers.Push(new Frame(reader.TokenType == JsonTokenType.StartObject, start));
+                    break;
+                case JsonTokenType.EndObject:
+                    var objectFrame = containers.Pop();
+                    completed = new JsonObjectSyntax(objectFrame.Offset, objectFrame.Properties!);
+                    break;
+                case JsonTokenType.EndArray:
+                    var arrayFrame = containers.Pop();
+                    completed = new JsonArraySyntax(arrayFrame.Offset, arrayFrame.Items!);
+                    break;
+                case JsonTokenType.PropertyName:
+                    if (TokenTooLong(ref reader))
+                    {
+                        return Fail(source, JsonFindingKinds.TokenTooLong, start, TooLongMessage("key", ref reader));
+                    }
+
+                    var frame = containers.Peek();
+                    string name = reader.GetString()!;
+                    if (!frame.AddName(name, start, out long firstOffset))
+                    {
+                        var first = source.LocationOf(firstOffset);
+                        return Fail(source, JsonFindingKinds.DuplicateKey, start,
+                            $"key {MessageText.Quote(name)} appears twice in the same object (first at line {first.Line}, column {first.Column}); keep one");
+                    }
+
+                    break;
+                case JsonTokenType.String:
+                    if (TokenTooLong(ref reader))
+                    {
+                        return Fail(source, JsonFindingKinds.TokenTooLong, start, TooLongMessage("string", ref reader));
+                    }
+
+                    completed = new JsonScalarSyntax(JsonKind.String, start, reader.GetString()!);
+                    break;
+                case JsonTokenType.Number:
+                    if (TokenTooLong(ref reader))
+                    {
+                        return Fail(source, JsonFindingKinds.TokenTooLong, start, TooLongMessage("number", ref reader));
+                    }
+
+                    completed = new JsonScalarSyntax(JsonKind.Number, start, Encoding.ASCII.GetString(reader.ValueSpan));
+                    break;
+                case JsonTokenType.True:
+                    completed = new JsonScalarSyntax(JsonKind.Boolean, start, "true");
+                    break;
+                case JsonTokenType.False:
+                    completed = new JsonScalarSyntax(JsonKind.Boolean, start, "false");
+                    break;
+                case JsonTokenType.Null:
+                    completed = new JsonScalarSyntax(JsonKind.Null, start, "null");
+                    break;
+                default:
+                    return Fail(source, JsonFindingKinds.Syntax, start, $"unexpected {reader.TokenType}");
+            }
+
+            if (completed is not null)
+            {
+                if (containers.Count == 0)
+                {
+                    return new JsonReadResult(completed, null);
+                }
+
+                containers.Peek().Add(completed);
+                completed = null;
+            }
+
+            if (!reader.Read())
+            {
+                return Fail(source, JsonFindingKinds.Syntax, reader.BytesConsumed,
+                    "the file ends before the JSON value does (truncated?)");
+            }
+        }
+    }
+
+    private static bool TokenTooLong(ref Utf8JsonReader reader) =>
+        (reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length) > MaxTokenBytes;
+
+    private static string TooLongMessage(string what, ref Utf8JsonReader reader) =>
+        $"a {what} of {reader.ValueSpan.Length} bytes is longer than the {MaxTokenBytes}-byte limit; nothing in a policy list needs that";
+
+    private static JsonReadResult Fail(SourceText source, FindingKind kind, long offset, string message) =>
+        new(null, kind.At("json", message, source.LocationOf(offset)));
+
+    private static long FirstInvalidUtf8(ReadOnlySpan<byte> bytes)
+    {
+        long offset = 0;
+        while (!bytes.IsEmpty)
+        {
+            if (Rune.DecodeFromUtf8(bytes, out _, out int consumed) != System.Buffers.OperationStatus.Done)
+            {
+                return offset;
+            }
+
+            bytes = bytes[consumed..];
+            offset += consumed;
+        }
+
+        return offset;
+    }
+
+    private static string Describe(JsonException ex)
+    {
+        // The runtime appends its own 0-based position; ours is reported separately, 1-based.
+        string message = ex.Message;
+        int cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        return (cut > 0 ? message[..cut] : message).TrimEnd('.', ' ');
+    }
+
+    private sealed class Frame(bool isObject, long offset)
+    {
+        private HashSet<string>? _seen;
+        private string? _pendingName;
+        private long _pendingOffset;
+
+        public long Offset { get; } = offset;
+
+        public List<JsonPropertySyntax>? Properties { get; } = isObject ? [] : null;
+
+        public List<JsonSyntax>? Items { get; } = isObject ? null : [];
+
+        public bool AddName(string name, long nameOffset, out long firstOffset)
+        {
+            firstOffset = 0;
+            var properties = Properties!;
+            if (properties.Count < 8)
+            {
+                foreach (var property in properties)
+                {
+                    if (property.Name == name)
+                    {
+                        firstOffset = property.NameOffset;
+                        return false;
+                    }
+                }
+            }
+            else
+            {
+                if (_seen is null)
+                {
+                    _seen = new HashSet<string>(StringComparer.Ordinal);
+                    foreach (var property in properties)
+                    {
+                        _seen.Add(property.Name);
+                    }
+                }
+
+                if (!_seen.Add(name))
+                {
+                    firstOffset = properties.First(p => p.Name == name).NameOffset;
+                    return false;
+                }
+            }
+
+            _pendingName = name;
+            _pendingOffset = nameOffset;
+            return true;
+        }
+
+        public void Add(JsonSyntax value)
+        {
+            if (Properties is not null)
+            {
+                Properties.Add(new JsonPropertySyntax(_pendingName!, _pendingOffset, value));
+            }
+            else
+            {
+                Items!.Add(value);
+            }
+        }
+    }
+}
+
+/// <summary>The outcome of reading JSON: the root value, or the finding that stopped the reader.</summary>
+public sealed record JsonReadResult(JsonSyntax? Root, Finding? Failure);

@@ -1,0 +1,168 @@
+using PolicyCuration.Format.Findings;
+using PolicyCuration.Format.Json;
+using PolicyCuration.Format.Model;
+
+namespace PolicyCuration.Format;
+
+/// <summary>Reads a policy list: strict JSON, then a lenient walk into the model that notes what does not fit.</summary>
+public static class PolicyListReader
+{
+    /// <summary>Files larger than this are refused before reading (a 200 000-domain list is about 30 MB).</summary>
+    public const long DefaultMaxFileBytes = 256L * 1024 * 1024;
+
+    /// <summary>The list does not have the shape of format 0.1 (reported by consumers that have no schema).</summary>
+    public static readonly FindingKind Shape = new("list.shape", Severity.Error, "Not a policy list");
+
+    /// <summary>Reads <paramref name="source"/>.</summary>
+    public static PolicyListReadResult Read(SourceText source)
+    {
+        var json = JsonSyntaxReader.Read(source);
+        if (json.Root is null)
+        {
+            return new PolicyListReadResult(source, null, null, [json.Failure!]);
+        }
+
+        var problems = new List<Finding>();
+        var list = ReadList(source, json.Root, problems);
+        return new PolicyListReadResult(source, json.Root, list, problems);
+    }
+
+    /// <summary>Reads a file; a file over <paramref name="maxBytes"/> yields a <c>json.file_too_large</c> finding.</summary>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static PolicyListReadResult ReadFile(string path, long maxBytes = DefaultMaxFileBytes, string? displayPath = null)
+    {
+        try
+        {
+            return Read(SourceText.FromFile(path, maxBytes, displayPath));
+        }
+        catch (InputTooLargeException ex)
+        {
+            var finding = JsonFindingKinds.FileTooLarge.At(
+                "json", $"{ex.Size} bytes is more than the {ex.Cap}-byte limit for a list", new SourceLocation(displayPath ?? path, 1, 1));
+            return new PolicyListReadResult(new SourceText(displayPath ?? path, []), null, null, [finding]);
+        }
+    }
+
+    private static PolicyList ReadList(SourceText source, JsonSyntax root, List<Finding> problems)
+    {
+        void Problem(long offset, string message) => problems.Add(Shape.At("list", message, source.LocationOf(offset)));
+
+        if (root is not JsonObjectSyntax top)
+        {
+            Problem(root.Offset, "the list must be a JSON object");
+            return new PolicyList { Source = source };
+        }
+
+        var aliases = top.Find("policy-aliases");
+        return new PolicyList
+        {
+            Source = source,
+            Timestamp = ReadTime(top.Find("timestamp"), Problem),
+            Expires = ReadTime(top.Find("expires"), Problem),
+            Version = ReadString(top.Find("version"), Problem),
+            Author = ReadString(top.Find("author"), Problem),
+            HasAliasSection = aliases is not null,
+            Aliases = ReadPolicies(aliases, Problem),
+            Policies = ReadPolicies(top.Find("policies"), Problem),
+        };
+    }
+
+    private static ListTime? ReadTime(JsonPropertySyntax? property, Action<long, string> problem) => property?.Value switch
+    {
+        null => null,
+        JsonScalarSyntax { Kind: JsonKind.String } s => new ListTime(s.Text, false, s.Offset),
+        JsonScalarSyntax { Kind: JsonKind.Number } n => new ListTime(n.Text, true, n.Offset),
+        var other => Ignore<ListTime>(problem, other.Offset, $"\"{property.Name}\" must be a string or a number"),
+    };
+
+    private static string? ReadString(JsonPropertySyntax? property, Action<long, string> problem) => property?.Value switch
+    {
+        null => null,
+        JsonScalarSyntax { Kind: JsonKind.String } s => s.Text,
+        var other => Ignore<string>(problem, other.Offset, $"\"{property.Name}\" must be a string"),
+    };
+
+    private static List<NamedPolicy> ReadPolicies(JsonPropertySyntax? property, Action<long, string> problem)
+    {
+        if (property is null)
+        {
+            return [];
+        }
+
+        if (property.Value is not JsonObjectSyntax map)
+        {
+            problem(property.Value.Offset, $"\"{property.Name}\" must be an object");
+            return [];
+        }
+
+        var result = new List<NamedPolicy>(map.Properties.Count);
+        foreach (var entry in map.Properties)
+        {
+            result.Add(new NamedPolicy(entry.Name, ReadPolicy(entry, problem), entry.NameOffset));
+        }
+
+        return result;
+    }
+
+    private static Policy ReadPolicy(JsonPropertySyntax entry, Action<long, string> problem)
+    {
+        if (entry.Value is not JsonObjectSyntax body)
+        {
+            problem(entry.Value.Offset, $"the policy of \"{entry.Name}\" must be an object");
+            return new Policy { Offset = entry.Value.Offset };
+        }
+
+        PolicyMode? mode = null;
+        List<MxPattern>? mxs = null;
+        string? alias = null;
+        long mxsOffset = -1, aliasOffset = -1;
+        foreach (var member in body.Properties)
+        {
+            switch (member.Name, member.Value)
+            {
+                case ("mode", JsonScalarSyntax { Kind: JsonKind.String } m) when PolicyModeNames.Parse(m.Text) is { } parsed:
+                    mode = parsed;
+                    break;
+                case ("mxs", JsonArraySyntax array):
+                    mxsOffset = array.Offset;
+                    mxs = new List<MxPattern>(array.Items.Count);
+                    foreach (var item in array.Items)
+                    {
+                        if (item is JsonScalarSyntax { Kind: JsonKind.String } s)
+                        {
+                            mxs.Add(new MxPattern(s.Text, s.Offset));
+                        }
+                        else
+                        {
+                            problem(item.Offset, $"an MX pattern of \"{entry.Name}\" must be a string");
+                        }
+                    }
+
+                    break;
+                case ("policy-alias", JsonScalarSyntax { Kind: JsonKind.String } a):
+                    alias = a.Text;
+                    aliasOffset = a.Offset;
+                    break;
+                default:
+                    problem(member.NameOffset, $"\"{member.Name}\" of \"{entry.Name}\" is not a valid policy member");
+                    break;
+            }
+        }
+
+        return new Policy { Mode = mode, Mxs = mxs, Alias = alias, Offset = body.Offset, MxsOffset = mxsOffset, AliasOffset = aliasOffset };
+    }
+
+    private static T? Ignore<T>(Action<long, string> problem, long offset, string message)
+        where T : class
+    {
+        problem(offset, message);
+        return null;
+    }
+}
+
+/// <summary>What reading a list gave: the JSON tree and the model when the JSON was well formed, and the problems.</summary>
+/// <param name="Source">The file read.</param>
+/// <param name="Root">The JSON tree, or null when the JSON was not well formed.</param>
+/// <param name="List">The model, or null when the JSON was not well formed.</param>
+/// <param name="Problems">The JSON failure, or the places where the model could not follow the file.</param>
+public sealed record PolicyListReadResult(SourceText Source, JsonSyntax? Root, PolicyList? List, IReadOnlyList<Finding> Problems);

@@ -1,0 +1,107 @@
+using System.Text;
+using PolicyCuration.Format.Findings;
+
+namespace PolicyCuration.Format;
+
+/// <summary>The bytes of a file with its name, able to turn a byte offset into a line and column.</summary>
+public sealed class SourceText
+{
+    private readonly byte[] _bytes;
+    private int[]? _lineStarts;
+
+    /// <summary>Wraps <paramref name="bytes"/>, read from <paramref name="path"/> (used only in messages).</summary>
+    public SourceText(string path, byte[] bytes)
+    {
+        Path = path;
+        _bytes = bytes;
+    }
+
+    /// <summary>The name the file is reported under.</summary>
+    public string Path { get; }
+
+    /// <summary>The raw content.</summary>
+    public ReadOnlyMemory<byte> Bytes => _bytes;
+
+    /// <summary>Reads a file whole, refusing one larger than <paramref name="maxBytes"/> before reading it.</summary>
+    /// <exception cref="InputTooLargeException">The file is larger than the cap.</exception>
+    public static SourceText FromFile(string path, long maxBytes, string? displayPath = null)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        if (stream.Length > maxBytes)
+        {
+            throw new InputTooLargeException(displayPath ?? path, stream.Length, maxBytes);
+        }
+
+        var bytes = new byte[stream.Length];
+        stream.ReadExactly(bytes);
+        return new SourceText(displayPath ?? path, bytes);
+    }
+
+    /// <summary>The 1-based line and column of a byte offset; the column counts Unicode scalar values.</summary>
+    public SourceLocation LocationOf(long offset)
+    {
+        int clamped = (int)Math.Clamp(offset, 0, _bytes.Length);
+        int[] starts = _lineStarts ??= IndexLines(_bytes);
+        int line = Array.BinarySearch(starts, clamped);
+        if (line < 0)
+        {
+            line = ~line - 1;
+        }
+
+        int lineStart = starts[line];
+        return new SourceLocation(Path, line + 1, ColumnOf(lineStart, clamped));
+    }
+
+    /// <summary>The location of a byte position given as a 0-based line and a byte offset within that line.</summary>
+    public SourceLocation LocationOfLineByte(long line, long bytePositionInLine)
+    {
+        int[] starts = _lineStarts ??= IndexLines(_bytes);
+        int index = (int)Math.Clamp(line, 0, starts.Length - 1);
+        return LocationOf(starts[index] + bytePositionInLine);
+    }
+
+    private int ColumnOf(int lineStart, int offset)
+    {
+        // Invalid UTF-8 counts one column per byte, so a position is always reportable.
+        int column = 1;
+        var span = _bytes.AsSpan(lineStart, offset - lineStart);
+        while (!span.IsEmpty)
+        {
+            Rune.DecodeFromUtf8(span, out _, out int consumed);
+            span = span[Math.Max(consumed, 1)..];
+            column++;
+        }
+
+        return column;
+    }
+
+    private static int[] IndexLines(byte[] bytes)
+    {
+        var starts = new List<int> { 0 };
+        int at = 0;
+        while (true)
+        {
+            int next = bytes.AsSpan(at).IndexOf((byte)'\n');
+            if (next < 0)
+            {
+                break;
+            }
+
+            at += next + 1;
+            starts.Add(at);
+        }
+
+        return [.. starts];
+    }
+}
+
+/// <summary>A file refused before reading because it is larger than the configured cap.</summary>
+public sealed class InputTooLargeException(string path, long size, long cap)
+    : IOException($"{path}: {size} bytes is more than the {cap}-byte limit")
+{
+    /// <summary>The file's size in bytes.</summary>
+    public long Size { get; } = size;
+
+    /// <summary>The cap it exceeded.</summary>
+    public long Cap { get; } = cap;
+}

@@ -1,0 +1,40 @@
+using LibGit2Sharp;
+using PolicyCuration.Format;
+
+namespace PolicyCuration.Git;
+
+/// <summary>Reads the list as it stands at a revision of a git repository, without a checkout.</summary>
+public static class ListRevision
+{
+    /// <summary>The file <paramref name="path"/> at <paramref name="revision"/> (a branch, tag, SHA or <c>HEAD~1</c>).</summary>
+    /// <param name="repositoryPath">Any directory inside the repository.</param>
+    /// <param name="revision">What <c>git rev-parse</c> would accept.</param>
+    /// <param name="path">The file's path from the repository's root, with forward slashes.</param>
+    /// <param name="maxBytes">Larger blobs are refused before being read.</param>
+    /// <exception cref="RevisionException">The repository, the revision or the file cannot be found.</exception>
+    public static SourceText Read(string repositoryPath, string revision, string path, long maxBytes = PolicyListReader.DefaultMaxFileBytes)
+    {
+        string? root = Repository.Discover(repositoryPath)
+            ?? throw new RevisionException($"{repositoryPath}: not inside a git repository");
+        using var repository = new Repository(root);
+        var commit = repository.Lookup<Commit>(revision)
+            ?? throw new RevisionException($"{revision}: no such revision in {repository.Info.WorkingDirectory ?? root}");
+        if (commit[path.Replace('\\', '/')]?.Target is not Blob blob)
+        {
+            throw new RevisionException($"{path}: no such file at {revision} ({commit.Sha[..12]})");
+        }
+
+        if (blob.Size > maxBytes)
+        {
+            throw new RevisionException($"{path} at {revision}: {blob.Size} bytes is more than the {maxBytes}-byte limit");
+        }
+
+        using var content = blob.GetContentStream();
+        var bytes = new byte[blob.Size];
+        content.ReadExactly(bytes);
+        return new SourceText($"{path}@{revision}", bytes);
+    }
+}
+
+/// <summary>A revision or a file in it could not be found.</summary>
+public sealed class RevisionException(string message) : Exception(message);
