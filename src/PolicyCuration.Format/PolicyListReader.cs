@@ -124,17 +124,19 @@ public static class PolicyListReader
                     mode = parsed;
                     break;
                 case ("mxs", JsonArraySyntax array):
+                    // An array with a non-string item is left out whole, so that no rule judges half of it.
                     mxsOffset = array.Offset;
                     mxs = new List<MxPattern>(array.Items.Count);
                     foreach (var item in array.Items)
                     {
                         if (item is JsonScalarSyntax { Kind: JsonKind.String } s)
                         {
-                            mxs.Add(new MxPattern(s.Text, s.Offset));
+                            mxs?.Add(new MxPattern(s.Text, s.Offset));
                         }
                         else
                         {
                             problem(item.Offset, $"an MX pattern of \"{entry.Name}\" must be a string");
+                            mxs = null;
                         }
                     }
 

@@ -9,6 +9,10 @@ public sealed class SourceText
     private readonly byte[] _bytes;
     private int[]? _lineStarts;
 
+    // The last column computed, so that positions asked for in file order on one very long line cost
+    // linear time in total rather than quadratic (a minified list is a single line).
+    private ColumnMark? _lastColumn;
+
     /// <summary>Wraps <paramref name="bytes"/>, read from <paramref name="path"/> (used only in messages).</summary>
     public SourceText(string path, byte[] bytes)
     {
@@ -49,7 +53,12 @@ public sealed class SourceText
         }
 
         int lineStart = starts[line];
-        return new SourceLocation(Path, line + 1, ColumnOf(lineStart, clamped));
+        var mark = _lastColumn;
+        int column = mark is not null && mark.LineStart == lineStart && mark.Offset <= clamped
+            ? ColumnOf(mark.Offset, clamped, mark.Column)
+            : ColumnOf(lineStart, clamped, 1);
+        _lastColumn = new ColumnMark(lineStart, clamped, column);
+        return new SourceLocation(Path, line + 1, column);
     }
 
     /// <summary>The location of a byte position given as a 0-based line and a byte offset within that line.</summary>
@@ -60,11 +69,15 @@ public sealed class SourceText
         return LocationOf(starts[index] + bytePositionInLine);
     }
 
-    private int ColumnOf(int lineStart, int offset)
+    private int ColumnOf(int from, int offset, int column)
     {
         // Invalid UTF-8 counts one column per byte, so a position is always reportable.
-        int column = 1;
-        var span = _bytes.AsSpan(lineStart, offset - lineStart);
+        var span = _bytes.AsSpan(from, offset - from);
+        if (System.Text.Ascii.IsValid(span))
+        {
+            return column + span.Length;
+        }
+
         while (!span.IsEmpty)
         {
             Rune.DecodeFromUtf8(span, out _, out int consumed);
@@ -93,6 +106,8 @@ public sealed class SourceText
 
         return [.. starts];
     }
+
+    private sealed record ColumnMark(int LineStart, int Offset, int Column);
 }
 
 /// <summary>A file refused before reading because it is larger than the configured cap.</summary>

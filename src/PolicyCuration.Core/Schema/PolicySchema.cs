@@ -152,21 +152,52 @@ public sealed class PolicySchema
 
     private static void Report(IEnumerable<ValidationError> errors, SourceText source, ConcurrentBag<Finding> findings, string? subjectOfAll = null)
     {
-        foreach (var error in errors)
+        foreach (var error in Flatten(errors))
         {
             var kind = KindOf(error.Kind);
             string subject = subjectOfAll ?? SubjectOf(error.Token);
-            findings.Add(kind.At(subject, Describe(error), LocationOf(error, source)));
+            var location = error.Token?.Annotation<SourceOffset>() is { } at ? source.LocationOf(at.Offset) : null;
+            findings.Add(kind.At(subject, Describe(error), location));
         }
     }
 
-    private static SourceLocation? LocationOf(ValidationError error, SourceText source)
+    /// <summary>The errors a reader can act on: wrappers opened, and a failed oneOf narrowed to the branch meant.</summary>
+    private static IEnumerable<ValidationError> Flatten(IEnumerable<ValidationError> errors)
     {
-        // An unknown member is reported where its name stands, which is where a reader looks for it.
-        var token = error.Kind is ValidationErrorKind.NoAdditionalPropertiesAllowed && error.Token?.Parent is JProperty named
-            ? named
-            : error.Token;
-        return token?.Annotation<SourceOffset>() is { } at ? source.LocationOf(at.Offset) : null;
+        foreach (var error in errors)
+        {
+            if (error is not ChildSchemaValidationError parent)
+            {
+                yield return error;
+            }
+            else if (error.Kind is not (ValidationErrorKind.NotOneOf or ValidationErrorKind.NotAnyOf))
+            {
+                foreach (var child in Flatten(parent.Errors.Values.SelectMany(e => e)))
+                {
+                    yield return child;
+                }
+            }
+            else if (IntendedBranch(parent) is { } branch)
+            {
+                foreach (var child in Flatten(branch))
+                {
+                    yield return child;
+                }
+            }
+            else
+            {
+                yield return error;
+            }
+        }
+    }
+
+    /// <summary>The one branch whose members all fit, so that only its values are wrong; null when none or several.</summary>
+    private static ICollection<ValidationError>? IntendedBranch(ChildSchemaValidationError error)
+    {
+        var fitting = error.Errors.Values
+            .Where(branch => branch.All(e => e.Kind is not (ValidationErrorKind.NoAdditionalPropertiesAllowed or ValidationErrorKind.PropertyRequired or ValidationErrorKind.ObjectExpected)))
+            .ToList();
+        return fitting.Count == 1 && fitting[0].Count > 0 ? fitting[0] : null;
     }
 
     private static string SubjectOf(JToken? token)

@@ -54,6 +54,12 @@ public static class JsonSyntaxReader
                 ? Fail(source, JsonFindingKinds.Syntax, reader.TokenStartIndex, "unexpected content after the end of the JSON value")
                 : root;
         }
+        catch (InvalidOperationException)
+        {
+            // Utf8JsonReader validates escapes only when a string is decoded: a lone \uD800 surfaces here.
+            return Fail(source, JsonFindingKinds.Syntax, reader.TokenStartIndex,
+                "a \\u escape in this string is an unpaired UTF-16 surrogate, which is not text; fix the escape");
+        }
         catch (JsonException ex)
         {
             var location = ex.LineNumber is long line && ex.BytePositionInLine is long column

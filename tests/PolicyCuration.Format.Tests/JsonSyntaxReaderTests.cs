@@ -1,0 +1,104 @@
+using System.Text;
+using PolicyCuration.Format;
+using PolicyCuration.Format.Json;
+
+namespace PolicyCuration.Format.Tests;
+
+public class JsonSyntaxReaderTests
+{
+    private static JsonReadResult Read(string json) => JsonSyntaxReader.Read(new SourceText("t.json", Encoding.UTF8.GetBytes(json)));
+
+    [Fact]
+    public void KeepsThePositionOfEveryKeyAndValue()
+    {
+        var source = new SourceText("t.json", Encoding.UTF8.GetBytes("{\n  \"a\": [1, \"é\", \"x\"],\n  \"b\": {\"c\": null}\n}"));
+        var root = (JsonObjectSyntax)JsonSyntaxReader.Read(source).Root!;
+
+        var a = root.Properties[0];
+        Assert.Equal((2, 3), Position(source, a.NameOffset));
+        var items = ((JsonArraySyntax)a.Value).Items;
+        Assert.Equal((2, 9), Position(source, items[0].Offset));
+        Assert.Equal((2, 12), Position(source, items[1].Offset));
+        Assert.Equal((2, 17), Position(source, items[2].Offset)); // columns count characters, not bytes
+        var c = ((JsonObjectSyntax)root.Properties[1].Value).Properties[0];
+        Assert.Equal((3, 9), Position(source, c.NameOffset));
+        Assert.Equal(JsonKind.Null, c.Value.Kind);
+    }
+
+    [Fact]
+    public void KeepsNumbersAsWritten()
+    {
+        var root = (JsonObjectSyntax)Read("{\"n\": 1.50e3, \"m\": -0}").Root!;
+        Assert.Equal("1.50e3", ((JsonScalarSyntax)root.Properties[0].Value).Text);
+        Assert.Equal("-0", ((JsonScalarSyntax)root.Properties[1].Value).Text);
+    }
+
+    [Theory]
+    [InlineData("{\"a\": 1, \"a\": 2}", 1, 10)]
+    [InlineData("{\"x\": {\"a\": 1, \"b\": 2, \"a\": 3}}", 1, 24)]
+    [InlineData("[{\"k\": 1}, {\"k\": 1, \"k\": 2}]", 1, 21)]
+    [InlineData("{\"a\": 1, \"\\u0061\": 2}", 1, 10)]
+    public void RefusesDuplicateKeysAtAnyDepth(string json, int line, int column)
+    {
+        var failure = Read(json).Failure!;
+        Assert.Equal("json.duplicate_key", failure.Code);
+        Assert.Equal((line, column), (failure.Location!.Line, failure.Location.Column));
+    }
+
+    [Fact]
+    public void FindsDuplicatesInLargeObjects()
+    {
+        var json = new StringBuilder("{");
+        for (int i = 0; i < 1000; i++)
+        {
+            json.Append($"\"k{i}\": {i}, ");
+        }
+
+        json.Append("\"k500\": 0}");
+        var failure = Read(json.ToString()).Failure!;
+        Assert.Equal("json.duplicate_key", failure.Code);
+        Assert.Contains("\"k500\"", failure.Message);
+    }
+
+    [Theory]
+    [InlineData("{\"a\": 1,}", "json.syntax")]
+    [InlineData("[1, 2,]", "json.syntax")]
+    [InlineData("{\"a\": 1} // c", "json.syntax")]
+    [InlineData("{\"a\": NaN}", "json.syntax")]
+    [InlineData("{\"a\": 1", "json.syntax")]
+    [InlineData("", "json.syntax")]
+    [InlineData("{} {}", "json.syntax")]
+    [InlineData("\uFEFF{}", "json.encoding.bom")]
+    public void RefusesWhatStrictJsonRefuses(string json, string code) => Assert.Equal(code, Read(json).Failure!.Code);
+
+    [Fact]
+    public void RefusesDeepNestingWithoutRecursing()
+    {
+        var failure = Read(new string('[', 10_000) + new string(']', 10_000)).Failure!;
+        Assert.Equal("json.too_deep", failure.Code);
+        Assert.Equal(JsonSyntaxReader.MaxDepth + 1, failure.Location!.Column);
+    }
+
+    [Fact]
+    public void RefusesOverlongStrings()
+    {
+        var failure = Read("{\"a\": \"" + new string('x', JsonSyntaxReader.MaxTokenBytes + 1) + "\"}").Failure!;
+        Assert.Equal("json.token_too_long", failure.Code);
+        Assert.Equal(7, failure.Location!.Column);
+    }
+
+    [Fact]
+    public void PointsAtTheFirstInvalidUtf8Byte()
+    {
+        byte[] bytes = [.. "{\n \"a\": \""u8, 0xC3, 0x28, .. "\"}"u8];
+        var failure = JsonSyntaxReader.Read(new SourceText("t.json", bytes)).Failure!;
+        Assert.Equal("json.encoding.invalid_utf8", failure.Code);
+        Assert.Equal((2, 8), (failure.Location!.Line, failure.Location.Column));
+    }
+
+    private static (int, int) Position(SourceText source, long offset)
+    {
+        var location = source.LocationOf(offset);
+        return (location.Line, location.Column);
+    }
+}
