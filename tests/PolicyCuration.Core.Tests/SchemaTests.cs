@@ -1,0 +1,102 @@
+using System.Text;
+using PolicyCuration.Core.Schema;
+using PolicyCuration.Format;
+using PolicyCuration.Testing;
+
+namespace PolicyCuration.Core.Tests;
+
+public class SchemaTests
+{
+    public static TheoryData<string> CorpusFiles()
+    {
+        var data = new TheoryData<string>();
+        foreach (string file in Directory.GetFiles(TestFiles.HostileCorpus, "*.json").Order(StringComparer.Ordinal))
+        {
+            data.Add(Path.GetFileName(file));
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(CorpusFiles))]
+    public void PartitionedValidationFindsWhatWholeDocumentValidationFinds(string file)
+    {
+        var read = PolicyListReader.ReadFile(Path.Combine(TestFiles.HostileCorpus, file));
+        if (read.Root is null)
+        {
+            return; // not JSON: the schema never sees it
+        }
+
+        Assert.Equal(Describe(Validation.Schema.Validate(read.Source, read.Root, partitioned: false)),
+            Describe(Validation.Schema.Validate(read.Source, read.Root, partitioned: true)));
+    }
+
+    [Fact]
+    public void PartitionedValidationAgreesOnEffsList()
+    {
+        var read = PolicyListReader.ReadFile(TestFiles.EffList);
+
+        Assert.Empty(Validation.Schema.Validate(read.Source, read.Root!, partitioned: false));
+        Assert.Empty(Validation.Schema.Validate(read.Source, read.Root!, partitioned: true));
+    }
+
+    [Fact]
+    public void AMalformedAliasReferenceIsAPatternViolation()
+    {
+        var source = new SourceText("t.json", Encoding.UTF8.GetBytes(Validation.List("""{"example.org": {"policy-alias": "bad alias"}}""")));
+        var root = PolicyListReader.Read(source).Root!;
+
+        var finding = Assert.Single(Validation.Schema.Validate(source, root));
+
+        Assert.Equal("schema.pattern", finding.Code);
+        Assert.Equal("example.org", finding.Subject);
+        Assert.Equal((5, 48), (finding.Location!.Line, finding.Location.Column));
+        Assert.Contains("alias defined in policy-aliases", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AMissingSchemaFileIsASchemaLoadError()
+    {
+        var ex = Assert.Throws<SchemaLoadException>(() => PolicySchema.Load("/nonexistent/policy.schema.json"));
+        Assert.Contains("/nonexistent/policy.schema.json", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EveryMemberOfTheSchemaIsDescribed()
+    {
+        using var schema = System.Text.Json.JsonDocument.Parse(File.ReadAllText(TestFiles.Schema));
+        var missing = new List<string>();
+        void Walk(System.Text.Json.JsonElement node, string path)
+        {
+            if (node.ValueKind != System.Text.Json.JsonValueKind.Object)
+            {
+                return;
+            }
+
+            foreach (string container in new[] { "properties", "definitions" })
+            {
+                if (node.TryGetProperty(container, out var members))
+                {
+                    foreach (var member in members.EnumerateObject())
+                    {
+                        if (!member.Value.TryGetProperty("description", out _))
+                        {
+                            missing.Add($"{path}/{container}/{member.Name}");
+                        }
+
+                        Walk(member.Value, $"{path}/{container}/{member.Name}");
+                    }
+                }
+            }
+        }
+
+        Walk(schema.RootElement, "#");
+
+        Assert.Empty(missing);
+        Assert.Equal("http://json-schema.org/draft-07/schema#", schema.RootElement.GetProperty("$schema").GetString());
+    }
+
+    private static List<string> Describe(IEnumerable<Format.Findings.Finding> findings) =>
+        [.. findings.Select(f => $"{f.Location} {f.Code} {f.Subject} {f.Message}").Order(StringComparer.Ordinal)];
+}
