@@ -26,10 +26,7 @@ public static class SchemaFindingKinds
     /// <summary>Any other schema rule: lengths, counts, ranges.</summary>
     public static readonly FindingKind Violation = new("schema.violation", Severity.Error, "Schema violation");
 
-    /// <summary>The schema file itself cannot be read.</summary>
-    public static readonly FindingKind Unreadable = new("schema.unreadable", Severity.Error, "Schema unreadable");
-
     /// <summary>Every kind above, for the catalogue of codes.</summary>
     public static IReadOnlyList<FindingKind> All { get; } =
-        [Required, UnknownProperty, Type, Enum, Pattern, PolicyShape, Violation, Unreadable];
+        [Required, UnknownProperty, Type, Enum, Pattern, PolicyShape, Violation];
 }
