@@ -17,7 +17,8 @@ public static class ListRevision
         string? root = Repository.Discover(repositoryPath)
             ?? throw new RevisionException($"{repositoryPath}: not inside a git repository");
         using var repository = new Repository(root);
-        var commit = repository.Lookup<Commit>(revision)
+        // Peeling lets an annotated tag such as list-v42 name the commit it points at.
+        var commit = repository.Lookup(revision)?.Peel<Commit>()
             ?? throw new RevisionException($"{revision}: no such revision in {repository.Info.WorkingDirectory ?? root}");
         if (commit[path.Replace('\\', '/')]?.Target is not Blob blob)
         {

@@ -1,0 +1,13 @@
+namespace PolicyCuration.Cli.Tests;
+
+/// <summary>Runs policyctl in process and captures what it prints.</summary>
+internal static class PolicyCtlRunner
+{
+    public static (int ExitCode, string Output, string Error) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = PolicyCtl.Run(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+}
