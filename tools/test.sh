@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Every test of the repository: restore, build (warnings are errors), format check, start what the
+# tests need, run every test project, stop what was started. Exits non-zero on any failure and ends
+# with the totals.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+results="$root/.test-results"
+
+say() { printf '== %s\n' "$*"; }
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "tools/test.sh: the .NET 10 SDK (dotnet) is required" >&2
+  exit 2
+fi
+
+say "restore"
+dotnet restore PolicyCuration.sln --nologo -v quiet
+
+say "build"
+dotnet build PolicyCuration.sln --nologo --no-restore -v quiet -warnaserror
+
+say "format check"
+dotnet format PolicyCuration.sln --no-restore --verify-no-changes
+
+say "test"
+rm -rf "$results"
+status=0
+for project in tests/*/*.Tests.csproj; do
+  name="$(basename "$project" .csproj)"
+  dotnet test "$project" --nologo --no-build -v quiet \
+    --logger "trx;LogFileName=$name.trx" --results-directory "$results" \
+    --blame-hang-timeout 5m || status=$?
+done
+
+passed=0 failed=0 skipped=0
+shopt -s nullglob
+trx_files=("$results"/*.trx)
+for trx in "${trx_files[@]}"; do
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  t=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters")
+  e=$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+  skipped=$((skipped + ${t:-0} - ${e:-0}))
+done
+
+if [ "${#trx_files[@]}" -eq 0 ]; then
+  echo "tools/test.sh: no test results were written" >&2
+  status=1
+fi
+if [ "$status" -eq 0 ] && [ "$failed" -gt 0 ]; then
+  status=1
+fi
+
+echo "${#trx_files[@]} test projects"
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$status"
