@@ -15,6 +15,38 @@ public static class CanonicalWriter
     public static string Write(PolicyList list)
     {
         var output = new StringBuilder(64 + (list.Policies.Count * 96));
+        Emit(list, output, _ => true);
+        return output.ToString();
+    }
+
+    /// <summary>The byte offset where <paramref name="actual"/> first differs from the canonical UTF-8 text of <paramref name="list"/>, or null when it is canonical.</summary>
+    /// <remarks>Compares entry by entry, so that neither the whole canonical text nor its encoding is held at once.</remarks>
+    public static long? FirstDifference(PolicyList list, ReadOnlyMemory<byte> actual)
+    {
+        long offset = 0;
+        long? difference = null;
+        var pending = new StringBuilder(4096);
+        Emit(list, pending, chunk =>
+        {
+            byte[] expected = Encoding.UTF8.GetBytes(chunk.ToString());
+            chunk.Clear();
+            var remaining = actual.Span[(int)offset..];
+            int common = remaining.CommonPrefixLength(expected);
+            if (common < expected.Length)
+            {
+                difference = offset + common;
+                return false;
+            }
+
+            offset += expected.Length;
+            return true;
+        });
+        return difference ?? (offset == actual.Length ? null : offset);
+    }
+
+    /// <summary>Appends the canonical text to <paramref name="output"/>, handing it to <paramref name="flush"/> after each entry; stops when that returns false.</summary>
+    private static void Emit(PolicyList list, StringBuilder output, Func<StringBuilder, bool> flush)
+    {
         output.Append('{');
         bool first = true;
         void Member(string name)
@@ -52,13 +84,20 @@ public static class CanonicalWriter
         if (list.HasAliasSection || list.Aliases.Count > 0)
         {
             Member("policy-aliases");
-            AppendPolicies(output, list.Aliases);
+            if (!AppendPolicies(output, list.Aliases, flush))
+            {
+                return;
+            }
         }
 
         Member("policies");
-        AppendPolicies(output, list.Policies);
+        if (!AppendPolicies(output, list.Policies, flush))
+        {
+            return;
+        }
+
         output.Append(first ? "}\n" : "\n}\n");
-        return output.ToString();
+        flush(output);
     }
 
     /// <summary>The list with its policies and aliases in canonical (ordinal) order.</summary>
@@ -68,26 +107,45 @@ public static class CanonicalWriter
         Policies = [.. list.Policies.OrderBy(p => p.Name, StringComparer.Ordinal)],
     };
 
-    private static void AppendPolicies(StringBuilder output, IReadOnlyList<NamedPolicy> policies)
+    private static bool AppendPolicies(StringBuilder output, IReadOnlyList<NamedPolicy> policies, Func<StringBuilder, bool> flush)
     {
         if (policies.Count == 0)
         {
             output.Append("{}");
-            return;
+            return true;
         }
 
         output.Append('{');
         string separator = "\n    ";
-        foreach (var entry in policies.OrderBy(p => p.Name, StringComparer.Ordinal))
+        foreach (var entry in InOrder(policies))
         {
             output.Append(separator);
             separator = ",\n    ";
             AppendString(output, entry.Name);
             output.Append(": ");
             AppendPolicy(output, entry.Policy);
+            if (!flush(output))
+            {
+                return false;
+            }
         }
 
         output.Append("\n  }");
+        return true;
+    }
+
+    private static IEnumerable<NamedPolicy> InOrder(IReadOnlyList<NamedPolicy> policies)
+    {
+        // Lists are usually kept sorted: checking is cheaper than sorting again.
+        for (int i = 1; i < policies.Count; i++)
+        {
+            if (string.CompareOrdinal(policies[i - 1].Name, policies[i].Name) > 0)
+            {
+                return policies.OrderBy(p => p.Name, StringComparer.Ordinal);
+            }
+        }
+
+        return policies;
     }
 
     private static void AppendPolicy(StringBuilder output, Policy policy)

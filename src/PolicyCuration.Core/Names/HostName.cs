@@ -16,53 +16,54 @@ public static class HostName
             return NameProblem.Empty;
         }
 
-        if (name.Contains(':') || name.StartsWith('['))
+        var text = name.AsSpan();
+        if (text.Contains(':') || text[0] == '[')
         {
             return IPAddress.TryParse(name.Trim('[', ']'), out _) ? NameProblem.IpAddress : NameProblem.Port;
         }
 
-        if (!name.All(char.IsAscii))
+        if (!System.Text.Ascii.IsValid(text))
         {
             return NameProblem.NotAscii;
         }
 
-        if (name.EndsWith('.') && name.Length > 1 && name[^2] != '.')
+        if (text[^1] == '.' && text.Length > 1 && text[^2] != '.')
         {
             return NameProblem.TrailingDot;
         }
 
-        if (name.Contains('*'))
+        if (text.Contains('*'))
         {
             return NameProblem.Wildcard;
         }
 
-        string[] labels = name.Split('.');
-        if (labels.Any(l => l.Length == 0))
+        int labels = 0;
+        bool allDigits = true;
+        var problem = NameProblem.None;
+        foreach (var range in text.Split('.'))
         {
-            return NameProblem.EmptyLabel;
+            var label = text[range];
+            labels++;
+            if (label.IsEmpty)
+            {
+                return NameProblem.EmptyLabel;
+            }
+
+            allDigits &= !label.ContainsAnyExceptInRange('0', '9');
+            if (problem == NameProblem.None)
+            {
+                problem = CheckLabel(label);
+            }
         }
 
-        if (labels.Length == 4 && labels.All(l => l.All(char.IsAsciiDigit)))
+        if (labels == 4 && allDigits)
         {
             return NameProblem.IpAddress;
         }
 
-        foreach (string label in labels)
+        if (problem != NameProblem.None)
         {
-            if (!label.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
-            {
-                return NameProblem.InvalidCharacter;
-            }
-
-            if (label.Length > 63)
-            {
-                return NameProblem.LabelTooLong;
-            }
-
-            if (label.StartsWith('-') || label.EndsWith('-'))
-            {
-                return NameProblem.HyphenAtLabelEdge;
-            }
+            return problem;
         }
 
         if (name.Length > 253)
@@ -70,19 +71,20 @@ public static class HostName
             return NameProblem.NameTooLong;
         }
 
-        if (labels.Length < 2)
+        if (labels < 2)
         {
             return NameProblem.SingleLabel;
         }
 
-        foreach (string label in labels)
+        foreach (var range in text.Split('.'))
         {
+            var label = text[range];
             if (label.Length >= 4 && label[2] == '-' && label[3] == '-')
             {
-                var problem = CheckReservedLabel(label);
-                if (problem != NameProblem.None)
+                var reserved = CheckReservedLabel(label.ToString());
+                if (reserved != NameProblem.None)
                 {
-                    return problem;
+                    return reserved;
                 }
             }
         }
@@ -114,6 +116,24 @@ public static class HostName
         {
             return name;
         }
+    }
+
+    private static NameProblem CheckLabel(ReadOnlySpan<char> label)
+    {
+        foreach (char c in label)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c != '-')
+            {
+                return NameProblem.InvalidCharacter;
+            }
+        }
+
+        if (label.Length > 63)
+        {
+            return NameProblem.LabelTooLong;
+        }
+
+        return label[0] == '-' || label[^1] == '-' ? NameProblem.HyphenAtLabelEdge : NameProblem.None;
     }
 
     private static NameProblem CheckReservedLabel(string label)

@@ -61,24 +61,25 @@ public sealed class PublicSuffixList
     /// <summary>Whether <paramref name="name"/> (ASCII, any case) is itself a public suffix, such as <c>com</c> or <c>co.uk</c>.</summary>
     public bool IsPublicSuffix(string name)
     {
-        name = name.Trim('.').ToLowerInvariant();
-        if (name.Length == 0 || !name.Contains('.'))
+        var text = name.AsSpan().Trim('.');
+        if (text.ContainsAnyInRange('A', 'Z'))
+        {
+            text = text.ToString().ToLowerInvariant();
+        }
+
+        int dot = text.IndexOf('.');
+        if (text.IsEmpty || dot < 0)
         {
             return true;
         }
 
-        if (_exceptions.Contains(name))
+        if (_exceptions.GetAlternateLookup<ReadOnlySpan<char>>().Contains(text))
         {
             return false;
         }
 
-        if (_rules.Contains(name))
-        {
-            return true;
-        }
-
-        string parent = name[(name.IndexOf('.') + 1)..];
-        return _wildcardParents.Contains(parent);
+        return _rules.GetAlternateLookup<ReadOnlySpan<char>>().Contains(text)
+            || _wildcardParents.GetAlternateLookup<ReadOnlySpan<char>>().Contains(text[(dot + 1)..]);
     }
 
     private static PublicSuffixList LoadShipped()

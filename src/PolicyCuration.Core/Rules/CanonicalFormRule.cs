@@ -17,10 +17,7 @@ public static class CanonicalFormRule
             return null;
         }
 
-        byte[] canonical = System.Text.Encoding.UTF8.GetBytes(CanonicalWriter.Write(list));
-        var actual = source.Bytes.Span;
-        int common = actual.CommonPrefixLength(canonical);
-        if (common == actual.Length && common == canonical.Length)
+        if (CanonicalWriter.FirstDifference(list, source.Bytes) is not { } difference)
         {
             return null;
         }
@@ -28,6 +25,6 @@ public static class CanonicalFormRule
         var kind = ListFindingKinds.NotCanonical with { Severity = severity };
         return kind.At("list",
             $"the file is not in canonical form (sorted keys, lower-case MX patterns, 2-space indent, final newline); first difference here; run: policyctl fmt {source.Path}",
-            source.LocationOf(common));
+            source.LocationOf(difference));
     }
 }

@@ -14,27 +14,29 @@ public static class DomainRules
         var firstByFolded = new Dictionary<string, NamedPolicy>(StringComparer.Ordinal);
         foreach (var entry in list.Policies)
         {
-            var at = list.LocationOf(entry.NameOffset);
-            if (CheckName(entry.Name, at) is { } problem)
+            // Positions are worked out only for findings: most entries have none.
+            if (CheckName(entry.Name, null) is { } problem)
             {
-                yield return problem;
+                yield return problem with { Location = list.LocationOf(entry.NameOffset) };
             }
             else if (suffixes.IsPublicSuffix(entry.Name))
             {
                 yield return DomainPublicSuffix.At(entry.Name,
-                    $"{MessageText.Quote(entry.Name)} is a public suffix: a policy for it would cover domains of unrelated owners; list each registered domain instead", at);
+                    $"{MessageText.Quote(entry.Name)} is a public suffix: a policy for it would cover domains of unrelated owners; list each registered domain instead", list.LocationOf(entry.NameOffset));
             }
 
-            string folded = entry.Name.ToLowerInvariant().TrimEnd('.');
+            string folded = HasUpperOrTrailingDot(entry.Name) ? entry.Name.ToLowerInvariant().TrimEnd('.') : entry.Name;
             if (!firstByFolded.TryAdd(folded, entry))
             {
                 var first = firstByFolded[folded];
                 var firstAt = list.LocationOf(first.NameOffset);
                 yield return DomainDuplicate.At(entry.Name,
-                    $"{MessageText.Quote(entry.Name)} is the same domain as {MessageText.Quote(first.Name)}{(firstAt is null ? string.Empty : $" (line {firstAt.Line})")} once case and trailing dot are ignored; keep one entry", at);
+                    $"{MessageText.Quote(entry.Name)} is the same domain as {MessageText.Quote(first.Name)}{(firstAt is null ? string.Empty : $" (line {firstAt.Line})")} once case and trailing dot are ignored; keep one entry", list.LocationOf(entry.NameOffset));
             }
         }
     }
+
+    private static bool HasUpperOrTrailingDot(string name) => name.EndsWith('.') || name.AsSpan().ContainsAnyInRange('A', 'Z') || !System.Text.Ascii.IsValid(name);
 
     /// <summary>The finding for one domain's syntax, or null when it is well formed.</summary>
     public static Finding? CheckName(string name, SourceLocation? at)

@@ -30,21 +30,20 @@ public static class MxRules
         var seen = new Dictionary<string, MxPattern>(StringComparer.OrdinalIgnoreCase);
         foreach (var mx in mxs)
         {
-            var at = list.LocationOf(mx.Offset);
-            if (CheckPattern(entry.Name, mx.Text, at, suffixes) is { } problem)
+            if (CheckPattern(entry.Name, mx.Text, null, suffixes) is { } problem)
             {
-                yield return problem;
+                yield return problem with { Location = list.LocationOf(mx.Offset) };
             }
-            else if (mx.Text.Any(char.IsAsciiLetterUpper))
+            else if (mx.Text.AsSpan().ContainsAnyInRange('A', 'Z'))
             {
                 yield return MxNotLowercase.At(entry.Name,
-                    $"MX pattern {MessageText.Quote(mx.Text)} has upper-case letters; matching ignores case, but the canonical form is {MessageText.Quote(mx.Text.ToLowerInvariant())}: run policyctl fmt", at);
+                    $"MX pattern {MessageText.Quote(mx.Text)} has upper-case letters; matching ignores case, but the canonical form is {MessageText.Quote(mx.Text.ToLowerInvariant())}: run policyctl fmt", list.LocationOf(mx.Offset));
             }
 
             if (!seen.TryAdd(mx.Text, mx))
             {
                 yield return MxDuplicate.At(entry.Name,
-                    $"MX pattern {MessageText.Quote(mx.Text)} of {MessageText.Quote(entry.Name)} repeats {MessageText.Quote(seen[mx.Text].Text)}; remove one", at);
+                    $"MX pattern {MessageText.Quote(mx.Text)} of {MessageText.Quote(entry.Name)} repeats {MessageText.Quote(seen[mx.Text].Text)}; remove one", list.LocationOf(mx.Offset));
             }
         }
     }

@@ -23,11 +23,14 @@ public sealed class PolicySchema
     private readonly JsonSchema _schema;
     private readonly HashSet<string> _maps;
 
+    private readonly ValidationShapes? _shapes;
+
     private PolicySchema(JsonSchema schema, string path)
     {
         _schema = schema;
         Path = path;
         _maps = [.. schema.Properties.Where(p => IsEntryWise(p.Value)).Select(p => p.Key)];
+        _shapes = ValidationShapes.For(schema);
     }
 
     /// <summary>The file the schema was loaded from.</summary>
@@ -58,11 +61,11 @@ public sealed class PolicySchema
         var findings = new ConcurrentBag<Finding>();
         if (!partitioned || root is not JsonObjectSyntax top)
         {
-            Report(_schema.Validate(ToToken(root, skipMaps: false)), source, findings);
+            Report(new JsonSchemaValidator().Validate(ToToken(root, skipMaps: false), _schema), source, findings);
             return [.. findings];
         }
 
-        Report(_schema.Validate(ToToken(root, skipMaps: true)), source, findings);
+        Report(new JsonSchemaValidator().Validate(ToToken(root, skipMaps: true), _schema), source, findings);
         var work = new List<(JsonSchema Schema, JsonPropertySyntax[] Entries)>();
         foreach (var member in top.Properties)
         {
@@ -73,16 +76,30 @@ public sealed class PolicySchema
             }
         }
 
-        Parallel.ForEach(work, item =>
+        // Entries of one shape get one verdict (see ValidationShapes): a shape found valid once is not
+        // validated again; entries of a shape that failed are each validated, so that their errors are their own.
+        var validShapes = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        Parallel.ForEach(work, () => new JsonSchemaValidator(), (item, _, validator) =>
         {
-            var errors = new List<ValidationError>();
             foreach (var entry in item.Entries)
             {
-                errors.Clear();
-                errors.AddRange(item.Schema.Validate(new JObject(Property(entry))));
+                string? shape = _shapes?.Of(entry);
+                if (shape is not null && validShapes.TryGetValue(shape, out bool valid) && valid)
+                {
+                    continue;
+                }
+
+                var errors = validator.Validate(new JObject(Property(entry)), item.Schema);
+                if (shape is not null)
+                {
+                    validShapes.TryAdd(shape, errors.Count == 0);
+                }
+
                 Report(errors, source, findings, entry.Name);
             }
-        });
+
+            return validator;
+        }, _ => { });
         return [.. findings];
     }
 

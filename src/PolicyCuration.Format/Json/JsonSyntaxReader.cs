@@ -73,6 +73,7 @@ public static class JsonSyntaxReader
     {
         // Containers are built with explicit stacks rather than recursion so that depth costs heap, not stack.
         var containers = new Stack<Frame>();
+        var names = new ShortStrings();
         JsonSyntax? completed = null;
         while (true)
         {
@@ -91,11 +92,11 @@ public static class JsonSyntaxReader
                     break;
                 case JsonTokenType.EndObject:
                     var objectFrame = containers.Pop();
-                    completed = new JsonObjectSyntax(objectFrame.Offset, objectFrame.Properties!);
+                    completed = new JsonObjectSyntax(objectFrame.Offset, [.. objectFrame.Properties!]);
                     break;
                 case JsonTokenType.EndArray:
                     var arrayFrame = containers.Pop();
-                    completed = new JsonArraySyntax(arrayFrame.Offset, arrayFrame.Items!);
+                    completed = new JsonArraySyntax(arrayFrame.Offset, [.. arrayFrame.Items!]);
                     break;
                 case JsonTokenType.PropertyName:
                     if (TokenTooLong(ref reader))
@@ -104,7 +105,7 @@ public static class JsonSyntaxReader
                     }
 
                     var frame = containers.Peek();
-                    string name = reader.GetString()!;
+                    string name = names.Get(ref reader);
                     if (!frame.AddName(name, start, out long firstOffset))
                     {
                         var first = source.LocationOf(firstOffset);
@@ -119,7 +120,7 @@ public static class JsonSyntaxReader
                         return Fail(source, JsonFindingKinds.TokenTooLong, start, TooLongMessage("string", ref reader));
                     }
 
-                    completed = new JsonScalarSyntax(JsonKind.String, start, reader.GetString()!);
+                    completed = new JsonScalarSyntax(JsonKind.String, start, names.Get(ref reader));
                     break;
                 case JsonTokenType.Number:
                     if (TokenTooLong(ref reader))
@@ -256,6 +257,33 @@ public static class JsonSyntaxReader
                 Items!.Add(value);
             }
         }
+    }
+}
+
+/// <summary>One string object per distinct short string: a list repeats "mode", "mxs" and "testing" thousands of times.</summary>
+internal sealed class ShortStrings
+{
+    private const int MaxInterned = 16;
+    private readonly Dictionary<string, string> _seen = new(StringComparer.Ordinal);
+
+    /// <summary>The current string or property name token as a string, shared when short.</summary>
+    public string Get(ref Utf8JsonReader reader)
+    {
+        if (reader.HasValueSequence || reader.ValueIsEscaped || reader.ValueSpan.Length > MaxInterned)
+        {
+            return reader.GetString()!;
+        }
+
+        Span<char> chars = stackalloc char[MaxInterned];
+        int length = Encoding.UTF8.GetChars(reader.ValueSpan, chars);
+        var lookup = _seen.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (!lookup.TryGetValue(chars[..length], out string? shared))
+        {
+            shared = new string(chars[..length]);
+            _seen.Add(shared, shared);
+        }
+
+        return shared;
     }
 }
 
