@@ -16,7 +16,8 @@ public static class PolicyListReader
     /// <summary>Reads <paramref name="source"/>.</summary>
     public static PolicyListReadResult Read(SourceText source)
     {
-        var json = JsonSyntaxReader.Read(source);
+        // Policies and aliases are built one at a time from the bytes: the tree keeps only their names.
+        var json = JsonSyntaxReader.Read(source, deferFromDepth: 2);
         if (json.Root is null)
         {
             return new PolicyListReadResult(source, null, null, [json.Failure!]);
@@ -24,6 +25,7 @@ public static class PolicyListReader
 
         var problems = new List<Finding>();
         var list = ReadList(source, json.Root, problems);
+        problems.Sort(Finding.OutputOrder);
         return new PolicyListReadResult(source, json.Root, list, problems);
     }
 
@@ -45,7 +47,14 @@ public static class PolicyListReader
 
     private static PolicyList ReadList(SourceText source, JsonSyntax root, List<Finding> problems)
     {
-        void Problem(long offset, string message) => problems.Add(Shape.At("list", message, source.LocationOf(offset)));
+        void Problem(long offset, string message)
+        {
+            var finding = Shape.At("list", message, source.LocationOf(offset));
+            lock (problems)
+            {
+                problems.Add(finding);
+            }
+        }
 
         if (root is not JsonObjectSyntax top)
         {
@@ -62,8 +71,8 @@ public static class PolicyListReader
             Version = ReadString(top.Find("version"), Problem),
             Author = ReadString(top.Find("author"), Problem),
             HasAliasSection = aliases is not null,
-            Aliases = ReadPolicies(aliases, Problem),
-            Policies = ReadPolicies(top.Find("policies"), Problem),
+            Aliases = ReadPolicies(source, aliases, Problem),
+            Policies = ReadPolicies(source, top.Find("policies"), Problem),
         };
     }
 
@@ -82,7 +91,7 @@ public static class PolicyListReader
         var other => Ignore<string>(problem, other.Offset, $"\"{property.Name}\" must be a string"),
     };
 
-    private static List<NamedPolicy> ReadPolicies(JsonPropertySyntax? property, Action<long, string> problem)
+    private static NamedPolicy[] ReadPolicies(SourceText source, JsonPropertySyntax? property, Action<long, string> problem)
     {
         if (property is null)
         {
@@ -95,25 +104,33 @@ public static class PolicyListReader
             return [];
         }
 
-        var result = new List<NamedPolicy>(map.Properties.Count);
-        foreach (var entry in map.Properties)
+        var entries = map.Properties;
+        var result = new NamedPolicy[entries.Count];
+        if (result.Length == 0)
         {
-            result.Add(new NamedPolicy(entry.Name, ReadPolicy(entry, problem), entry.NameOffset));
+            return result;
         }
 
+        Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, entries.Count, 4096), range =>
+        {
+            for (int i = range.Item1; i < range.Item2; i++)
+            {
+                result[i] = new NamedPolicy(entries[i].Name, ReadPolicy(source, entries[i], problem), entries[i].NameOffset);
+            }
+        });
         return result;
     }
 
-    private static Policy ReadPolicy(JsonPropertySyntax entry, Action<long, string> problem)
+    private static Policy ReadPolicy(SourceText source, JsonPropertySyntax entry, Action<long, string> problem)
     {
-        if (entry.Value is not JsonObjectSyntax body)
+        if (entry.Value.Built(source) is not JsonObjectSyntax body)
         {
             problem(entry.Value.Offset, $"the policy of \"{entry.Name}\" must be an object");
             return new Policy { Offset = entry.Value.Offset };
         }
 
         PolicyMode? mode = null;
-        List<MxPattern>? mxs = null;
+        MxPattern[]? mxs = null;
         string? alias = null;
         long mxsOffset = -1, aliasOffset = -1;
         foreach (var member in body.Properties)
@@ -126,12 +143,13 @@ public static class PolicyListReader
                 case ("mxs", JsonArraySyntax array):
                     // An array with a non-string item is left out whole, so that no rule judges half of it.
                     mxsOffset = array.Offset;
-                    mxs = new List<MxPattern>(array.Items.Count);
-                    foreach (var item in array.Items)
+                    mxs = new MxPattern[array.Items.Count];
+                    for (int i = 0; i < array.Items.Count; i++)
                     {
+                        var item = array.Items[i];
                         if (item is JsonScalarSyntax { Kind: JsonKind.String } s)
                         {
-                            mxs?.Add(new MxPattern(s.Text, s.Offset));
+                            mxs?[i] = new MxPattern(s.Text, s.Offset);
                         }
                         else
                         {

@@ -61,11 +61,11 @@ public sealed class PolicySchema
         var findings = new ConcurrentBag<Finding>();
         if (!partitioned || root is not JsonObjectSyntax top)
         {
-            Report(new JsonSchemaValidator().Validate(ToToken(root, skipMaps: false), _schema), source, findings);
+            Report(new JsonSchemaValidator().Validate(ToToken(source, root, skipMaps: false), _schema), source, findings);
             return [.. findings];
         }
 
-        Report(new JsonSchemaValidator().Validate(ToToken(root, skipMaps: true), _schema), source, findings);
+        Report(new JsonSchemaValidator().Validate(ToToken(source, root, skipMaps: true), _schema), source, findings);
         var work = new List<(JsonSchema Schema, JsonPropertySyntax[] Entries)>();
         foreach (var member in top.Properties)
         {
@@ -81,15 +81,16 @@ public sealed class PolicySchema
         var validShapes = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         Parallel.ForEach(work, () => new JsonSchemaValidator(), (item, _, validator) =>
         {
-            foreach (var entry in item.Entries)
+            foreach (var deferred in item.Entries)
             {
+                var entry = deferred with { Value = deferred.Value.Built(source) };
                 string? shape = _shapes?.Of(entry);
                 if (shape is not null && validShapes.TryGetValue(shape, out bool valid) && valid)
                 {
                     continue;
                 }
 
-                var errors = validator.Validate(new JObject(Property(entry)), item.Schema);
+                var errors = validator.Validate(new JObject(Property(source, entry)), item.Schema);
                 if (shape is not null)
                 {
                     validShapes.TryAdd(shape, errors.Count == 0);
@@ -114,7 +115,7 @@ public sealed class PolicySchema
             && actual.AllOf.Count == 0 && actual.AnyOf.Count == 0 && actual.OneOf.Count == 0 && actual.Not is null;
     }
 
-    private JToken ToToken(JsonSyntax node, bool skipMaps)
+    private JToken ToToken(SourceText source, JsonSyntax node, bool skipMaps)
     {
         JToken token;
         switch (node)
@@ -125,28 +126,28 @@ public sealed class PolicySchema
                 {
                     result.Add(skipMaps && _maps.Contains(member.Name) && member.Value is JsonObjectSyntax
                         ? Annotate(new JProperty(member.Name, Annotate(new JObject(), member.Value.Offset)), member.NameOffset)
-                        : Property(member));
+                        : Property(source, member));
                 }
 
                 token = result;
                 break;
             default:
-                token = Convert(node);
+                token = Convert(source, node);
                 break;
         }
 
         return Annotate(token, node.Offset);
     }
 
-    private static JProperty Property(JsonPropertySyntax member) =>
-        Annotate(new JProperty(member.Name, Convert(member.Value)), member.NameOffset);
+    private static JProperty Property(SourceText source, JsonPropertySyntax member) =>
+        Annotate(new JProperty(member.Name, Convert(source, member.Value)), member.NameOffset);
 
-    private static JToken Convert(JsonSyntax node)
+    private static JToken Convert(SourceText source, JsonSyntax node)
     {
-        JToken token = node switch
+        JToken token = node.Built(source) switch
         {
-            JsonObjectSyntax obj => new JObject(obj.Properties.Select(Property)),
-            JsonArraySyntax array => new JArray(array.Items.Select(Convert)),
+            JsonObjectSyntax obj => new JObject(obj.Properties.Select(p => Property(source, p))),
+            JsonArraySyntax array => new JArray(array.Items.Select(i => Convert(source, i))),
             JsonScalarSyntax { Kind: JsonKind.String } s => new JValue(s.Text),
             JsonScalarSyntax { Kind: JsonKind.Number } n => Number(n.Text),
             JsonScalarSyntax { Kind: JsonKind.Boolean } b => new JValue(b.Text == "true"),

@@ -72,3 +72,21 @@ public sealed class JsonScalarSyntax(JsonKind kind, long offset, string text) : 
     /// <summary>The unescaped string, or the literal text of a number, boolean or null.</summary>
     public string Text { get; } = text;
 }
+
+/// <summary>A container that the reader checked but did not build; <see cref="Build"/> builds it from the source.</summary>
+public sealed class JsonDeferredSyntax(JsonKind kind, long offset) : JsonSyntax(kind, offset)
+{
+    /// <summary>Stands for values inside a deferred container while it is being checked; never seen outside the reader.</summary>
+    internal static readonly JsonDeferredSyntax Inner = new(JsonKind.Null, -1);
+
+    /// <summary>The container, built whole from <paramref name="source"/>, which must be the file it was read from.</summary>
+    public JsonSyntax Build(SourceText source) => JsonSyntaxReader.ReadAt(source, Offset);
+}
+
+/// <summary>Building deferred values.</summary>
+public static class JsonSyntaxExtensions
+{
+    /// <summary>The value itself, or, when deferred, the value built from <paramref name="source"/>.</summary>
+    public static JsonSyntax Built(this JsonSyntax value, SourceText source) =>
+        value is JsonDeferredSyntax deferred ? deferred.Build(source) : value;
+}

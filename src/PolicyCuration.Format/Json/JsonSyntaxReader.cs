@@ -20,7 +20,13 @@ public static class JsonSyntaxReader
     public const int MaxTokenBytes = 64 * 1024;
 
     /// <summary>Parses <paramref name="source"/>; on failure returns the one finding that stopped it.</summary>
-    public static JsonReadResult Read(SourceText source)
+    /// <param name="source">The file.</param>
+    /// <param name="deferFromDepth">
+    /// Containers at this depth (the root is depth 0) are checked as strictly as the rest but kept only as
+    /// <see cref="JsonDeferredSyntax"/>, to be built one at a time when needed: a large list then never holds
+    /// an object for every JSON value at once.
+    /// </param>
+    public static JsonReadResult Read(SourceText source, int deferFromDepth = int.MaxValue)
     {
         var bytes = source.Bytes.Span;
         if (bytes.StartsWith("\uFEFF"u8))
@@ -49,7 +55,7 @@ public static class JsonSyntaxReader
                 return Fail(source, JsonFindingKinds.Syntax, 0, "the file is empty; a policy list is one JSON object");
             }
 
-            var root = ReadValue(ref reader, source);
+            var root = ReadValue(ref reader, source, 0, deferFromDepth);
             return root.Failure is null && reader.Read()
                 ? Fail(source, JsonFindingKinds.Syntax, reader.TokenStartIndex, "unexpected content after the end of the JSON value")
                 : root;
@@ -69,7 +75,16 @@ public static class JsonSyntaxReader
         }
     }
 
-    private static JsonReadResult ReadValue(ref Utf8JsonReader reader, SourceText source)
+    /// <summary>The value that starts at <paramref name="offset"/> of a source already read without failure, built whole.</summary>
+    public static JsonSyntax ReadAt(SourceText source, long offset)
+    {
+        var reader = new Utf8JsonReader(source.Bytes.Span[(int)offset..], new JsonReaderOptions { MaxDepth = MaxDepth + 2 });
+        reader.Read();
+        return ReadValue(ref reader, source, offset, int.MaxValue).Root
+            ?? throw new InvalidOperationException($"{source.Path}: no valid JSON value at offset {offset}");
+    }
+
+    private static JsonReadResult ReadValue(ref Utf8JsonReader reader, SourceText source, long baseOffset, int deferFromDepth)
     {
         // Containers are built with explicit stacks rather than recursion so that depth costs heap, not stack.
         var containers = new Stack<Frame>();
@@ -77,7 +92,8 @@ public static class JsonSyntaxReader
         JsonSyntax? completed = null;
         while (true)
         {
-            long start = reader.TokenStartIndex;
+            long start = baseOffset + reader.TokenStartIndex;
+            bool deferred = containers.Count > 0 && containers.Peek().Deferred;
             switch (reader.TokenType)
             {
                 case JsonTokenType.StartObject:
@@ -88,15 +104,18 @@ public static class JsonSyntaxReader
                             $"nesting deeper than {MaxDepth} levels; a policy list needs four");
                     }
 
-                    containers.Push(new Frame(reader.TokenType == JsonTokenType.StartObject, start));
+                    containers.Push(new Frame(reader.TokenType == JsonTokenType.StartObject, start, deferred || containers.Count == deferFromDepth));
                     break;
                 case JsonTokenType.EndObject:
-                    var objectFrame = containers.Pop();
-                    completed = new JsonObjectSyntax(objectFrame.Offset, [.. objectFrame.Properties!]);
-                    break;
                 case JsonTokenType.EndArray:
-                    var arrayFrame = containers.Pop();
-                    completed = new JsonArraySyntax(arrayFrame.Offset, [.. arrayFrame.Items!]);
+                    var done = containers.Pop();
+                    completed = done switch
+                    {
+                        { Deferred: false, Properties: { } properties } => new JsonObjectSyntax(done.Offset, [.. properties]),
+                        { Deferred: false } => new JsonArraySyntax(done.Offset, [.. done.Items!]),
+                        _ when containers.Count == deferFromDepth => new JsonDeferredSyntax(done.Properties is null ? JsonKind.Array : JsonKind.Object, done.Offset),
+                        _ => JsonDeferredSyntax.Inner,
+                    };
                     break;
                 case JsonTokenType.PropertyName:
                     if (TokenTooLong(ref reader))
@@ -120,7 +139,17 @@ public static class JsonSyntaxReader
                         return Fail(source, JsonFindingKinds.TokenTooLong, start, TooLongMessage("string", ref reader));
                     }
 
-                    completed = new JsonScalarSyntax(JsonKind.String, start, names.Get(ref reader));
+                    if (deferred)
+                    {
+                        // Decoding is what catches an unpaired surrogate escape; only escaped strings can hold one.
+                        _ = reader.ValueIsEscaped ? reader.GetString() : null;
+                        completed = JsonDeferredSyntax.Inner;
+                    }
+                    else
+                    {
+                        completed = new JsonScalarSyntax(JsonKind.String, start, names.Get(ref reader));
+                    }
+
                     break;
                 case JsonTokenType.Number:
                     if (TokenTooLong(ref reader))
@@ -128,16 +157,16 @@ public static class JsonSyntaxReader
                         return Fail(source, JsonFindingKinds.TokenTooLong, start, TooLongMessage("number", ref reader));
                     }
 
-                    completed = new JsonScalarSyntax(JsonKind.Number, start, Encoding.ASCII.GetString(reader.ValueSpan));
+                    completed = deferred ? JsonDeferredSyntax.Inner : new JsonScalarSyntax(JsonKind.Number, start, Encoding.ASCII.GetString(reader.ValueSpan));
                     break;
                 case JsonTokenType.True:
-                    completed = new JsonScalarSyntax(JsonKind.Boolean, start, "true");
+                    completed = deferred ? JsonDeferredSyntax.Inner : new JsonScalarSyntax(JsonKind.Boolean, start, "true");
                     break;
                 case JsonTokenType.False:
-                    completed = new JsonScalarSyntax(JsonKind.Boolean, start, "false");
+                    completed = deferred ? JsonDeferredSyntax.Inner : new JsonScalarSyntax(JsonKind.Boolean, start, "false");
                     break;
                 case JsonTokenType.Null:
-                    completed = new JsonScalarSyntax(JsonKind.Null, start, "null");
+                    completed = deferred ? JsonDeferredSyntax.Inner : new JsonScalarSyntax(JsonKind.Null, start, "null");
                     break;
                 default:
                     return Fail(source, JsonFindingKinds.Syntax, start, $"unexpected {reader.TokenType}");
@@ -196,8 +225,11 @@ public static class JsonSyntaxReader
         return (cut > 0 ? message[..cut] : message).TrimEnd('.', ' ');
     }
 
-    private sealed class Frame(bool isObject, long offset)
+    private sealed class Frame(bool isObject, long offset, bool deferred)
     {
+        /// <summary>Whether this container is only checked, not built.</summary>
+        public bool Deferred { get; } = deferred;
+
         private HashSet<string>? _seen;
         private string? _pendingName;
         private long _pendingOffset;

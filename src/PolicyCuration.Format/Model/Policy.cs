@@ -3,7 +3,7 @@ namespace PolicyCuration.Format.Model;
 /// <summary>An MX host pattern as written: <c>mx.example.org</c>, or <c>.example.org</c> for one extra label.</summary>
 /// <param name="Text">The pattern as written (case kept: comparisons ignore case).</param>
 /// <param name="Offset">Byte offset in the source, or -1 when built in memory.</param>
-public sealed record MxPattern(string Text, long Offset = -1)
+public readonly record struct MxPattern(string Text, long Offset = -1)
 {
     /// <summary>Whether the pattern covers the subdomains one label below its suffix (<c>.example.org</c>).</summary>
     public bool IsSuffix => Text.StartsWith('.');
