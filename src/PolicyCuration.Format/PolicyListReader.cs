@@ -76,24 +76,24 @@ public static class PolicyListReader
         };
     }
 
-    private static ListTime? ReadTime(JsonPropertySyntax? property, Action<long, string> problem) => property?.Value switch
+    private static ListTime? ReadTime(JsonPropertySyntax? member, Action<long, string> problem) => member switch
     {
         null => null,
-        JsonScalarSyntax { Kind: JsonKind.String } s => new ListTime(s.Text, false, s.Offset),
-        JsonScalarSyntax { Kind: JsonKind.Number } n => new ListTime(n.Text, true, n.Offset),
-        var other => Ignore<ListTime>(problem, other.Offset, $"\"{property.Name}\" must be a string or a number"),
+        { Value: JsonScalarSyntax { Kind: JsonKind.String } s } => new ListTime(s.Text, false, s.Offset),
+        { Value: JsonScalarSyntax { Kind: JsonKind.Number } n } => new ListTime(n.Text, true, n.Offset),
+        { } other => Ignore<ListTime>(problem, other.Value.Offset, $"\"{other.Name}\" must be a string or a number"),
     };
 
-    private static string? ReadString(JsonPropertySyntax? property, Action<long, string> problem) => property?.Value switch
+    private static string? ReadString(JsonPropertySyntax? member, Action<long, string> problem) => member switch
     {
         null => null,
-        JsonScalarSyntax { Kind: JsonKind.String } s => s.Text,
-        var other => Ignore<string>(problem, other.Offset, $"\"{property.Name}\" must be a string"),
+        { Value: JsonScalarSyntax { Kind: JsonKind.String } s } => s.Text,
+        { } other => Ignore<string>(problem, other.Value.Offset, $"\"{other.Name}\" must be a string"),
     };
 
-    private static NamedPolicy[] ReadPolicies(SourceText source, JsonPropertySyntax? property, Action<long, string> problem)
+    private static NamedPolicy[] ReadPolicies(SourceText source, JsonPropertySyntax? member, Action<long, string> problem)
     {
-        if (property is null)
+        if (member is not { } property)
         {
             return [];
         }

@@ -41,8 +41,13 @@ public static class DomainRules
     /// <summary>The finding for one domain's syntax, or null when it is well formed.</summary>
     public static Finding? CheckName(string name, SourceLocation? at)
     {
-        string quoted = MessageText.Quote(name);
         var problem = HostName.Check(name);
+        if (problem == NameProblem.None && !name.AsSpan().ContainsAnyInRange('A', 'Z'))
+        {
+            return null;
+        }
+
+        string quoted = MessageText.Quote(name);
         return problem switch
         {
             NameProblem.None when name.Any(char.IsAsciiLetterUpper) => DomainNotLowercase.At(name,

@@ -54,8 +54,14 @@ public static class MxRules
         bool isSuffix = pattern.StartsWith('.');
         string name = isSuffix ? pattern[1..] : pattern;
         var problem = HostName.Check(name);
+        bool tooBroad = isSuffix && (problem is NameProblem.SingleLabel || (problem is NameProblem.None && suffixes.IsPublicSuffix(name)));
+        if (problem == NameProblem.None && !tooBroad)
+        {
+            return null;
+        }
+
         string quoted = MessageText.Quote(pattern);
-        if (isSuffix && (problem is NameProblem.SingleLabel || (problem is NameProblem.None && suffixes.IsPublicSuffix(name))))
+        if (tooBroad)
         {
             return MxTooBroad.At(subject,
                 $"MX pattern {quoted} covers every host under the public suffix {MessageText.Quote(name)}, which many unrelated owners share; name the MX hosts or a suffix the domain owns", at);

@@ -55,7 +55,7 @@ public sealed class JsonObjectSyntax(long offset, IReadOnlyList<JsonPropertySynt
 }
 
 /// <summary>A member of an object: its name, where the name starts, and its value.</summary>
-public sealed record JsonPropertySyntax(string Name, long NameOffset, JsonSyntax Value);
+public readonly record struct JsonPropertySyntax(string Name, long NameOffset, JsonSyntax Value);
 
 /// <summary>A JSON array.</summary>
 public sealed class JsonArraySyntax(long offset, IReadOnlyList<JsonSyntax> items)

@@ -87,8 +87,10 @@ public static class JsonSyntaxReader
     private static JsonReadResult ReadValue(ref Utf8JsonReader reader, SourceText source, long baseOffset, int deferFromDepth)
     {
         // Containers are built with explicit stacks rather than recursion so that depth costs heap, not stack.
-        var containers = new Stack<Frame>();
-        var names = new ShortStrings();
+        var state = ReaderState.Current;
+        var containers = state.Containers;
+        var names = state.Names;
+        containers.Clear();
         JsonSyntax? completed = null;
         while (true)
         {
@@ -104,18 +106,19 @@ public static class JsonSyntaxReader
                             $"nesting deeper than {MaxDepth} levels; a policy list needs four");
                     }
 
-                    containers.Push(new Frame(reader.TokenType == JsonTokenType.StartObject, start, deferred || containers.Count == deferFromDepth));
+                    containers.Push(state.Rent(reader.TokenType == JsonTokenType.StartObject, start, deferred || containers.Count == deferFromDepth));
                     break;
                 case JsonTokenType.EndObject:
                 case JsonTokenType.EndArray:
                     var done = containers.Pop();
                     completed = done switch
                     {
-                        { Deferred: false, Properties: { } properties } => new JsonObjectSyntax(done.Offset, [.. properties]),
-                        { Deferred: false } => new JsonArraySyntax(done.Offset, [.. done.Items!]),
-                        _ when containers.Count == deferFromDepth => new JsonDeferredSyntax(done.Properties is null ? JsonKind.Array : JsonKind.Object, done.Offset),
+                        { Deferred: false, IsObject: true } => new JsonObjectSyntax(done.Offset, [.. done.Properties]),
+                        { Deferred: false } => new JsonArraySyntax(done.Offset, [.. done.Items]),
+                        _ when containers.Count == deferFromDepth => new JsonDeferredSyntax(done.IsObject ? JsonKind.Object : JsonKind.Array, done.Offset),
                         _ => JsonDeferredSyntax.Inner,
                     };
+                    state.Return(done);
                     break;
                 case JsonTokenType.PropertyName:
                     if (TokenTooLong(ref reader))
@@ -225,28 +228,43 @@ public static class JsonSyntaxReader
         return (cut > 0 ? message[..cut] : message).TrimEnd('.', ' ');
     }
 
-    private sealed class Frame(bool isObject, long offset, bool deferred)
+    /// <summary>A container being read; frames are reused, so that checking a large list allocates little.</summary>
+    private sealed class Frame
     {
-        /// <summary>Whether this container is only checked, not built.</summary>
-        public bool Deferred { get; } = deferred;
-
-        private HashSet<string>? _seen;
+        private readonly List<JsonPropertySyntax> _properties = [];
+        private readonly List<JsonSyntax> _items = [];
+        private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
         private string? _pendingName;
         private long _pendingOffset;
 
-        public long Offset { get; } = offset;
+        /// <summary>Whether this container is only checked, not built.</summary>
+        public bool Deferred { get; private set; }
 
-        public List<JsonPropertySyntax>? Properties { get; } = isObject ? [] : null;
+        public bool IsObject { get; private set; }
 
-        public List<JsonSyntax>? Items { get; } = isObject ? null : [];
+        public long Offset { get; private set; }
+
+        public List<JsonPropertySyntax> Properties => _properties;
+
+        public List<JsonSyntax> Items => _items;
+
+        public Frame Reset(bool isObject, long offset, bool deferred)
+        {
+            IsObject = isObject;
+            Offset = offset;
+            Deferred = deferred;
+            _properties.Clear();
+            _items.Clear();
+            _seen.Clear();
+            return this;
+        }
 
         public bool AddName(string name, long nameOffset, out long firstOffset)
         {
             firstOffset = 0;
-            var properties = Properties!;
-            if (properties.Count < 8)
+            if (_properties.Count < 8)
             {
-                foreach (var property in properties)
+                foreach (var property in _properties)
                 {
                     if (property.Name == name)
                     {
@@ -257,10 +275,9 @@ public static class JsonSyntaxReader
             }
             else
             {
-                if (_seen is null)
+                if (_seen.Count == 0)
                 {
-                    _seen = new HashSet<string>(StringComparer.Ordinal);
-                    foreach (var property in properties)
+                    foreach (var property in _properties)
                     {
                         _seen.Add(property.Name);
                     }
@@ -268,7 +285,7 @@ public static class JsonSyntaxReader
 
                 if (!_seen.Add(name))
                 {
-                    firstOffset = properties.First(p => p.Name == name).NameOffset;
+                    firstOffset = _properties.First(p => p.Name == name).NameOffset;
                     return false;
                 }
             }
@@ -280,13 +297,41 @@ public static class JsonSyntaxReader
 
         public void Add(JsonSyntax value)
         {
-            if (Properties is not null)
+            if (IsObject)
             {
-                Properties.Add(new JsonPropertySyntax(_pendingName!, _pendingOffset, value));
+                _properties.Add(new JsonPropertySyntax(_pendingName!, _pendingOffset, value));
             }
             else
             {
-                Items!.Add(value);
+                _items.Add(value);
+            }
+        }
+    }
+
+    /// <summary>What one reader keeps between values: its stack, spare frames and shared short strings.</summary>
+    private sealed class ReaderState
+    {
+        [ThreadStatic]
+        private static ReaderState? t_current;
+
+        public Stack<Frame> Containers { get; } = new();
+
+        public Stack<Frame> Spare { get; } = new();
+
+        public ShortStrings Names { get; } = new();
+
+        /// <summary>This thread's state, for building one deferred value after another.</summary>
+        public static ReaderState Current => t_current ??= new ReaderState();
+
+        public Frame Rent(bool isObject, long offset, bool deferred) =>
+            (Spare.Count > 0 ? Spare.Pop() : new Frame()).Reset(isObject, offset, deferred);
+
+        public void Return(Frame frame)
+        {
+            // A frame that held a huge object keeps its capacity; keep only ordinary ones.
+            if (frame.Properties.Count <= 64 && frame.Items.Count <= 64)
+            {
+                Spare.Push(frame);
             }
         }
     }
@@ -296,6 +341,9 @@ public static class JsonSyntaxReader
 internal sealed class ShortStrings
 {
     private const int MaxInterned = 16;
+
+    // Hostile input could fill the table with distinct short strings; past this size it starts again.
+    private const int MaxEntries = 1 << 16;
     private readonly Dictionary<string, string> _seen = new(StringComparer.Ordinal);
 
     /// <summary>The current string or property name token as a string, shared when short.</summary>
@@ -311,6 +359,11 @@ internal sealed class ShortStrings
         var lookup = _seen.GetAlternateLookup<ReadOnlySpan<char>>();
         if (!lookup.TryGetValue(chars[..length], out string? shared))
         {
+            if (_seen.Count >= MaxEntries)
+            {
+                _seen.Clear();
+            }
+
             shared = new string(chars[..length]);
             _seen.Add(shared, shared);
         }
