@@ -79,27 +79,28 @@ public sealed class PolicySchema
         // Entries of one shape get one verdict (see ValidationShapes): a shape found valid once is not
         // validated again; entries of a shape that failed are each validated, so that their errors are their own.
         var validShapes = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
-        Parallel.ForEach(work, () => new JsonSchemaValidator(), (item, _, validator) =>
+        var knownShapes = validShapes.GetAlternateLookup<ReadOnlySpan<char>>();
+        Parallel.ForEach(work, () => (Validator: new JsonSchemaValidator(), Shape: new ShapeText()), (item, _, local) =>
         {
-            foreach (var deferred in item.Entries)
+            foreach (var entry in item.Entries)
             {
-                var entry = deferred with { Value = deferred.Value.Built(source) };
-                string? shape = _shapes?.Of(entry);
-                if (shape is not null && validShapes.TryGetValue(shape, out bool valid) && valid)
+                bool shaped = _shapes is not null && _shapes.TryWrite(source, entry, local.Shape);
+                if (shaped && knownShapes.TryGetValue(local.Shape.Span, out bool valid) && valid)
                 {
                     continue;
                 }
 
-                var errors = validator.Validate(new JObject(Property(source, entry)), item.Schema);
-                if (shape is not null)
+                var built = entry with { Value = entry.Value.Built(source) };
+                var errors = local.Validator.Validate(new JObject(Property(source, built)), item.Schema);
+                if (shaped)
                 {
-                    validShapes.TryAdd(shape, errors.Count == 0);
+                    validShapes.TryAdd(local.Shape.ToString(), errors.Count == 0);
                 }
 
                 Report(errors, source, findings, entry.Name);
             }
 
-            return validator;
+            return local;
         }, _ => { });
         return [.. findings];
     }

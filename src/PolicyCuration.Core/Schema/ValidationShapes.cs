@@ -1,6 +1,7 @@
-using System.Text;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using NJsonSchema;
+using PolicyCuration.Format;
 using PolicyCuration.Format.Json;
 
 namespace PolicyCuration.Core.Schema;
@@ -34,72 +35,84 @@ internal sealed class ValidationShapes
         return shapes.Collect(schema, new HashSet<JsonSchema>(ReferenceEqualityComparer.Instance)) ? shapes : null;
     }
 
-    /// <summary>The shape of the member <paramref name="entry"/> (name and value), or null when it cannot be reduced.</summary>
-    public string? Of(JsonPropertySyntax entry)
+    /// <summary>Writes the shape of the member <paramref name="entry"/> (name and value) into <paramref name="shape"/>; false when it cannot be reduced.</summary>
+    /// <remarks>Reads the value from the source's bytes, so that a deferred value is never built to be judged.</remarks>
+    public bool TryWrite(SourceText source, JsonPropertySyntax entry, ShapeText shape)
     {
-        var shape = new StringBuilder(128);
-        return AppendString(shape, entry.Name, _namePatterns) && Append(shape.Append(':'), entry.Value) ? shape.ToString() : null;
-    }
-
-    private bool Append(StringBuilder shape, JsonSyntax value)
-    {
-        switch (value)
+        shape.Clear();
+        if (!AppendString(shape, entry.Name, _namePatterns))
         {
-            case JsonObjectSyntax obj:
-                shape.Append('{');
-                foreach (var member in obj.Properties)
-                {
-                    if (!AppendString(shape, member.Name, _namePatterns) || !Append(shape.Append(':'), member.Value))
-                    {
-                        return false;
-                    }
-
-                    shape.Append(',');
-                }
-
-                shape.Append('}');
-                return true;
-            case JsonArraySyntax array:
-                shape.Append('[');
-                foreach (var item in array.Items)
-                {
-                    if (!Append(shape, item))
-                    {
-                        return false;
-                    }
-
-                    shape.Append(',');
-                }
-
-                shape.Append(']');
-                return true;
-            case JsonScalarSyntax { Kind: JsonKind.String } text:
-                return AppendString(shape, text.Text, _valuePatterns);
-            case JsonScalarSyntax scalar:
-                shape.Append('#').Append(scalar.Text);
-                return true;
-            default:
-                return false;
+            return false;
         }
+
+        shape.Append(':');
+        var reader = new Utf8JsonReader(source.Bytes.Span[(int)entry.Value.Offset..]);
+        int depth = 0;
+        do
+        {
+            if (!reader.Read())
+            {
+                return false;
+            }
+
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartObject:
+                    depth++;
+                    shape.Append('{');
+                    break;
+                case JsonTokenType.StartArray:
+                    depth++;
+                    shape.Append('[');
+                    break;
+                case JsonTokenType.EndObject:
+                    depth--;
+                    shape.Append('}').Append(',');
+                    break;
+                case JsonTokenType.EndArray:
+                    depth--;
+                    shape.Append(']').Append(',');
+                    break;
+                case JsonTokenType.PropertyName:
+                    if (!AppendString(shape, shape.Decode(ref reader), _namePatterns))
+                    {
+                        return false;
+                    }
+
+                    shape.Append(':');
+                    break;
+                case JsonTokenType.String:
+                    if (!AppendString(shape, shape.Decode(ref reader), _valuePatterns))
+                    {
+                        return false;
+                    }
+
+                    shape.Append(',');
+                    break;
+                default:
+                    shape.Append('#').AppendAscii(reader.ValueSpan).Append(',');
+                    break;
+            }
+        }
+        while (depth > 0);
+
+        return true;
     }
 
     /// <remarks>A member name is judged only by patternProperties, a string value only by pattern and lengths.</remarks>
-    private bool AppendString(StringBuilder shape, string text, List<Regex> patterns)
+    private bool AppendString(ShapeText shape, ReadOnlySpan<char> text, List<Regex> patterns)
     {
-        if (_named.Contains(text))
+        if (_named.GetAlternateLookup<ReadOnlySpan<char>>().Contains(text))
         {
-            shape.Append('=').Append(text.Length).Append('=').Append(text);
+            shape.Append('=').Append(text).Append('=');
             return true;
         }
 
         // Length is counted the way .NET strings count it; text outside the BMP is kept out of shapes
         // rather than trusting that every validator counts it the same way.
-        foreach (char c in text)
+        if (text.IndexOfAnyInRange('\uD800', '\uDFFF') >= 0)
         {
-            if (char.IsSurrogate(c))
-            {
-                return false;
-            }
+            return false;
         }
 
         shape.Append('~');
@@ -202,7 +215,70 @@ internal sealed class ValidationShapes
         if (!string.IsNullOrEmpty(pattern) && !patterns.Exists(p => p.ToString() == pattern))
         {
             // The same pattern text and default options as the validator's own matching, compiled for speed.
-            patterns.Add(new Regex(pattern, RegexOptions.Compiled));
+            var regex = new Regex(pattern, RegexOptions.Compiled);
+            patterns.Add(regex);
+        }
+    }
+}
+
+/// <summary>A reusable buffer for shapes and for the strings decoded while writing them.</summary>
+internal sealed class ShapeText
+{
+    private char[] _shape = new char[256];
+    private char[] _decoded = new char[256];
+    private int _length;
+
+    /// <summary>The shape written so far.</summary>
+    public ReadOnlySpan<char> Span => _shape.AsSpan(0, _length);
+
+    public void Clear() => _length = 0;
+
+    public ShapeText Append(char c)
+    {
+        Reserve(1);
+        _shape[_length++] = c;
+        return this;
+    }
+
+    public ShapeText Append(ReadOnlySpan<char> text)
+    {
+        Reserve(text.Length);
+        text.CopyTo(_shape.AsSpan(_length));
+        _length += text.Length;
+        return this;
+    }
+
+    public ShapeText AppendAscii(ReadOnlySpan<byte> text)
+    {
+        Reserve(text.Length);
+        for (int i = 0; i < text.Length; i++)
+        {
+            _shape[_length++] = (char)text[i];
+        }
+
+        return this;
+    }
+
+    /// <summary>The current string token, unescaped, in a buffer valid until the next call.</summary>
+    public ReadOnlySpan<char> Decode(ref Utf8JsonReader reader)
+    {
+        int most = reader.HasValueSequence ? (int)reader.ValueSequence.Length : reader.ValueSpan.Length;
+        if (_decoded.Length < most)
+        {
+            _decoded = new char[most];
+        }
+
+        int written = reader.CopyString(_decoded);
+        return _decoded.AsSpan(0, written);
+    }
+
+    public override string ToString() => new(Span);
+
+    private void Reserve(int more)
+    {
+        if (_length + more > _shape.Length)
+        {
+            Array.Resize(ref _shape, Math.Max(_shape.Length * 2, _length + more));
         }
     }
 }
