@@ -30,17 +30,25 @@ public sealed class ListValidator(PolicySchema schema, PublicSuffixList? suffixe
         }
 
         // The reader's shape problems are not reported: the schema says the same thing with more precision.
-        var schemaFindings = schema.Validate(read.Source, read.Root);
-        var ruleFindings = new List<Finding>();
-        ruleFindings.AddRange(TimeRules.Check(list, now));
-        ruleFindings.AddRange(DomainRules.Check(list, _suffixes));
-        ruleFindings.AddRange(AliasRules.Check(list));
-        ruleFindings.AddRange(MxRules.Check(list, _suffixes));
+        // The schema and each family of rules are independent, so they run side by side.
+        IReadOnlyList<Finding> schemaFindings = [];
+        List<Finding> times = [], domains = [], aliases = [], mxs = [];
+        Finding? notCanonical = null;
+        Parallel.Invoke(
+            () => schemaFindings = schema.Validate(read.Source, read.Root),
+            () => times = [.. TimeRules.Check(list, now)],
+            () => domains = [.. DomainRules.Check(list, _suffixes)],
+            () => aliases = [.. AliasRules.Check(list)],
+            () => mxs = [.. MxRules.Check(list, _suffixes)],
+            () => notCanonical = CanonicalFormRule.Check(list, canonicalSeverity));
+        List<Finding> ruleFindings = [.. times, .. domains, .. aliases, .. mxs];
 
         // Where a rule explains a value, the schema's generic complaint about the same value adds nothing.
         var explained = ruleFindings.Where(f => f.Location is not null && f.Severity == Severity.Error).Select(f => f.Location!).ToHashSet();
         var findings = schemaFindings.Where(f => f.Location is null || !explained.Contains(f.Location)).Concat(ruleFindings).ToList();
-        if (schemaFindings.Count == 0 && CanonicalFormRule.Check(list, canonicalSeverity) is { } notCanonical)
+
+        // A file that breaks the schema cannot be formatted, so its form is not worth a finding.
+        if (schemaFindings.Count == 0 && notCanonical is not null)
         {
             findings.Add(notCanonical);
         }

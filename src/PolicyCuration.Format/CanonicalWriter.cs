@@ -26,19 +26,30 @@ public static class CanonicalWriter
         long offset = 0;
         long? difference = null;
         var pending = new StringBuilder(4096);
+        byte[] expected = new byte[4096];
         Emit(list, pending, chunk =>
         {
-            byte[] expected = Encoding.UTF8.GetBytes(chunk.ToString());
-            chunk.Clear();
-            var remaining = actual.Span[(int)offset..];
-            int common = remaining.CommonPrefixLength(expected);
-            if (common < expected.Length)
+            foreach (var part in chunk.GetChunks())
             {
-                difference = offset + common;
-                return false;
+                int most = Encoding.UTF8.GetMaxByteCount(part.Length);
+                if (expected.Length < most)
+                {
+                    expected = new byte[most];
+                }
+
+                int length = Encoding.UTF8.GetBytes(part.Span, expected);
+                var remaining = actual.Span[(int)Math.Min(offset, actual.Length)..];
+                int common = remaining.CommonPrefixLength(expected.AsSpan(0, length));
+                if (common < length)
+                {
+                    difference = offset + common;
+                    return false;
+                }
+
+                offset += length;
             }
 
-            offset += expected.Length;
+            chunk.Clear();
             return true;
         });
         return difference ?? (offset == actual.Length ? null : offset);

@@ -11,7 +11,7 @@ public static class DomainRules
     /// <summary>The findings on every domain of <paramref name="list"/>.</summary>
     public static IEnumerable<Finding> Check(PolicyList list, PublicSuffixList suffixes)
     {
-        var firstByFolded = new Dictionary<string, NamedPolicy>(StringComparer.Ordinal);
+        var firstByFolded = new Dictionary<string, NamedPolicy>(list.Policies.Count, StringComparer.Ordinal);
         foreach (var entry in list.Policies)
         {
             // Positions are worked out only for findings: most entries have none.

@@ -27,9 +27,9 @@ public static class MxRules
             yield break;
         }
 
-        var seen = new Dictionary<string, MxPattern>(StringComparer.OrdinalIgnoreCase);
-        foreach (var mx in mxs)
+        for (int i = 0; i < mxs.Count; i++)
         {
+            var mx = mxs[i];
             if (CheckPattern(entry.Name, mx.Text, null, suffixes) is { } problem)
             {
                 yield return problem with { Location = list.LocationOf(mx.Offset) };
@@ -40,12 +40,27 @@ public static class MxRules
                     $"MX pattern {MessageText.Quote(mx.Text)} has upper-case letters; matching ignores case, but the canonical form is {MessageText.Quote(mx.Text.ToLowerInvariant())}: run policyctl fmt", list.LocationOf(mx.Offset));
             }
 
-            if (!seen.TryAdd(mx.Text, mx))
+            if (FirstEqual(mxs, i) is { } earlier)
             {
                 yield return MxDuplicate.At(entry.Name,
-                    $"MX pattern {MessageText.Quote(mx.Text)} of {MessageText.Quote(entry.Name)} repeats {MessageText.Quote(seen[mx.Text].Text)}; remove one", list.LocationOf(mx.Offset));
+                    $"MX pattern {MessageText.Quote(mx.Text)} of {MessageText.Quote(entry.Name)} repeats {MessageText.Quote(earlier.Text)}; remove one", list.LocationOf(mx.Offset));
             }
         }
+    }
+
+    /// <summary>The first pattern before <paramref name="index"/> equal to it without regard to case, or null.</summary>
+    /// <remarks>Policies have a handful of patterns (the schema allows 256), so a scan beats a hash set per policy.</remarks>
+    private static MxPattern? FirstEqual(IReadOnlyList<MxPattern> mxs, int index)
+    {
+        for (int j = 0; j < index; j++)
+        {
+            if (string.Equals(mxs[j].Text, mxs[index].Text, StringComparison.OrdinalIgnoreCase))
+            {
+                return mxs[j];
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The finding for one MX pattern's syntax and breadth, or null when it is usable.</summary>

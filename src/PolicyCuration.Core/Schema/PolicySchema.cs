@@ -80,12 +80,12 @@ public sealed class PolicySchema
         // validated again; entries of a shape that failed are each validated, so that their errors are their own.
         var validShapes = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         var knownShapes = validShapes.GetAlternateLookup<ReadOnlySpan<char>>();
-        Parallel.ForEach(work, () => (Validator: new JsonSchemaValidator(), Shape: new ShapeText()), (item, _, local) =>
+        Parallel.ForEach(work, () => (Validator: new JsonSchemaValidator(), Shape: _shapes?.NewText()), (item, _, local) =>
         {
             foreach (var entry in item.Entries)
             {
-                bool shaped = _shapes is not null && _shapes.TryWrite(source, entry, local.Shape);
-                if (shaped && knownShapes.TryGetValue(local.Shape.Span, out bool valid) && valid)
+                bool shaped = _shapes is not null && _shapes.TryWrite(source, entry, local.Shape!);
+                if (shaped && knownShapes.TryGetValue(local.Shape!.Span, out bool valid) && valid)
                 {
                     continue;
                 }
@@ -94,7 +94,7 @@ public sealed class PolicySchema
                 var errors = local.Validator.Validate(new JObject(Property(source, built)), item.Schema);
                 if (shaped)
                 {
-                    validShapes.TryAdd(local.Shape.ToString(), errors.Count == 0);
+                    validShapes.TryAdd(local.Shape!.ToString(), errors.Count == 0);
                 }
 
                 Report(errors, source, findings, entry.Name);

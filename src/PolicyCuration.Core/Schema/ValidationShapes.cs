@@ -20,8 +20,8 @@ namespace PolicyCuration.Core.Schema;
 internal sealed class ValidationShapes
 {
     private readonly HashSet<string> _named = new(StringComparer.Ordinal);
-    private readonly List<Regex> _valuePatterns = [];
-    private readonly List<Regex> _namePatterns = [];
+    private readonly List<string> _valuePatterns = [];
+    private readonly List<string> _namePatterns = [];
     private readonly SortedSet<int> _lengthBounds = [];
 
     private ValidationShapes()
@@ -35,12 +35,18 @@ internal sealed class ValidationShapes
         return shapes.Collect(schema, new HashSet<JsonSchema>(ReferenceEqualityComparer.Instance)) ? shapes : null;
     }
 
+    /// <summary>A buffer for one thread, with its own copies of the schema's patterns (a shared Regex hands out one runner at a time).</summary>
+    public ShapeText NewText() => new(Compile(_namePatterns), Compile(_valuePatterns));
+
+    // The same pattern text and default options as the validator's own matching, compiled for speed.
+    private static Regex[] Compile(List<string> patterns) => [.. patterns.Select(p => new Regex(p, RegexOptions.Compiled))];
+
     /// <summary>Writes the shape of the member <paramref name="entry"/> (name and value) into <paramref name="shape"/>; false when it cannot be reduced.</summary>
     /// <remarks>Reads the value from the source's bytes, so that a deferred value is never built to be judged.</remarks>
     public bool TryWrite(SourceText source, JsonPropertySyntax entry, ShapeText shape)
     {
         shape.Clear();
-        if (!AppendString(shape, entry.Name, _namePatterns))
+        if (!AppendString(shape, entry.Name, shape.NamePatterns))
         {
             return false;
         }
@@ -74,7 +80,7 @@ internal sealed class ValidationShapes
                     shape.Append(']').Append(',');
                     break;
                 case JsonTokenType.PropertyName:
-                    if (!AppendString(shape, shape.Decode(ref reader), _namePatterns))
+                    if (!AppendString(shape, shape.Decode(ref reader), shape.NamePatterns))
                     {
                         return false;
                     }
@@ -82,7 +88,7 @@ internal sealed class ValidationShapes
                     shape.Append(':');
                     break;
                 case JsonTokenType.String:
-                    if (!AppendString(shape, shape.Decode(ref reader), _valuePatterns))
+                    if (!AppendString(shape, shape.Decode(ref reader), shape.ValuePatterns))
                     {
                         return false;
                     }
@@ -100,7 +106,7 @@ internal sealed class ValidationShapes
     }
 
     /// <remarks>A member name is judged only by patternProperties, a string value only by pattern and lengths.</remarks>
-    private bool AppendString(ShapeText shape, ReadOnlySpan<char> text, List<Regex> patterns)
+    private bool AppendString(ShapeText shape, ReadOnlySpan<char> text, Regex[] patterns)
     {
         if (_named.GetAlternateLookup<ReadOnlySpan<char>>().Contains(text))
         {
@@ -121,7 +127,7 @@ internal sealed class ValidationShapes
             shape.Append(pattern.IsMatch(text) ? '1' : '0');
         }
 
-        if (patterns == _namePatterns)
+        if (patterns == shape.NamePatterns)
         {
             return true;
         }
@@ -210,23 +216,27 @@ internal sealed class ValidationShapes
         return children.All(child => Collect(child, seen));
     }
 
-    private static void AddPattern(string? pattern, List<Regex> patterns)
+    private static void AddPattern(string? pattern, List<string> patterns)
     {
-        if (!string.IsNullOrEmpty(pattern) && !patterns.Exists(p => p.ToString() == pattern))
+        if (!string.IsNullOrEmpty(pattern) && !patterns.Contains(pattern))
         {
-            // The same pattern text and default options as the validator's own matching, compiled for speed.
-            var regex = new Regex(pattern, RegexOptions.Compiled);
-            patterns.Add(regex);
+            patterns.Add(pattern);
         }
     }
 }
 
 /// <summary>A reusable buffer for shapes and for the strings decoded while writing them.</summary>
-internal sealed class ShapeText
+internal sealed class ShapeText(Regex[] namePatterns, Regex[] valuePatterns)
 {
     private char[] _shape = new char[256];
     private char[] _decoded = new char[256];
     private int _length;
+
+    /// <summary>The patterns that judge member names (patternProperties).</summary>
+    public Regex[] NamePatterns { get; } = namePatterns;
+
+    /// <summary>The patterns that judge string values.</summary>
+    public Regex[] ValuePatterns { get; } = valuePatterns;
 
     /// <summary>The shape written so far.</summary>
     public ReadOnlySpan<char> Span => _shape.AsSpan(0, _length);
