@@ -217,6 +217,13 @@ public static class CanonicalWriter
     private static void AppendString(StringBuilder output, string value)
     {
         output.Append('"');
+        var text = value.AsSpan();
+        if (!text.ContainsAnyExceptInRange(' ', '~') && !text.ContainsAny('"', '\\'))
+        {
+            output.Append(text).Append('"');
+            return;
+        }
+
         foreach (char c in value)
         {
             switch (c)

@@ -16,44 +16,66 @@ public static class HostName
             return NameProblem.Empty;
         }
 
-        var text = name.AsSpan();
-        if (text.Contains(':') || text[0] == '[')
+        // One pass over the characters notes everything the checks below need, in the order they report.
+        bool colon = false, star = false, nonAscii = false, emptyLabel = false, allDigits = true, reserved = false;
+        var labelProblem = NameProblem.None;
+        int labels = 0, labelStart = 0;
+        for (int i = 0; i <= name.Length; i++)
+        {
+            char c = i < name.Length ? name[i] : '.';
+            if (c != '.')
+            {
+                colon |= c == ':';
+                star |= c == '*';
+                nonAscii |= c > '\x7f';
+                continue;
+            }
+
+            if (i == name.Length && i > 0 && name[i - 1] == '.' && labels > 0)
+            {
+                break; // a trailing dot ends the name rather than starting an empty last label
+            }
+
+            var label = name.AsSpan(labelStart, i - labelStart);
+            labels++;
+            labelStart = i + 1;
+            if (label.IsEmpty)
+            {
+                emptyLabel = true;
+                continue;
+            }
+
+            allDigits &= !label.ContainsAnyExceptInRange('0', '9');
+            reserved |= label.Length >= 4 && label[2] == '-' && label[3] == '-';
+            if (labelProblem == NameProblem.None)
+            {
+                labelProblem = CheckLabel(label);
+            }
+        }
+
+        if (colon || name[0] == '[')
         {
             return IPAddress.TryParse(name.Trim('[', ']'), out _) ? NameProblem.IpAddress : NameProblem.Port;
         }
 
-        if (!System.Text.Ascii.IsValid(text))
+        if (nonAscii)
         {
             return NameProblem.NotAscii;
         }
 
-        if (text[^1] == '.' && text.Length > 1 && text[^2] != '.')
+        if (name[^1] == '.' && name.Length > 1 && name[^2] != '.')
         {
             return NameProblem.TrailingDot;
         }
 
-        if (text.Contains('*'))
+        if (star)
         {
             return NameProblem.Wildcard;
         }
 
-        int labels = 0;
-        bool allDigits = true;
-        var problem = NameProblem.None;
-        foreach (var range in text.Split('.'))
+        if (emptyLabel || name[^1] == '.')
         {
-            var label = text[range];
-            labels++;
-            if (label.IsEmpty)
-            {
-                return NameProblem.EmptyLabel;
-            }
-
-            allDigits &= !label.ContainsAnyExceptInRange('0', '9');
-            if (problem == NameProblem.None)
-            {
-                problem = CheckLabel(label);
-            }
+            return NameProblem.EmptyLabel;
         }
 
         if (labels == 4 && allDigits)
@@ -61,9 +83,9 @@ public static class HostName
             return NameProblem.IpAddress;
         }
 
-        if (problem != NameProblem.None)
+        if (labelProblem != NameProblem.None)
         {
-            return problem;
+            return labelProblem;
         }
 
         if (name.Length > 253)
@@ -76,20 +98,7 @@ public static class HostName
             return NameProblem.SingleLabel;
         }
 
-        foreach (var range in text.Split('.'))
-        {
-            var label = text[range];
-            if (label.Length >= 4 && label[2] == '-' && label[3] == '-')
-            {
-                var reserved = CheckReservedLabel(label.ToString());
-                if (reserved != NameProblem.None)
-                {
-                    return reserved;
-                }
-            }
-        }
-
-        return NameProblem.None;
+        return reserved ? CheckReservedLabels(name) : NameProblem.None;
     }
 
     /// <summary>The A-label form of a name written with Unicode characters, or null when it has none.</summary>
@@ -134,6 +143,23 @@ public static class HostName
         }
 
         return label[0] == '-' || label[^1] == '-' ? NameProblem.HyphenAtLabelEdge : NameProblem.None;
+    }
+
+    private static NameProblem CheckReservedLabels(string name)
+    {
+        foreach (string label in name.Split('.'))
+        {
+            if (label.Length >= 4 && label[2] == '-' && label[3] == '-')
+            {
+                var problem = CheckReservedLabel(label);
+                if (problem != NameProblem.None)
+                {
+                    return problem;
+                }
+            }
+        }
+
+        return NameProblem.None;
     }
 
     private static NameProblem CheckReservedLabel(string label)
