@@ -31,8 +31,13 @@ internal static class ValidateCommand
             string path = parsed.GetValue(file)!;
             try
             {
-                var validator = new ListValidator(CommonOptions.LoadSchema(parsed.GetValue(schema)));
-                var report = validator.Validate(PolicyListReader.ReadFile(path), CommonOptions.ParseNow(parsed.GetValue(now)));
+                var clock = CommonOptions.ParseNow(parsed.GetValue(now));
+
+                // Loading the schema is mostly start-up work in NJsonSchema; it overlaps with reading the list.
+                var loading = Task.Run(() => CommonOptions.LoadSchema(parsed.GetValue(schema)));
+                var read = PolicyListReader.ReadFile(path);
+                var validator = new ListValidator(loading.GetAwaiter().GetResult());
+                var report = validator.Validate(read, clock);
                 string what = report.List is { } list ? $"{path}: {list.Policies.Count} domains, {list.Aliases.Count} aliases" : path;
                 FindingRenderer.Write(output, report.Findings, CommonOptions.ParseFormat(parsed.GetValue(format)!), FindingRenderer.Total(report.Findings, what));
                 return report.IsValid ? ExitCodes.Ok : ExitCodes.Findings;
