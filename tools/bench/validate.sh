@@ -19,7 +19,7 @@ fi
 
 dotnet build "$root/src/PolicyCuration.Cli" -c Release --nologo -v quiet >/dev/null
 dotnet build "$root/tools/bench/PolicyCuration.Bench" -c Release --nologo -v quiet >/dev/null
-(cd "$root/tools/bench/ajv" && npm install --no-audit --no-fund --silent >/dev/null)
+(cd "$root/tools/bench/ajv" && npm install --no-audit --no-fund --no-package-lock --silent >/dev/null)
 
 list="$out/list-$domains.json"
 dotnet "$root/tools/bench/PolicyCuration.Bench/bin/Release/net10.0/policy-bench.dll" generate "$domains" "$list" >/dev/null
