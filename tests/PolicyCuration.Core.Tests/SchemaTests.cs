@@ -42,6 +42,31 @@ public class SchemaTests
     }
 
     [Fact]
+    public void EveryEntryOfAFailingShapeIsReportedOnItsOwn()
+    {
+        string policies = string.Join(", ", Enumerable.Range(0, 5).Select(i => $"\"d{i}.example\": {{\"mode\": \"Enforce\", \"mxs\": [\"mx.d{i}.example\"]}}"));
+        var source = new SourceText("t.json", Encoding.UTF8.GetBytes(Validation.List($"{{{policies}}}")));
+
+        var findings = Validation.Schema.Validate(source, PolicyListReader.Read(source).Root!);
+
+        Assert.Equal(["d0.example", "d1.example", "d2.example", "d3.example", "d4.example"], findings.Select(f => f.Subject).Order(StringComparer.Ordinal));
+        Assert.All(findings, f => Assert.Equal("schema.enum", f.Code));
+    }
+
+    [Fact]
+    public void AValueThatFailsAPatternHasAShapeOfItsOwn()
+    {
+        // Many valid entries first, so that their shape is known valid before the bad one is met.
+        string valid = string.Join(", ", Enumerable.Range(0, 3000).Select(i => $"\"d{i}.example\": {{\"mode\": \"testing\", \"mxs\": [\"mx.d{i}.example\"]}}"));
+        string json = Validation.List($"{{{valid}, \"z.example\": {{\"mode\": \"testing\", \"mxs\": [\"mx_z.example\"]}}}}");
+        var source = new SourceText("t.json", Encoding.UTF8.GetBytes(json));
+
+        var finding = Assert.Single(Validation.Schema.Validate(source, PolicyListReader.Read(source).Root!));
+
+        Assert.Equal(("schema.pattern", "z.example"), (finding.Code, finding.Subject));
+    }
+
+    [Fact]
     public void AMalformedAliasReferenceIsAPatternViolation()
     {
         var source = new SourceText("t.json", Encoding.UTF8.GetBytes(Validation.List("""{"example.org": {"policy-alias": "bad alias"}}""")));

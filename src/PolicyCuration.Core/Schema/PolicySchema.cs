@@ -16,6 +16,7 @@ namespace PolicyCuration.Core.Schema;
 /// root is validated with such maps emptied. Per-entry validation of a map schema is the same as validating
 /// the whole map when the map schema has no object-wide constraint (required, min/max properties); the
 /// loader checks that before partitioning, and tests compare both ways on every file of the corpus.
+/// Entries are then judged once per shape (<see cref="ValidationShapes"/>).
 /// </remarks>
 public sealed class PolicySchema
 {
@@ -90,8 +91,7 @@ public sealed class PolicySchema
                     continue;
                 }
 
-                var built = entry with { Value = entry.Value.Built(source) };
-                var errors = local.Validator.Validate(new JObject(Property(source, built)), item.Schema);
+                var errors = local.Validator.Validate(new JObject(Property(source, entry)), item.Schema);
                 if (shaped)
                 {
                     validShapes.TryAdd(local.Shape!.ToString(), errors.Count == 0);
