@@ -1,3 +1,4 @@
+using System.Text.Json;
 using PolicyCuration.Format.Findings;
 using PolicyCuration.Format.Json;
 using PolicyCuration.Format.Model;
@@ -9,6 +10,9 @@ public static class PolicyListReader
 {
     /// <summary>Files larger than this are refused before reading (a 200 000-domain list is about 30 MB).</summary>
     public const long DefaultMaxFileBytes = 256L * 1024 * 1024;
+
+    [ThreadStatic]
+    private static List<MxPattern>? t_plainItems;
 
     /// <summary>The list does not have the shape of format 0.1 (reported by consumers that have no schema).</summary>
     public static readonly FindingKind Shape = new("list.shape", Severity.Error, "Not a policy list");
@@ -123,6 +127,11 @@ public static class PolicyListReader
 
     private static Policy ReadPolicy(SourceText source, JsonPropertySyntax entry, Action<long, string> problem)
     {
+        if (entry.Value is JsonDeferredSyntax { Kind: JsonKind.Object } deferred && ReadPlainPolicy(source, deferred.Offset) is { } plain)
+        {
+            return plain;
+        }
+
         if (entry.Value.Built(source) is not JsonObjectSyntax body)
         {
             problem(entry.Value.Offset, $"the policy of \"{entry.Name}\" must be an object");
@@ -170,6 +179,82 @@ public static class PolicyListReader
         }
 
         return new Policy { Mode = mode, Mxs = mxs, Alias = alias, Offset = body.Offset, MxsOffset = mxsOffset, AliasOffset = aliasOffset };
+    }
+
+    /// <summary>A policy read straight from its bytes when it has the format's plain form, else null.</summary>
+    /// <remarks>
+    /// Nearly every entry is plain ({mode, mxs} or {policy-alias}, strings where strings belong), and reading
+    /// those without building their JSON tree halves the cost of a large list. Anything else goes the general way,
+    /// which says what does not fit. The reader has already checked the bytes, so only the form is in question.
+    /// </remarks>
+    private static Policy? ReadPlainPolicy(SourceText source, long offset)
+    {
+        var reader = new Utf8JsonReader(source.Bytes.Span[(int)offset..]);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+
+        PolicyMode? mode = null;
+        MxPattern[]? mxs = null;
+        string? alias = null;
+        long mxsOffset = -1, aliasOffset = -1;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("mode"u8))
+            {
+                if (!reader.Read() || reader.TokenType != JsonTokenType.String)
+                {
+                    return null;
+                }
+
+                mode = reader.ValueTextEquals("enforce"u8) ? PolicyMode.Enforce : reader.ValueTextEquals("testing"u8) ? PolicyMode.Testing : null;
+                if (mode is null)
+                {
+                    return null;
+                }
+            }
+            else if (reader.ValueTextEquals("mxs"u8))
+            {
+                if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
+                {
+                    return null;
+                }
+
+                mxsOffset = offset + reader.TokenStartIndex;
+                var items = t_plainItems ??= new List<MxPattern>(8);
+                items.Clear();
+                while (reader.Read() && reader.TokenType == JsonTokenType.String)
+                {
+                    items.Add(new MxPattern(reader.GetString()!, offset + reader.TokenStartIndex));
+                }
+
+                if (reader.TokenType != JsonTokenType.EndArray)
+                {
+                    return null;
+                }
+
+                mxs = [.. items];
+            }
+            else if (reader.ValueTextEquals("policy-alias"u8))
+            {
+                if (!reader.Read() || reader.TokenType != JsonTokenType.String)
+                {
+                    return null;
+                }
+
+                alias = reader.GetString();
+                aliasOffset = offset + reader.TokenStartIndex;
+            }
+            else
+            {
+                return null;
+            }
+        }
+
+        return reader.TokenType == JsonTokenType.EndObject
+            ? new Policy { Mode = mode, Mxs = mxs, Alias = alias, Offset = offset, MxsOffset = mxsOffset, AliasOffset = aliasOffset }
+            : null;
     }
 
     private static T? Ignore<T>(Action<long, string> problem, long offset, string message)
