@@ -9,22 +9,36 @@ namespace PolicyCuration.Core.Rules;
 public static class MxRules
 {
     /// <summary>The findings on every MX pattern of every policy and alias.</summary>
-    public static IEnumerable<Finding> Check(PolicyList list, PublicSuffixList suffixes) =>
-        list.Aliases.Concat(list.Policies).SelectMany(entry => CheckPolicy(list, entry, suffixes));
+    public static IReadOnlyList<Finding> Check(PolicyList list, PublicSuffixList suffixes)
+    {
+        // One list filled by plain loops: an iterator per policy would cost an object per domain.
+        var findings = new List<Finding>();
+        foreach (var entry in list.Aliases)
+        {
+            CheckPolicy(list, entry, suffixes, findings);
+        }
 
-    private static IEnumerable<Finding> CheckPolicy(PolicyList list, NamedPolicy entry, PublicSuffixList suffixes)
+        foreach (var entry in list.Policies)
+        {
+            CheckPolicy(list, entry, suffixes, findings);
+        }
+
+        return findings;
+    }
+
+    private static void CheckPolicy(PolicyList list, NamedPolicy entry, PublicSuffixList suffixes, List<Finding> findings)
     {
         if (entry.Policy.Mxs is not { } mxs)
         {
-            yield break;
+            return;
         }
 
         if (mxs.Count == 0)
         {
-            yield return MxEmpty.At(entry.Name,
+            findings.Add(MxEmpty.At(entry.Name,
                 $"{MessageText.Quote(entry.Name)} has no MX patterns, so it would match no server (EFF's consumer wrote an empty match= for this); list the MX host names its certificates cover",
-                list.LocationOf(entry.Policy.MxsOffset));
-            yield break;
+                list.LocationOf(entry.Policy.MxsOffset)));
+            return;
         }
 
         for (int i = 0; i < mxs.Count; i++)
@@ -32,18 +46,18 @@ public static class MxRules
             var mx = mxs[i];
             if (CheckPattern(entry.Name, mx.Text, null, suffixes) is { } problem)
             {
-                yield return problem with { Location = list.LocationOf(mx.Offset) };
+                findings.Add(problem with { Location = list.LocationOf(mx.Offset) });
             }
             else if (mx.Text.AsSpan().ContainsAnyInRange('A', 'Z'))
             {
-                yield return MxNotLowercase.At(entry.Name,
-                    $"MX pattern {MessageText.Quote(mx.Text)} has upper-case letters; matching ignores case, but the canonical form is {MessageText.Quote(mx.Text.ToLowerInvariant())}: run policyctl fmt", list.LocationOf(mx.Offset));
+                findings.Add(MxNotLowercase.At(entry.Name,
+                    $"MX pattern {MessageText.Quote(mx.Text)} has upper-case letters; matching ignores case, but the canonical form is {MessageText.Quote(mx.Text.ToLowerInvariant())}: run policyctl fmt", list.LocationOf(mx.Offset)));
             }
 
             if (FirstEqual(mxs, i) is { } earlier)
             {
-                yield return MxDuplicate.At(entry.Name,
-                    $"MX pattern {MessageText.Quote(mx.Text)} of {MessageText.Quote(entry.Name)} repeats {MessageText.Quote(earlier.Text)}; remove one", list.LocationOf(mx.Offset));
+                findings.Add(MxDuplicate.At(entry.Name,
+                    $"MX pattern {MessageText.Quote(mx.Text)} of {MessageText.Quote(entry.Name)} repeats {MessageText.Quote(earlier.Text)}; remove one", list.LocationOf(mx.Offset)));
             }
         }
     }

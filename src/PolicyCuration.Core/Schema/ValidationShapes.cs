@@ -116,9 +116,12 @@ internal sealed class ValidationShapes
 
         // Length is counted the way .NET strings count it; text outside the BMP is kept out of shapes
         // rather than trusting that every validator counts it the same way.
-        if (text.IndexOfAnyInRange('\uD800', '\uDFFF') >= 0)
+        foreach (char c in text)
         {
-            return false;
+            if (char.IsSurrogate(c))
+            {
+                return false;
+            }
         }
 
         shape.Append('~');
