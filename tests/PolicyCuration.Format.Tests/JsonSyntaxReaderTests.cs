@@ -96,6 +96,37 @@ public class JsonSyntaxReaderTests
         Assert.Equal((2, 8), (failure.Location!.Line, failure.Location.Column));
     }
 
+    [Theory]
+    [InlineData("{\"p\": {\"a.example\": {\"mode\": \"x\", \"mode\": \"y\"}}}", "json.duplicate_key")]
+    [InlineData("{\"p\": {\"a.example\": {\"mxs\": [\"\\ud800\"]}}}", "json.syntax")]
+    [InlineData("{\"p\": {\"a.example\": {\"mxs\": [1,]}}}", "json.syntax")]
+    public void DeferredValuesAreCheckedAsStrictly(string json, string code)
+    {
+        var source = new SourceText("t.json", Encoding.UTF8.GetBytes(json));
+
+        Assert.Equal(code, JsonSyntaxReader.Read(source, deferFromDepth: 2).Failure!.Code);
+    }
+
+    [Fact]
+    public void ADeferredValueBuildsToWhatAFullReadGives()
+    {
+        var source = new SourceText("t.json", Encoding.UTF8.GetBytes("{\"p\": {\"a.example\": {\"mode\": \"testing\",\n \"mxs\": [\"mx.a.example\", 7]}, \"b\": 1}}"));
+        var full = (JsonObjectSyntax)((JsonObjectSyntax)JsonSyntaxReader.Read(source).Root!).Properties[0].Value;
+        var lazy = (JsonObjectSyntax)((JsonObjectSyntax)JsonSyntaxReader.Read(source, deferFromDepth: 2).Root!).Properties[0].Value;
+
+        Assert.IsType<JsonDeferredSyntax>(lazy.Properties[0].Value);
+        Assert.IsType<JsonScalarSyntax>(lazy.Properties[1].Value);
+        Assert.Equal(Describe(full.Properties[0].Value), Describe(lazy.Properties[0].Value.Built(source)));
+    }
+
+    private static string Describe(JsonSyntax node) => node switch
+    {
+        JsonObjectSyntax o => "{" + string.Join(",", o.Properties.Select(p => $"{p.Name}@{p.NameOffset}:{Describe(p.Value)}")) + "}",
+        JsonArraySyntax a => "[" + string.Join(",", a.Items.Select(Describe)) + "]",
+        JsonScalarSyntax s => $"{s.Kind}:{s.Text}@{s.Offset}",
+        _ => "?",
+    };
+
     private static (int, int) Position(SourceText source, long offset)
     {
         var location = source.LocationOf(offset);

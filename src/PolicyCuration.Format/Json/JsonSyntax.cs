@@ -30,6 +30,9 @@ public abstract class JsonSyntax(JsonKind kind, long offset)
 
     /// <summary>Byte offset of the value's first character in the source.</summary>
     public long Offset { get; } = offset;
+
+    /// <summary>This value, or, when deferred, the value built whole from <paramref name="source"/>.</summary>
+    public JsonSyntax Built(SourceText source) => this is JsonDeferredSyntax deferred ? deferred.Build(source) : this;
 }
 
 /// <summary>A JSON object; its members keep their order in the file.</summary>
@@ -81,12 +84,4 @@ public sealed class JsonDeferredSyntax(JsonKind kind, long offset) : JsonSyntax(
 
     /// <summary>The container, built whole from <paramref name="source"/>, which must be the file it was read from.</summary>
     public JsonSyntax Build(SourceText source) => JsonSyntaxReader.ReadAt(source, Offset);
-}
-
-/// <summary>Building deferred values.</summary>
-public static class JsonSyntaxExtensions
-{
-    /// <summary>The value itself, or, when deferred, the value built from <paramref name="source"/>.</summary>
-    public static JsonSyntax Built(this JsonSyntax value, SourceText source) =>
-        value is JsonDeferredSyntax deferred ? deferred.Build(source) : value;
 }
