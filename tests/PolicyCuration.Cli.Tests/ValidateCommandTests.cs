@@ -43,7 +43,7 @@ public class ValidateCommandTests
         var (code, output, _) = Run("validate", Path.Combine(TestFiles.HostileCorpus, "mx-port.json"), "--schema", TestFiles.Schema, "--format", "github", "--now", Now);
 
         Assert.Equal(1, code);
-        Assert.Matches(@"(?m)^::error file=[^,]*mx-port\.json,line=10,col=9,title=list\.mx\.invalid_pattern%3A Invalid MX pattern::MX pattern ""mx\.example\.org:25"" is invalid: it has a port", output);
+        Assert.Matches(@"(?m)^::error file=[^,]*mx-port\.json,line=10,col=9,title=list\.mx\.invalid_pattern::MX pattern ""mx\.example\.org:25"" is invalid: it has a port", output);
     }
 
     [Fact]

@@ -27,9 +27,9 @@ public class FindingRendererTests
     public void GitHubCommandsEscapeDataAndProperties()
     {
         Assert.Equal(
-            "::error file=policy/a%2Cb%3Ac.json,line=12,col=9,title=list.mx.invalid_pattern%3A Invalid MX pattern::100%25 wrong:%0D%0Asee, here",
+            "::error file=policy/a%2Cb%3Ac.json,line=12,col=9,title=list.mx.invalid_pattern::100%25 wrong:%0D%0Asee, here",
             FindingRenderer.ToWorkflowCommand(Error));
-        Assert.Equal("::warning title=list.expired%3A List expired::expired", FindingRenderer.ToWorkflowCommand(Warning));
+        Assert.Equal("::warning title=list.expired::expired", FindingRenderer.ToWorkflowCommand(Warning));
         Assert.StartsWith("::notice ", FindingRenderer.ToWorkflowCommand(Warning with { Severity = Severity.Info }), StringComparison.Ordinal);
     }
 

@@ -66,7 +66,7 @@ public static class FindingRenderer
             properties.Add($"col={at.Column}");
         }
 
-        properties.Add($"title={EscapeProperty($"{finding.Code}: {finding.Summary}")}");
+        properties.Add($"title={EscapeProperty(finding.Code)}");
         return $"::{command} {string.Join(',', properties)}::{EscapeData(finding.Message)}";
     }
 
