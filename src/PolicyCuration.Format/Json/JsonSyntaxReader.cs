@@ -127,7 +127,9 @@ public static class JsonSyntaxReader
                     }
 
                     var frame = containers.Peek();
-                    string name = names.Get(ref reader);
+                    // Keys inside deferred values repeat ("mode", "mxs"): share them. Other keys, such as the
+                    // domains of a large map, are mostly distinct and would only fill the table.
+                    string name = deferred ? names.Get(ref reader) : reader.GetString()!;
                     if (!frame.AddName(name, start, out long firstOffset))
                     {
                         var first = source.LocationOf(firstOffset);
