@@ -92,6 +92,21 @@ public class HostileCorpusTests
     }
 
     [Fact]
+    public void APolicyWithTwoHundredThousandMembersGetsAShortMessage()
+    {
+        using var dir = new TemporaryDirectory();
+        string path = dir.File("wide-policy.json");
+        string members = string.Join(", ", Enumerable.Range(0, 200_000).Select(i => $"\"k{i}\": 1"));
+        File.WriteAllText(path, Validation.List($"{{\"example.org\": {{\"mode\": \"enforce\", \"mxs\": [\"mx.example.org\"], {members}}}}}"));
+
+        var finding = Assert.Single(Validation.OfFile(path).Findings);
+
+        Assert.Equal("schema.policy_shape", finding.Code);
+        Assert.Contains("and 199995 more", finding.Message, StringComparison.Ordinal);
+        Assert.True(finding.Message.Length < 1000, $"{finding.Message.Length} characters");
+    }
+
+    [Fact]
     public void AMillionMxPatternsAreRefusedByTheSchema()
     {
         using var dir = new TemporaryDirectory();

@@ -284,10 +284,16 @@ public sealed class PolicySchema
 
     private static string Branches(ChildSchemaValidationError error)
     {
+        // A hostile policy can have any number of members: name a few, count the rest.
+        const int Named = 5;
         var parts = error.Errors.Select(branch =>
-            string.Join("; ", branch.Value.Select(e => e.Kind is ValidationErrorKind.NoAdditionalPropertiesAllowed
+        {
+            var reasons = branch.Value.Take(Named).Select(e => e.Kind is ValidationErrorKind.NoAdditionalPropertiesAllowed
                 ? $"{WhereOf(e.Token)} does not belong"
-                : e.Kind is ValidationErrorKind.PropertyRequired ? $"\"{e.Property}\" is missing" : Humanize(e.Kind))));
+                : e.Kind is ValidationErrorKind.PropertyRequired ? $"\"{e.Property}\" is missing" : Humanize(e.Kind));
+            string more = branch.Value.Count > Named ? $"; and {branch.Value.Count - Named} more" : string.Empty;
+            return string.Join("; ", reasons) + more;
+        });
         return "as written: " + string.Join(" / ", parts.Where(p => p.Length > 0));
     }
 

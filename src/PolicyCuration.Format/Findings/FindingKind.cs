@@ -4,7 +4,10 @@ namespace PolicyCuration.Format.Findings;
 /// <remarks>Codes are part of the public contract (README table, CI logs, JSON reports): never rename one.</remarks>
 public sealed record FindingKind(string Code, Severity Severity, string Summary)
 {
-    /// <summary>A finding of this kind about <paramref name="subject"/>, with the full message.</summary>
+    /// <summary>The longest message kept; messages quote input, and input can be hostile.</summary>
+    public const int MaxMessageLength = 2000;
+
+    /// <summary>A finding of this kind about <paramref name="subject"/>, with the full message (cut at <see cref="MaxMessageLength"/>).</summary>
     public Finding At(string subject, string message, SourceLocation? location) =>
-        new(Code, Severity, subject, Summary, message, location);
+        new(Code, Severity, subject, Summary, message.Length > MaxMessageLength ? message[..MaxMessageLength] + "…" : message, location);
 }
