@@ -111,13 +111,6 @@ public static class CanonicalWriter
         flush(output);
     }
 
-    /// <summary>The list with its policies and aliases in canonical (ordinal) order.</summary>
-    public static PolicyList Sorted(PolicyList list) => list with
-    {
-        Aliases = [.. list.Aliases.OrderBy(a => a.Name, StringComparer.Ordinal)],
-        Policies = [.. list.Policies.OrderBy(p => p.Name, StringComparer.Ordinal)],
-    };
-
     private static bool AppendPolicies(StringBuilder output, IReadOnlyList<NamedPolicy> policies, Func<StringBuilder, bool> flush)
     {
         if (policies.Count == 0)
