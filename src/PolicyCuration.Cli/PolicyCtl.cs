@@ -14,6 +14,7 @@ public static class PolicyCtl
             ValidateCommand.Create(),
             FmtCommand.Create(),
             DiffCommand.Create(),
+            ProbeCommand.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -89,37 +89,10 @@ public static class FindingRenderer
     }
 
     /// <summary>Writes one finding as a JSON object.</summary>
-    public static void WriteFinding(Utf8JsonWriter json, Finding finding)
-    {
-        json.WriteStartObject();
-        json.WriteString("code", finding.Code);
-        json.WriteString("severity", SeverityName(finding.Severity));
-        json.WriteString("subject", finding.Subject);
-        json.WriteString("summary", finding.Summary);
-        json.WriteString("message", finding.Message);
-        if (finding.Location is { } at)
-        {
-            json.WriteStartObject("location");
-            json.WriteString("file", at.File);
-            json.WriteNumber("line", at.Line);
-            json.WriteNumber("column", at.Column);
-            json.WriteEndObject();
-        }
-        else
-        {
-            json.WriteNull("location");
-        }
-
-        json.WriteEndObject();
-    }
+    public static void WriteFinding(Utf8JsonWriter json, Finding finding) => FindingJson.Write(json, finding);
 
     /// <summary>The lower-case name of a severity.</summary>
-    public static string SeverityName(Severity severity) => severity switch
-    {
-        Severity.Error => "error",
-        Severity.Warning => "warning",
-        _ => "info",
-    };
+    public static string SeverityName(Severity severity) => FindingJson.SeverityName(severity);
 
     /// <summary>GitHub's escaping of a command's message.</summary>
     public static string EscapeData(string value) =>

@@ -1,0 +1,218 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using PolicyCuration.Format;
+using PolicyCuration.Format.Findings;
+using PolicyCuration.Format.Model;
+using PolicyCuration.Probe;
+using Spectre.Console;
+
+namespace PolicyCuration.Cli.Commands;
+
+/// <summary><c>policyctl probe</c>: live checks of mail domains, judged against their entries when a list is given.</summary>
+internal static class ProbeCommand
+{
+    public static Command Create()
+    {
+        var domains = new Argument<string[]>("DOMAIN") { Description = "Domains to probe (default with --list: every domain of the list)", Arity = ArgumentArity.ZeroOrMore };
+        var list = new Option<string?>("--list") { Description = "Judge each domain against its entry in this list" };
+        var format = CommonOptions.Format("text", "json");
+        var probe = new ProbeCommandOptions();
+        var command = new Command("probe", """
+            Probe mail domains live: MX records, a STARTTLS session with every address of every MX host,
+            the TLS version, the certificate (chain, dates, name, the entry's patterns), MTA-STS, TLS-RPT and DANE.
+            With --list, each domain is judged against its entry; without, the report says what an entry would need.
+            Exit 0 without error findings, 1 with one, 2 for usage.
+
+            Examples:
+              policyctl probe example.org
+              policyctl probe gmail.com --list policy/policy.json
+              policyctl probe --list policy/policy.json --concurrency 64 --format json
+              policyctl probe mail.test --dns 127.0.0.53:5353 --smtp-port 2525 --ca-file test-ca.pem --timeout 5
+            """)
+        { domains, list, format };
+        probe.AddTo(command);
+        command.SetAction(async (parsed, cancellation) =>
+        {
+            var output = parsed.InvocationConfiguration.Output;
+            var error = parsed.InvocationConfiguration.Error;
+            try
+            {
+                var options = probe.Read(parsed);
+                var targets = Targets(parsed.GetValue(domains) ?? [], parsed.GetValue(list));
+                bool json = parsed.GetValue(format) == "json";
+                using var prober = new DomainProber(options);
+                var reports = json || !ProgressShown(output)
+                    ? await prober.ProbeAllAsync(targets, null, cancellation).ConfigureAwait(false)
+                    : await WithProgressAsync(prober, targets, cancellation).ConfigureAwait(false);
+                if (json)
+                {
+                    output.WriteLine(ProbeReportJson.ToJson(reports));
+                }
+                else
+                {
+                    ProbeReportText.Write(output, reports);
+                }
+
+                return reports.All(r => r.Passed) ? ExitCodes.Ok : ExitCodes.Findings;
+            }
+            catch (Exception ex) when (ex is ArgumentException or IOException or UnauthorizedAccessException or CryptographicException or InvalidDataException)
+            {
+                error.WriteLine($"policyctl probe: {ex.Message}");
+                return ExitCodes.Usage;
+            }
+        });
+        return command;
+    }
+
+    /// <summary>The targets: the named domains (with their entries when a list is given), or every domain of the list.</summary>
+    private static IReadOnlyList<ProbeTarget> Targets(string[] domains, string? listPath)
+    {
+        if (listPath is null)
+        {
+            if (domains.Length == 0)
+            {
+                throw new ArgumentException("name at least one DOMAIN, or give --list to probe every domain of a list");
+            }
+
+            return [.. domains.Select(d => new ProbeTarget(Normalised(d)))];
+        }
+
+        var read = PolicyListReader.ReadFile(listPath);
+        var problems = read.Problems.Where(p => p.Severity == Severity.Error).ToList();
+        if (read.List is not { } policyList || problems.Count > 0)
+        {
+            string first = problems.Count > 0 ? FindingText(problems[0]) : "unreadable";
+            throw new InvalidDataException($"{listPath} cannot be read ({first}); run 'policyctl validate {listPath}'");
+        }
+
+        var entries = policyList.Policies.GroupBy(p => p.Name.ToLowerInvariant()).ToDictionary(g => g.Key, g => g.First());
+        var names = domains.Length > 0 ? domains.Select(Normalised) : entries.Keys.Order(StringComparer.Ordinal);
+        return [.. names.Select(name =>
+        {
+            if (!entries.TryGetValue(name, out var entry))
+            {
+                throw new ArgumentException($"{name} has no entry in {listPath}; probe it without --list to see what an entry would need");
+            }
+
+            var policy = policyList.Resolve(entry.Policy)
+                ?? throw new InvalidDataException($"{name} uses the unknown alias {entry.Policy.Alias}; run 'policyctl validate {listPath}'");
+            return new ProbeTarget(name, policy.Mode, policy.Mxs ?? []);
+        })];
+    }
+
+    private static string Normalised(string domain)
+    {
+        string name = domain.Trim().TrimEnd('.').ToLowerInvariant();
+        if (name.Length == 0 || name.Length > 253 || Uri.CheckHostName(name) != UriHostNameType.Dns)
+        {
+            throw new ArgumentException($"\"{domain}\" is not a domain name");
+        }
+
+        return name;
+    }
+
+    private static string FindingText(Finding finding) =>
+        finding.Location is { } at ? $"{at.Line}:{at.Column}: {finding.Code}: {finding.Message}" : $"{finding.Code}: {finding.Message}";
+
+    // A bar only where someone watches: a terminal, outside CI.
+    private static bool ProgressShown(TextWriter output) =>
+        ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("CI") is null;
+
+    private static async Task<IReadOnlyList<DomainReport>> WithProgressAsync(DomainProber prober, IReadOnlyList<ProbeTarget> targets, CancellationToken cancellation)
+    {
+        IReadOnlyList<DomainReport> reports = [];
+        await AnsiConsole.Progress()
+            .AutoClear(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask($"probing {targets.Count} domain{(targets.Count == 1 ? string.Empty : "s")}", maxValue: targets.Count);
+                reports = await prober.ProbeAllAsync(targets, _ => task.Increment(1), cancellation).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+        return reports;
+    }
+}
+
+/// <summary>The probe options shared by <c>probe</c> and the commands that probe (check-pr, audit, add).</summary>
+internal sealed class ProbeCommandOptions
+{
+    private readonly Option<string?> dns = new("--dns") { Description = "DNS server as IP:PORT (default: the servers of /etc/resolv.conf)" };
+    private readonly Option<int> smtpPort = new("--smtp-port") { Description = "SMTP port of every MX host", DefaultValueFactory = _ => 25 };
+    private readonly Option<int> httpsPort = new("--https-port") { Description = "HTTPS port of every mta-sts host", DefaultValueFactory = _ => 443 };
+    private readonly Option<string?> caFile = new("--ca-file") { Description = "Trust only the CA certificates in this PEM file (default: the system trust store)" };
+    private readonly Option<string> ehlo = new("--ehlo") { Description = "Name sent with EHLO", DefaultValueFactory = _ => new ProbeOptions().EhloName };
+    private readonly Option<double> timeout = new("--timeout") { Description = "Seconds allowed for each network step", DefaultValueFactory = _ => 30 };
+    private readonly Option<int> concurrency = new("--concurrency") { Description = "Domains, and MX sessions, probed at once", DefaultValueFactory = _ => new ProbeOptions().Concurrency };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(dns);
+        command.Options.Add(smtpPort);
+        command.Options.Add(httpsPort);
+        command.Options.Add(caFile);
+        command.Options.Add(ehlo);
+        command.Options.Add(timeout);
+        command.Options.Add(concurrency);
+    }
+
+    /// <summary>The probe options the command line asks for.</summary>
+    /// <exception cref="ArgumentException">A value out of range or unreadable.</exception>
+    public ProbeOptions Read(ParseResult parsed)
+    {
+        double seconds = parsed.GetValue(timeout);
+        if (!(seconds is > 0 and <= 600))
+        {
+            throw new ArgumentException($"--timeout {seconds.ToString(CultureInfo.InvariantCulture)}: give seconds from 0 to 600");
+        }
+
+        int slots = parsed.GetValue(concurrency);
+        if (slots is < 1 or > 4096)
+        {
+            throw new ArgumentException($"--concurrency {slots}: give 1 to 4096");
+        }
+
+        return new ProbeOptions
+        {
+            DnsServer = parsed.GetValue(dns) is { } server ? ParseServer(server) : null,
+            SmtpPort = Port(parsed.GetValue(smtpPort), "--smtp-port"),
+            HttpsPort = Port(parsed.GetValue(httpsPort), "--https-port"),
+            TrustRoots = parsed.GetValue(caFile) is { } path ? LoadRoots(path) : null,
+            EhloName = parsed.GetValue(ehlo)!,
+            Timeout = TimeSpan.FromSeconds(seconds),
+            Concurrency = slots,
+        };
+    }
+
+    private static IPEndPoint ParseServer(string text)
+    {
+        if (IPEndPoint.TryParse(text, out var endpoint))
+        {
+            if (endpoint.Port == 0)
+            {
+                endpoint.Port = 53;
+            }
+
+            return endpoint;
+        }
+
+        throw new ArgumentException($"--dns {text}: give an IP address and optional port, such as 127.0.0.1:5353 or [::1]:53");
+    }
+
+    private static int Port(int port, string name) =>
+        port is >= 1 and <= 65535 ? port : throw new ArgumentException($"{name} {port}: give a port from 1 to 65535");
+
+    private static X509Certificate2Collection LoadRoots(string path)
+    {
+        var roots = new X509Certificate2Collection();
+        roots.ImportFromPemFile(path);
+        if (roots.Count == 0)
+        {
+            throw new ArgumentException($"--ca-file {path}: no PEM certificate in it");
+        }
+
+        return roots;
+    }
+}

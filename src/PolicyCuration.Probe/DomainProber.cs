@@ -1,0 +1,240 @@
+using PolicyCuration.Format.Findings;
+using PolicyCuration.Format.Model;
+using PolicyCuration.Probe.Dns;
+using PolicyCuration.Probe.MtaSts;
+using PolicyCuration.Probe.Smtp;
+
+namespace PolicyCuration.Probe;
+
+/// <summary>
+/// Probes mail domains: MX lookup and coverage, a STARTTLS session with every address of every MX host, MTA-STS,
+/// TLS-RPT and DANE. Domains and MX sessions each run concurrently up to <see cref="ProbeOptions.Concurrency"/>, so one
+/// slow or hostile host costs one timeout, never the run.
+/// </summary>
+public sealed class DomainProber : IDisposable
+{
+    /// <summary>The shortest <c>max_age</c> that is no warning: a day.</summary>
+    public const long ShortMaxAge = 86_400;
+
+    /// <summary>The <c>max_age</c> from which an enforcing MTA-STS policy lets a new entry start in enforce: 18 weeks.</summary>
+    public const long EnforceMaxAge = 10_886_400;
+
+    private readonly ProbeOptions options;
+    private readonly MailDns dns;
+    private readonly MtaStsFetcher mtaSts;
+    private readonly SemaphoreSlim domainSlots;
+    private readonly SemaphoreSlim sessionSlots;
+
+    /// <summary>A prober with the servers, ports, trust and bounds of <paramref name="options"/>.</summary>
+    public DomainProber(ProbeOptions options)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Concurrency, 1);
+        this.options = options;
+        dns = new MailDns(options.DnsServer, options.Timeout);
+        mtaSts = new MtaStsFetcher(dns, options);
+        domainSlots = new SemaphoreSlim(options.Concurrency);
+        sessionSlots = new SemaphoreSlim(options.Concurrency);
+    }
+
+    /// <summary>Probes every target, calling <paramref name="finished"/> as each report completes; reports come back in target order.</summary>
+    public async Task<IReadOnlyList<DomainReport>> ProbeAllAsync(
+        IReadOnlyList<ProbeTarget> targets, Action<DomainReport>? finished, CancellationToken cancellation)
+    {
+        var tasks = targets.Select(async target =>
+        {
+            var report = await ProbeAsync(target, cancellation).ConfigureAwait(false);
+            finished?.Invoke(report);
+            return report;
+        });
+        return await Task.WhenAll(tasks).ConfigureAwait(false);
+    }
+
+    /// <summary>Probes one domain.</summary>
+    public async Task<DomainReport> ProbeAsync(ProbeTarget target, CancellationToken cancellation)
+    {
+        await domainSlots.WaitAsync(cancellation).ConfigureAwait(false);
+        try
+        {
+            long started = options.Clock.GetTimestamp();
+            var report = await ProbeDomainAsync(target, cancellation).ConfigureAwait(false);
+            return report with { Elapsed = options.Clock.GetElapsedTime(started) };
+        }
+        finally
+        {
+            domainSlots.Release();
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        mtaSts.Dispose();
+        domainSlots.Dispose();
+        sessionSlots.Dispose();
+    }
+
+    private async Task<DomainReport> ProbeDomainAsync(ProbeTarget target, CancellationToken cancellation)
+    {
+        string domain = target.Domain;
+        var findings = new List<Finding>();
+        var mtaStsTask = MtaStsAsync(domain, cancellation);
+        var tlsRptTask = TlsRptAsync(domain, cancellation);
+
+        var answer = await dns.MxAsync(domain, cancellation).ConfigureAwait(false);
+        var mx = answer.Records;
+        var hosts = new List<MxHostReport>();
+        switch (answer.Outcome)
+        {
+            case DnsOutcome.NoData:
+                findings.Add(ProbeFindingKinds.MxNone.At(domain, $"{domain} has no MX records: publish the MX hosts that receive its mail", null));
+                break;
+            case DnsOutcome.NxDomain:
+                findings.Add(ProbeFindingKinds.MxNxDomain.At(domain, $"{domain} does not exist in the DNS", null));
+                break;
+            case DnsOutcome.CnameLoop:
+                findings.Add(ProbeFindingKinds.CnameLoop.At(domain, $"MX {domain}: {answer.Error}", null));
+                break;
+            case DnsOutcome.Failed:
+                findings.Add(ProbeFindingKinds.MxLookupFailed.At(domain, $"MX {domain}: {answer.Error}", null));
+                break;
+            case DnsOutcome.Found when mx.Any(r => r.Host.Length == 0):
+                findings.Add(ProbeFindingKinds.MxNull.At(domain, $"{domain} publishes a null MX (RFC 7505): it receives no mail and has no place in the list", null));
+                break;
+            case DnsOutcome.Found:
+                hosts = await HostsAsync(target, mx, findings, cancellation).ConfigureAwait(false);
+                break;
+        }
+
+        var (record, policy, stsFindings) = await mtaStsTask.ConfigureAwait(false);
+        findings.AddRange(stsFindings);
+        if (policy is not null)
+        {
+            findings.AddRange(MtaStsChecks.AgainstEntry(target, policy, mx.Select(r => r.Host).Where(h => h.Length > 0).ToList()));
+        }
+
+        findings.AddRange(await tlsRptTask.ConfigureAwait(false));
+        var suggested = answer.Outcome == DnsOutcome.Found && hosts.Count > 0 ? Suggest(mx, policy) : null;
+        return new DomainReport(target, mx, hosts, record, policy, findings, suggested, TimeSpan.Zero);
+    }
+
+    private async Task<List<MxHostReport>> HostsAsync(ProbeTarget target, IReadOnlyList<MxRecord> mx, List<Finding> findings, CancellationToken cancellation)
+    {
+        var distinct = mx.DistinctBy(r => r.Host).ToList();
+        if (distinct.Count > options.MaxMxHosts)
+        {
+            findings.Add(ProbeFindingKinds.MxTooMany.At(
+                target.Domain, $"{target.Domain} has {distinct.Count} MX hosts; only the {options.MaxMxHosts} most preferred are probed", null));
+            distinct = distinct.Take(options.MaxMxHosts).ToList();
+        }
+
+        if (target.Mxs is { } patterns)
+        {
+            foreach (var record in distinct.Where(r => !patterns.Any(p => p.Matches(r.Host))))
+            {
+                findings.Add(ProbeFindingKinds.MxUnmatched.At(
+                    target.Domain,
+                    $"MX {record.Host} of {target.Domain} is covered by no pattern of the entry ({string.Join(", ", patterns.Select(p => p.Text))}): add it to mxs",
+                    null));
+            }
+        }
+
+        var reports = await Task.WhenAll(distinct.Select(r => HostAsync(target, r, cancellation))).ConfigureAwait(false);
+        return reports.SelectMany(r => r).ToList();
+    }
+
+    private async Task<IReadOnlyList<MxHostReport>> HostAsync(ProbeTarget target, MxRecord mx, CancellationToken cancellation)
+    {
+        var tlsaTask = dns.TlsaAsync($"_25._tcp.{mx.Host}", cancellation);
+        var addresses = await dns.AddressesAsync(mx.Host, cancellation).ConfigureAwait(false);
+        var hostFindings = new List<Finding>();
+        var tlsa = await tlsaTask.ConfigureAwait(false);
+        if (tlsa.Outcome == DnsOutcome.Found)
+        {
+            hostFindings.Add(ProbeFindingKinds.DaneTlsaPresent.At(
+                mx.Host, $"{mx.Host} publishes {tlsa.Records.Count} TLSA record(s) at _25._tcp.{mx.Host}: DANE-aware senders authenticate it by those", null));
+        }
+
+        if (addresses.Outcome != DnsOutcome.Found)
+        {
+            var finding = addresses.Outcome switch
+            {
+                DnsOutcome.CnameLoop => ProbeFindingKinds.CnameLoop.At(mx.Host, $"address of MX {mx.Host}: {addresses.Error}", null),
+                DnsOutcome.Failed => ProbeFindingKinds.AddressLookupFailed.At(mx.Host, $"address of MX {mx.Host}: {addresses.Error}", null),
+                _ => ProbeFindingKinds.AddressNone.At(mx.Host, $"MX {mx.Host} has no A or AAAA record{(addresses.Outcome == DnsOutcome.NxDomain ? " (the name does not exist)" : string.Empty)}", null),
+            };
+            return [new MxHostReport(mx.Host, mx.Preference, null, null, null, null, [.. hostFindings, finding])];
+        }
+
+        var sessions = addresses.Records.Take(options.MaxAddressesPerHost).Select(async address =>
+        {
+            await sessionSlots.WaitAsync(cancellation).ConfigureAwait(false);
+            try
+            {
+                var outcome = await StartTlsSession.RunAsync(mx.Host, address, options, target.Mxs, cancellation).ConfigureAwait(false);
+                return new MxHostReport(mx.Host, mx.Preference, address, outcome.TlsVersion, outcome.CipherSuite, outcome.Certificate?.Certificate, outcome.Findings);
+            }
+            finally
+            {
+                sessionSlots.Release();
+            }
+        });
+        var reports = await Task.WhenAll(sessions).ConfigureAwait(false);
+
+        // Host-wide findings (DANE) once, on the first address.
+        reports[0] = reports[0] with { Findings = [.. hostFindings, .. reports[0].Findings] };
+        return reports;
+    }
+
+    private async Task<(MtaStsRecord? Record, MtaStsPolicy? Policy, IReadOnlyList<Finding> Findings)> MtaStsAsync(string domain, CancellationToken cancellation)
+    {
+        var txt = await dns.TxtAsync($"_mta-sts.{domain}", cancellation).ConfigureAwait(false);
+        if (txt.Outcome is DnsOutcome.Failed or DnsOutcome.CnameLoop)
+        {
+            return (null, null, [ProbeFindingKinds.MtaStsTxtLookupFailed.At(domain, $"TXT _mta-sts.{domain}: {txt.Error}", null)]);
+        }
+
+        var (record, problem, count) = MtaStsRecord.Select(txt.Records);
+        if (count == 0)
+        {
+            return (null, null, [ProbeFindingKinds.MtaStsTxtNone.At(domain, $"{domain} publishes no MTA-STS record at _mta-sts.{domain}", null)]);
+        }
+
+        if (record is null)
+        {
+            var kind = count > 1 ? ProbeFindingKinds.MtaStsTxtMultiple : ProbeFindingKinds.MtaStsTxtInvalid;
+            return (null, null, [kind.At(domain, $"_mta-sts.{domain}: {problem}; senders treat the domain as having no MTA-STS policy", null)]);
+        }
+
+        var fetch = await mtaSts.FetchAsync(domain, cancellation).ConfigureAwait(false);
+        return (record, fetch.Policy, fetch.Findings);
+    }
+
+    private async Task<IReadOnlyList<Finding>> TlsRptAsync(string domain, CancellationToken cancellation)
+    {
+        var txt = await dns.TxtAsync($"_smtp._tls.{domain}", cancellation).ConfigureAwait(false);
+        var (record, problem, count) = MtaSts.TlsRptRecord.Select(txt.Records);
+        if (record is not null)
+        {
+            return [];
+        }
+
+        return count switch
+        {
+            0 => [ProbeFindingKinds.TlsRptNone.At(domain, $"{domain} asks for no TLS reports (no v=TLSRPTv1 record at _smtp._tls.{domain})", null)],
+            1 => [ProbeFindingKinds.TlsRptInvalid.At(domain, $"_smtp._tls.{domain}: {problem}", null)],
+            _ => [ProbeFindingKinds.TlsRptMultiple.At(domain, $"_smtp._tls.{domain}: {problem}; senders send no reports", null)],
+        };
+    }
+
+    private static SuggestedEntry Suggest(IReadOnlyList<MxRecord> mx, MtaStsPolicy? policy)
+    {
+        var hosts = mx.Select(r => r.Host).Where(h => h.Length > 0).Distinct().ToList();
+        if (policy is { Mode: not "none" } && hosts.All(h => policy.ListPatterns.Any(p => p.Matches(h))))
+        {
+            var mode = policy.Mode == "enforce" && policy.MaxAge >= EnforceMaxAge ? PolicyMode.Enforce : PolicyMode.Testing;
+            return new SuggestedEntry(mode, policy.ListPatterns.Select(p => p.Text).Distinct().ToList());
+        }
+
+        return new SuggestedEntry(PolicyMode.Testing, hosts);
+    }
+}

@@ -1,0 +1,335 @@
+using System.ComponentModel;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using PolicyCuration.Format.Findings;
+using PolicyCuration.Format.Model;
+using PolicyCuration.Probe.Tls;
+
+namespace PolicyCuration.Probe.Smtp;
+
+/// <summary>What one STARTTLS session with one address of an MX host showed.</summary>
+/// <param name="TlsVersion">The negotiated TLS version (<c>TLSv1.3</c>), when a handshake completed.</param>
+/// <param name="CipherSuite">The negotiated cipher suite, when a handshake completed.</param>
+/// <param name="Certificate">The judgement of the certificate, when one was presented.</param>
+/// <param name="Findings">Every finding of the session, certificate findings included.</param>
+public sealed record StartTlsOutcome(string? TlsVersion, string? CipherSuite, CertificateVerdict? Certificate, IReadOnlyList<Finding> Findings);
+
+/// <summary>
+/// One SMTP conversation up to a completed STARTTLS handshake: connect, greeting, EHLO, STARTTLS, TLS, QUIT.
+/// Each step is bounded by the probe's timeout and the reply bounds of <see cref="SmtpReplyReader"/>.
+/// </summary>
+public static class StartTlsSession
+{
+    // A polite QUIT is worth a short wait, never a full step.
+    private static readonly TimeSpan QuitBound = TimeSpan.FromSeconds(2);
+
+    /// <summary>Runs the conversation with <paramref name="host"/> at <paramref name="address"/> and judges what it shows.</summary>
+    public static async Task<StartTlsOutcome> RunAsync(
+        string host, IPAddress address, ProbeOptions options, IReadOnlyList<MxPattern>? patterns, CancellationToken cancellation)
+    {
+        var findings = new List<Finding>();
+        var endpoint = new IPEndPoint(address, options.SmtpPort);
+        string where = $"{host} ({FormatEndpoint(endpoint)})";
+        using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var network = await UpToStartTlsAsync(socket, host, where, endpoint, options, findings, cancellation).ConfigureAwait(false);
+        if (network is null)
+        {
+            return Outcome(findings);
+        }
+
+        await using (network.ConfigureAwait(false))
+        {
+            return await HandshakeAsync(network, host, endpoint, where, options, patterns, findings, cancellation).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Connect, greeting, EHLO, STARTTLS: the stream ready for a TLS handshake, or null with the findings that say why not.</summary>
+    private static async Task<NetworkStream?> UpToStartTlsAsync(
+        Socket socket, string host, string where, IPEndPoint endpoint, ProbeOptions options, List<Finding> findings, CancellationToken cancellation)
+    {
+        using (var step = Step(options, cancellation))
+        {
+            try
+            {
+                await socket.ConnectAsync(endpoint, step.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+            {
+                findings.Add(ProbeFindingKinds.ConnectFailed.At(host, $"{where}: no connection within {Seconds(options.Timeout)}", null));
+                return null;
+            }
+            catch (SocketException e)
+            {
+                findings.Add(ProbeFindingKinds.ConnectFailed.At(host, $"{where}: {e.Message}", null));
+                return null;
+            }
+        }
+
+        var network = new NetworkStream(socket, ownsSocket: false);
+        var replies = new SmtpReplyReader(network);
+        var failure = await ConverseAsync(network, replies, host, where, options, findings, cancellation).ConfigureAwait(false);
+        if (failure is null)
+        {
+            return network;
+        }
+
+        findings.Add(failure);
+        await network.DisposeAsync().ConfigureAwait(false);
+        return null;
+    }
+
+    private static async Task<Finding?> ConverseAsync(
+        NetworkStream network, SmtpReplyReader replies, string host, string where, ProbeOptions options, List<Finding> findings, CancellationToken cancellation)
+    {
+        var greeting = await ReplyAsync(replies, host, where, "the greeting", ProbeFindingKinds.GreetingTimeout, options, findings, cancellation).ConfigureAwait(false);
+        if (greeting is null)
+        {
+            return null;
+        }
+
+        if (greeting.Code != 220)
+        {
+            return ProbeFindingKinds.GreetingRejected.At(host, $"{where} greeted with \"{Shown(greeting)}\" instead of 220", null);
+        }
+
+        var ehlo = await CommandAsync(network, replies, $"EHLO {options.EhloName}", host, where, options, findings, cancellation).ConfigureAwait(false);
+        if (ehlo is null)
+        {
+            return null;
+        }
+
+        if (ehlo.Code != 250)
+        {
+            await QuitAsync(network, cancellation).ConfigureAwait(false);
+            return ProbeFindingKinds.EhloFailed.At(host, $"{where} answered EHLO with \"{Shown(ehlo)}\"", null);
+        }
+
+        if (!ehlo.HasExtension("STARTTLS"))
+        {
+            await QuitAsync(network, cancellation).ConfigureAwait(false);
+            return ProbeFindingKinds.StartTlsNotOffered.At(
+                host, $"{where} does not offer STARTTLS in its EHLO reply: enable TLS on every MX (Postfix: smtpd_tls_security_level = may)", null);
+        }
+
+        var startTls = await CommandAsync(network, replies, "STARTTLS", host, where, options, findings, cancellation).ConfigureAwait(false);
+        if (startTls is null)
+        {
+            return null;
+        }
+
+        if (startTls.Code != 220)
+        {
+            await QuitAsync(network, cancellation).ConfigureAwait(false);
+            return ProbeFindingKinds.StartTlsRejected.At(host, $"{where} answered STARTTLS with \"{Shown(startTls)}\"", null);
+        }
+
+        return null;
+    }
+
+    /// <summary>In a second session, the TLS version the server picks when offered TLS 1.0 to 1.2; null when it picks none.</summary>
+    private static async Task<ushort?> SoundVersionAsync(string host, IPEndPoint endpoint, string where, ProbeOptions options, CancellationToken cancellation)
+    {
+        using var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var network = await UpToStartTlsAsync(socket, host, where, endpoint, options, [], cancellation).ConfigureAwait(false);
+        if (network is null)
+        {
+            return null;
+        }
+
+        await using (network.ConfigureAwait(false))
+        {
+            using var step = Step(options, cancellation);
+            try
+            {
+                return await TlsVersionSounding.ServerVersionAsync(network, host, step.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or OperationCanceledException && !cancellation.IsCancellationRequested)
+            {
+                return null;
+            }
+        }
+    }
+
+    private static async Task<StartTlsOutcome> HandshakeAsync(
+        NetworkStream network, string host, IPEndPoint endpoint, string where, ProbeOptions options, IReadOnlyList<MxPattern>? patterns, List<Finding> findings, CancellationToken cancellation)
+    {
+        X509Certificate2? presented = null;
+        var chainCertificates = new X509Certificate2Collection();
+        await using var tls = new SslStream(network, leaveInnerStreamOpen: true);
+        var authentication = new SslClientAuthenticationOptions
+        {
+            TargetHost = host,
+            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+            AllowRenegotiation = false,
+
+            // Judged after the handshake, so that one session yields every certificate finding.
+            RemoteCertificateValidationCallback = (_, certificate, chain, _) =>
+            {
+                if (certificate is not null)
+                {
+                    presented = new X509Certificate2(certificate);
+                }
+
+                if (chain is not null)
+                {
+                    chainCertificates.AddRange(chain.ChainPolicy.ExtraStore);
+                }
+
+                return true;
+            },
+        };
+
+        using (var step = Step(options, cancellation))
+        {
+            try
+            {
+                await tls.AuthenticateAsClientAsync(authentication, step.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+            {
+                return Failed(findings, ProbeFindingKinds.HandshakeFailed.At(host, $"{where}: no TLS handshake within {Seconds(options.Timeout)}", null));
+            }
+            catch (Exception e) when (e is AuthenticationException or IOException or Win32Exception)
+            {
+                string why = ExceptionText.Reasons(e);
+                if (await SoundVersionAsync(host, endpoint, where, options, cancellation).ConfigureAwait(false) is < TlsVersionSounding.Tls12 and var old)
+                {
+                    return Failed(findings, ProbeFindingKinds.VersionObsolete.At(
+                        host, $"{where}: offered TLS 1.0 to 1.2, the server chose {TlsVersionSounding.VersionName(old)}; enable TLS 1.2 and 1.3 ({why})", null));
+                }
+
+                return Failed(findings, ProbeFindingKinds.HandshakeFailed.At(host, $"{where}: TLS handshake failed: {why}", null));
+            }
+        }
+
+        string version = VersionName(tls.SslProtocol);
+        if (tls.SslProtocol is not (SslProtocols.Tls12 or SslProtocols.Tls13))
+        {
+            findings.Add(ProbeFindingKinds.VersionObsolete.At(host, $"{where} negotiated {version}: enable TLS 1.2 or 1.3", null));
+        }
+
+        CertificateVerdict? verdict = null;
+        if (presented is null)
+        {
+            findings.Add(ProbeFindingKinds.CertUntrusted.At(host, $"{where} presented no certificate", null));
+        }
+        else
+        {
+            verdict = CertificateVerdict.Judge(presented, chainCertificates, options.TrustRoots, options.Clock.GetUtcNow(), host, patterns, host);
+            findings.AddRange(verdict.Findings.Select(f => f with { Message = $"{where}: {f.Message}" }));
+        }
+
+        await QuitAsync(tls, cancellation).ConfigureAwait(false);
+        return new StartTlsOutcome(version, tls.NegotiatedCipherSuite.ToString(), verdict, findings);
+    }
+
+    private static async Task<SmtpReply?> CommandAsync(
+        Stream stream, SmtpReplyReader replies, string command, string host, string where, ProbeOptions options, List<Finding> findings, CancellationToken cancellation)
+    {
+        using (var step = Step(options, cancellation))
+        {
+            try
+            {
+                await stream.WriteAsync(Encoding.ASCII.GetBytes(command + "\r\n"), step.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+            {
+                findings.Add(ProbeFindingKinds.ReplyTimeout.At(host, $"{where}: could not send {Verb(command)} within {Seconds(options.Timeout)}", null));
+                return null;
+            }
+            catch (IOException e)
+            {
+                findings.Add(ProbeFindingKinds.ConnectionLost.At(host, $"{where}: sending {Verb(command)}: {ExceptionText.Reasons(e)}", null));
+                return null;
+            }
+        }
+
+        return await ReplyAsync(replies, host, where, $"the reply to {Verb(command)}", ProbeFindingKinds.ReplyTimeout, options, findings, cancellation).ConfigureAwait(false);
+    }
+
+    private static async Task<SmtpReply?> ReplyAsync(
+        SmtpReplyReader replies, string host, string where, string what, FindingKind timeoutKind, ProbeOptions options, List<Finding> findings, CancellationToken cancellation)
+    {
+        using var step = Step(options, cancellation);
+        try
+        {
+            return await replies.ReadAsync(step.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+        {
+            findings.Add(timeoutKind.At(host, $"{where}: {what} did not arrive complete within {Seconds(options.Timeout)}", null));
+        }
+        catch (SmtpProtocolException e) when (e.Message.StartsWith("the connection closed", StringComparison.Ordinal))
+        {
+            findings.Add(ProbeFindingKinds.ConnectionLost.At(host, $"{where}: waiting for {what}: {e.Message}", null));
+        }
+        catch (SmtpProtocolException e)
+        {
+            var kind = e.Oversized ? ProbeFindingKinds.ReplyOversized : ProbeFindingKinds.ReplyMalformed;
+            findings.Add(kind.At(host, $"{where}: {what}: {e.Message}", null));
+        }
+        catch (IOException e)
+        {
+            findings.Add(ProbeFindingKinds.ConnectionLost.At(host, $"{where}: waiting for {what}: {ExceptionText.Reasons(e)}", null));
+        }
+
+        return null;
+    }
+
+    private static async Task QuitAsync(Stream stream, CancellationToken cancellation)
+    {
+        using var step = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        step.CancelAfter(QuitBound);
+        try
+        {
+            await stream.WriteAsync("QUIT\r\n"u8.ToArray(), step.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The verdict is already made; a server that hangs up first is no finding.
+        }
+    }
+
+    private static CancellationTokenSource Step(ProbeOptions options, CancellationToken cancellation)
+    {
+        var step = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        step.CancelAfter(options.Timeout);
+        return step;
+    }
+
+    private static StartTlsOutcome Failed(List<Finding> findings, Finding finding)
+    {
+        findings.Add(finding);
+        return Outcome(findings);
+    }
+
+    private static StartTlsOutcome Outcome(List<Finding> findings) => new(null, null, null, findings);
+
+    private static string VersionName(SslProtocols protocol) => protocol switch
+    {
+        SslProtocols.Tls13 => "TLSv1.3",
+        SslProtocols.Tls12 => "TLSv1.2",
+#pragma warning disable SYSLIB0039 // named to report them, never enabled
+        SslProtocols.Tls11 => "TLSv1.1",
+        SslProtocols.Tls => "TLSv1",
+#pragma warning restore SYSLIB0039
+        _ => protocol.ToString(),
+    };
+
+    private static string Verb(string command) => command.Split(' ')[0];
+
+    private static string Shown(SmtpReply reply)
+    {
+        string text = reply.ToString();
+        return text.Length > 200 ? text[..200] + "…" : text;
+    }
+
+    private static string Seconds(TimeSpan timeout) => $"{timeout.TotalSeconds:0.#} s";
+
+    /// <summary><c>192.0.2.1:25</c> or <c>[2001:db8::1]:25</c>.</summary>
+    public static string FormatEndpoint(IPEndPoint endpoint) => endpoint.ToString();
+}
