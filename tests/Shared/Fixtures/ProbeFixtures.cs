@@ -1,0 +1,67 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using PolicyCuration.Probe;
+
+namespace PolicyCuration.Testing;
+
+/// <summary>
+/// The servers tools/fixtures/start.sh runs on loopback (dnsmasq, Postfix, nginx, a test CA), as the tests reach them.
+/// When they are not running, every test that needs them fails and says how to start them.
+/// </summary>
+internal static class ProbeFixtures
+{
+    private static readonly Lazy<IReadOnlyDictionary<string, string>> Settings = new(Load);
+
+    /// <summary>The fixture directory: $POLICYCURATION_FIXTURES, else the scripts' default.</summary>
+    public static string Directory =>
+        Environment.GetEnvironmentVariable("POLICYCURATION_FIXTURES") is { Length: > 0 } dir ? dir : "/tmp/policycuration-fixtures";
+
+    /// <summary>dnsmasq, serving the zone probe.test.</summary>
+    public static IPEndPoint Dns => IPEndPoint.Parse(Settings.Value["DNS"]);
+
+    /// <summary>The port of every Postfix smtpd.</summary>
+    public static int SmtpPort => int.Parse(Settings.Value["SMTP_PORT"], System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>nginx's HTTPS port.</summary>
+    public static int HttpsPort => int.Parse(Settings.Value["HTTPS_PORT"], System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The test CA's certificate.</summary>
+    public static string CaFile => Settings.Value["CA_FILE"];
+
+    /// <summary>The directory of the test CA's certificates and keys.</summary>
+    public static string CaDirectory => Settings.Value["CA_DIR"];
+
+    /// <summary>Probe options pointing at the fixtures and trusting only the test CA.</summary>
+    public static ProbeOptions Options(double timeoutSeconds = 10)
+    {
+        var roots = new X509Certificate2Collection();
+        roots.ImportFromPemFile(CaFile);
+        return new ProbeOptions
+        {
+            DnsServer = Dns,
+            SmtpPort = SmtpPort,
+            HttpsPort = HttpsPort,
+            TrustRoots = roots,
+            Timeout = TimeSpan.FromSeconds(timeoutSeconds),
+        };
+    }
+
+    /// <summary>The arguments that point <c>policyctl probe</c> at the fixtures.</summary>
+    public static string[] CommandLine(double timeoutSeconds = 10) =>
+        ["--dns", Settings.Value["DNS"], "--smtp-port", Settings.Value["SMTP_PORT"], "--https-port", Settings.Value["HTTPS_PORT"],
+         "--ca-file", CaFile, "--timeout", timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+
+    private static IReadOnlyDictionary<string, string> Load()
+    {
+        string file = Path.Combine(Directory, "fixtures.env");
+        if (!File.Exists(file))
+        {
+            throw new InvalidOperationException(
+                $"the probe fixtures are not running ({file} is missing): start them with 'sudo tools/fixtures/start.sh', as tools/test.sh does");
+        }
+
+        return File.ReadAllLines(file)
+            .Where(line => line.Contains('='))
+            .ToDictionary(line => line[..line.IndexOf('=')], line => line[(line.IndexOf('=') + 1)..]);
+    }
+}
