@@ -24,6 +24,11 @@ dotnet build PolicyCuration.sln --nologo --no-restore -v quiet -warnaserror
 say "format check"
 dotnet format PolicyCuration.sln --no-restore --verify-no-changes
 
+say "fixtures"
+export POLICYCURATION_FIXTURES="${POLICYCURATION_FIXTURES:-/tmp/policycuration-fixtures}"
+trap 'bash "$root/tools/fixtures/stop.sh"' EXIT
+bash tools/fixtures/start.sh
+
 say "test"
 rm -rf "$results"
 status=0

@@ -64,6 +64,7 @@ public sealed class FixtureProbeTests(FixtureReports reports) : IClassFixture<Fi
         { "sts-maxage.probe.test", ["mtasts.policy.max_age_short"], true },
         { "sts-mxmismatch.probe.test", ["mtasts.policy.mx_mismatch"], true },
         { "sts-nopolicy.probe.test", ["mtasts.policy.fetch_failed"], true },
+        { "sts-invalid.probe.test", ["mtasts.policy.invalid"], true },
         { "sts-multiple.probe.test", ["mtasts.txt.multiple", "tlsrpt.multiple"], true },
         { "sts-badid.probe.test", ["mtasts.txt.invalid"], true },
     };
