@@ -43,21 +43,24 @@ dnsmasq --conf-file="$out/silent.conf" --pid-file="$out/silent.pid" --keep-in-fo
 sleep 1
 
 seq -f 'd%04g.bench.test' 0 $((domains - 1)) > "$out/domains.txt"
+rm -f "$out"/hosts-*.tmp
 for i in $(seq -f '%04g' 0 $((domains - 1))); do
   ip=127.0.10.11
-  [ $((10#$i % 10)) -eq 0 ] && ip=127.0.10.98
+  if [ $((10#$i % 10)) -eq 0 ]; then ip=127.0.10.98; fi
   printf 'mx%s.bench.test 127.0.10.11\n' "$i" >> "$out/hosts-clean.txt.tmp"
   printf 'mx%s.bench.test %s\n' "$i" "$ip" >> "$out/hosts-silent.txt.tmp"
 done
+rm -f "$out/hosts-clean.txt" "$out/hosts-silent.txt"
 mv "$out/hosts-clean.txt.tmp" "$out/hosts-clean.txt"
 mv "$out/hosts-silent.txt.tmp" "$out/hosts-silent.txt"
 
 probe() { # NAME DNS_IP
   /usr/bin/time -f "%e %M" -o "$out/$1.time" "$policyctl" probe $(cat "$out/domains.txt") --dns "$2:5353" \
     --smtp-port 2525 --https-port 8443 --ca-file "$ca" --timeout "$timeout" --format json > "$out/$1.json" || true
-  passed=$(grep -c '"domain"' "$out/$1.json" || true)
-  ok=$(grep -o '"passed": true' "$out/$1.json" | wc -l)
-  printf '%s %s\n' "$ok" "$passed" > "$out/$1.count"
+  # A report's first two members are its domain and its verdict.
+  total=$(grep -c '^    "domain"' "$out/$1.json" || true)
+  ok=$(grep -A1 '^    "domain"' "$out/$1.json" | grep -c '"passed": true' || true)
+  printf '%s %s\n' "$ok" "$total" > "$out/$1.count"
 }
 finger() { # NAME HOSTS_FILE
   # shellcheck disable=SC2016
@@ -75,7 +78,7 @@ finger posttls-finger-silent "$out/hosts-silent.txt"
 printf '%s domains, one MX each, timeout %s s\n\n' "$domains" "$timeout"
 printf '| run | wall (s) | peak memory (MB) | passed |\n| --- | ---: | ---: | ---: |\n'
 for name in policyctl-clean posttls-finger-clean policyctl-silent posttls-finger-silent; do
-  read -r wall rss < "$out/$name.time"
+  read -r wall rss < <(tail -n 1 "$out/$name.time")
   read -r ok total < "$out/$name.count"
   printf '| %s | %s | %s | %s/%s |\n' "$name" "$wall" "$((rss / 1024))" "$ok" "$total"
 done

@@ -171,8 +171,8 @@ public sealed class MtaStsFetcher : IDisposable
             throw Refused(context, $"cannot connect to {host}:{context.DnsEndPoint.Port} ({lastError})");
         }
 
-        X509Certificate2? presented = null;
-        var chainCertificates = new X509Certificate2Collection();
+        CertificateVerdict? verdict = null;
+        var now = options.Clock.GetUtcNow();
         var tls = new SslStream(network, leaveInnerStreamOpen: false);
         try
         {
@@ -181,15 +181,15 @@ public sealed class MtaStsFetcher : IDisposable
                 {
                     TargetHost = host,
                     CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                    CertificateChainPolicy = CertificateVerdict.ChainPolicy(options.TrustRoots, now),
                     RemoteCertificateValidationCallback = (_, certificate, chain, _) =>
                     {
-                        presented = certificate is null ? null : new X509Certificate2(certificate);
-                        if (chain is not null)
+                        if (certificate is X509Certificate2 leaf && chain is not null)
                         {
-                            chainCertificates.AddRange(chain.ChainPolicy.ExtraStore);
+                            verdict = CertificateVerdict.Judge(leaf, chain, now, host, null, host);
                         }
 
-                        return true;
+                        return verdict?.Passed == true;
                     },
                 },
                 cancellation).ConfigureAwait(false);
@@ -197,17 +197,10 @@ public sealed class MtaStsFetcher : IDisposable
         catch (Exception e) when (e is AuthenticationException or IOException)
         {
             await tls.DisposeAsync().ConfigureAwait(false);
-            throw Refused(context, $"TLS handshake with {host} failed: {ExceptionText.Reasons(e)}");
-        }
-
-        var verdict = presented is null
-            ? null
-            : CertificateVerdict.Judge(presented, chainCertificates, options.TrustRoots, options.Clock.GetUtcNow(), host, null, host);
-        if (verdict is null || !verdict.Passed)
-        {
-            await tls.DisposeAsync().ConfigureAwait(false);
-            string why = verdict is null ? "no certificate" : string.Join("; ", verdict.Findings.Where(f => f.Severity == Severity.Error).Select(f => f.Message));
-            throw Refused(context, $"certificate refused: {why}");
+            string why = verdict is { Passed: false }
+                ? "certificate refused: " + string.Join("; ", verdict.Findings.Where(f => f.Severity == Severity.Error).Select(f => f.Message))
+                : $"TLS handshake with {host} failed: {ExceptionText.Reasons(e)}";
+            throw Refused(context, why);
         }
 
         return tls;

@@ -71,63 +71,67 @@ public static class StartTlsSession
 
         var network = new NetworkStream(socket, ownsSocket: false);
         var replies = new SmtpReplyReader(network);
-        var failure = await ConverseAsync(network, replies, host, where, options, findings, cancellation).ConfigureAwait(false);
-        if (failure is null)
+        if (await ConverseAsync(network, replies, host, where, options, findings, cancellation).ConfigureAwait(false))
         {
             return network;
         }
 
-        findings.Add(failure);
         await network.DisposeAsync().ConfigureAwait(false);
         return null;
     }
 
-    private static async Task<Finding?> ConverseAsync(
+    private static async Task<bool> ConverseAsync(
         NetworkStream network, SmtpReplyReader replies, string host, string where, ProbeOptions options, List<Finding> findings, CancellationToken cancellation)
     {
         var greeting = await ReplyAsync(replies, host, where, "the greeting", ProbeFindingKinds.GreetingTimeout, options, findings, cancellation).ConfigureAwait(false);
         if (greeting is null)
         {
-            return null;
+            return false;
         }
 
         if (greeting.Code != 220)
         {
-            return ProbeFindingKinds.GreetingRejected.At(host, $"{where} greeted with \"{Shown(greeting)}\" instead of 220", null);
+            return Refused(findings, ProbeFindingKinds.GreetingRejected.At(host, $"{where} greeted with \"{Shown(greeting)}\" instead of 220", null));
         }
 
         var ehlo = await CommandAsync(network, replies, $"EHLO {options.EhloName}", host, where, options, findings, cancellation).ConfigureAwait(false);
         if (ehlo is null)
         {
-            return null;
+            return false;
         }
 
         if (ehlo.Code != 250)
         {
             await QuitAsync(network, cancellation).ConfigureAwait(false);
-            return ProbeFindingKinds.EhloFailed.At(host, $"{where} answered EHLO with \"{Shown(ehlo)}\"", null);
+            return Refused(findings, ProbeFindingKinds.EhloFailed.At(host, $"{where} answered EHLO with \"{Shown(ehlo)}\"", null));
         }
 
         if (!ehlo.HasExtension("STARTTLS"))
         {
             await QuitAsync(network, cancellation).ConfigureAwait(false);
-            return ProbeFindingKinds.StartTlsNotOffered.At(
-                host, $"{where} does not offer STARTTLS in its EHLO reply: enable TLS on every MX (Postfix: smtpd_tls_security_level = may)", null);
+            return Refused(findings, ProbeFindingKinds.StartTlsNotOffered.At(
+                host, $"{where} does not offer STARTTLS in its EHLO reply: enable TLS on every MX (Postfix: smtpd_tls_security_level = may)", null));
         }
 
         var startTls = await CommandAsync(network, replies, "STARTTLS", host, where, options, findings, cancellation).ConfigureAwait(false);
         if (startTls is null)
         {
-            return null;
+            return false;
         }
 
         if (startTls.Code != 220)
         {
             await QuitAsync(network, cancellation).ConfigureAwait(false);
-            return ProbeFindingKinds.StartTlsRejected.At(host, $"{where} answered STARTTLS with \"{Shown(startTls)}\"", null);
+            return Refused(findings, ProbeFindingKinds.StartTlsRejected.At(host, $"{where} answered STARTTLS with \"{Shown(startTls)}\"", null));
         }
 
-        return null;
+        return true;
+    }
+
+    private static bool Refused(List<Finding> findings, Finding finding)
+    {
+        findings.Add(finding);
+        return false;
     }
 
     /// <summary>In a second session, the TLS version the server picks when offered TLS 1.0 to 1.2; null when it picks none.</summary>
@@ -157,26 +161,23 @@ public static class StartTlsSession
     private static async Task<StartTlsOutcome> HandshakeAsync(
         NetworkStream network, string host, IPEndPoint endpoint, string where, ProbeOptions options, IReadOnlyList<MxPattern>? patterns, List<Finding> findings, CancellationToken cancellation)
     {
-        X509Certificate2? presented = null;
-        var chainCertificates = new X509Certificate2Collection();
+        CertificateVerdict? verdict = null;
+        var now = options.Clock.GetUtcNow();
         await using var tls = new SslStream(network, leaveInnerStreamOpen: true);
         var authentication = new SslClientAuthenticationOptions
         {
             TargetHost = host,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+            CertificateChainPolicy = CertificateVerdict.ChainPolicy(options.TrustRoots, now),
             AllowRenegotiation = false,
 
-            // Judged after the handshake, so that one session yields every certificate finding.
+            // Judged here on the chain the handshake built under our policy, and accepted whatever the verdict, so
+            // that one session yields every certificate finding.
             RemoteCertificateValidationCallback = (_, certificate, chain, _) =>
             {
-                if (certificate is not null)
+                if (certificate is X509Certificate2 leaf && chain is not null)
                 {
-                    presented = new X509Certificate2(certificate);
-                }
-
-                if (chain is not null)
-                {
-                    chainCertificates.AddRange(chain.ChainPolicy.ExtraStore);
+                    verdict = CertificateVerdict.Judge(leaf, chain, now, host, patterns, host);
                 }
 
                 return true;
@@ -212,14 +213,12 @@ public static class StartTlsSession
             findings.Add(ProbeFindingKinds.VersionObsolete.At(host, $"{where} negotiated {version}: enable TLS 1.2 or 1.3", null));
         }
 
-        CertificateVerdict? verdict = null;
-        if (presented is null)
+        if (verdict is null)
         {
             findings.Add(ProbeFindingKinds.CertUntrusted.At(host, $"{where} presented no certificate", null));
         }
         else
         {
-            verdict = CertificateVerdict.Judge(presented, chainCertificates, options.TrustRoots, options.Clock.GetUtcNow(), host, patterns, host);
             findings.AddRange(verdict.Findings.Select(f => f with { Message = $"{where}: {f.Message}" }));
         }
 

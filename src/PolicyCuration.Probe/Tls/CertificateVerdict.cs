@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using PolicyCuration.Format.Findings;
 using PolicyCuration.Format.Model;
@@ -38,13 +39,26 @@ public sealed record CertificateVerdict(CertificateSummary Certificate, IReadOnl
         IReadOnlyList<MxPattern>? patterns,
         string subject)
     {
+        using var chain = new X509Chain { ChainPolicy = ChainPolicy(roots, now) };
+        chain.ChainPolicy.ExtraStore.AddRange(presented);
+        chain.Build(leaf);
+        return Judge(leaf, chain, now, host, patterns, subject);
+    }
+
+    /// <summary>
+    /// Judges <paramref name="leaf"/> on a <paramref name="chain"/> already built under <see cref="ChainPolicy"/>, as a TLS
+    /// library's validation callback receives it: the chain is built once per handshake, not twice.
+    /// </summary>
+    public static CertificateVerdict Judge(
+        X509Certificate2 leaf, X509Chain chain, DateTimeOffset now, string host, IReadOnlyList<MxPattern>? patterns, string subject)
+    {
         var names = CertificateNames.Of(leaf);
         var summary = new CertificateSummary(
             leaf.Subject, leaf.Issuer, names, new DateTimeOffset(leaf.NotBefore.ToUniversalTime()),
-            new DateTimeOffset(leaf.NotAfter.ToUniversalTime()), leaf.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256).ToLowerInvariant());
+            new DateTimeOffset(leaf.NotAfter.ToUniversalTime()), leaf.GetCertHashString(HashAlgorithmName.SHA256).ToLowerInvariant());
         var findings = new List<Finding>();
 
-        findings.AddRange(ChainFindings(leaf, presented, roots, now, subject));
+        findings.AddRange(ChainFindings(leaf, chain, now, subject));
         if (!names.Any(name => CertificateNames.Matches(name, host)))
         {
             findings.Add(ProbeFindingKinds.CertNameMismatch.At(
@@ -69,31 +83,37 @@ public sealed record CertificateVerdict(CertificateSummary Certificate, IReadOnl
         return new CertificateVerdict(summary, findings);
     }
 
-    private static IEnumerable<Finding> ChainFindings(
-        X509Certificate2 leaf, X509Certificate2Collection presented, X509Certificate2Collection? roots, DateTimeOffset now, string subject)
+    /// <summary>How chains are built: to <paramref name="roots"/> or the system store, at <paramref name="now"/>, for server authentication, offline.</summary>
+    public static X509ChainPolicy ChainPolicy(X509Certificate2Collection? roots, DateTimeOffset now)
     {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.VerificationTime = now.UtcDateTime;
-        chain.ChainPolicy.VerificationTimeIgnored = false;
-        chain.ChainPolicy.DisableCertificateDownloads = true;
-        chain.ChainPolicy.ApplicationPolicy.Add(new System.Security.Cryptography.Oid("1.3.6.1.5.5.7.3.1"));
-        chain.ChainPolicy.ExtraStore.AddRange(presented);
+        var policy = new X509ChainPolicy
+        {
+            RevocationMode = X509RevocationMode.NoCheck,
+            VerificationTime = now.UtcDateTime,
+            VerificationTimeIgnored = false,
+            DisableCertificateDownloads = true,
+        };
+        policy.ApplicationPolicy.Add(new Oid("1.3.6.1.5.5.7.3.1"));
         if (roots is not null)
         {
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.AddRange(roots);
+            policy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            policy.CustomTrustStore.AddRange(roots);
         }
 
-        bool built = chain.Build(leaf);
+        return policy;
+    }
+
+    private static IEnumerable<Finding> ChainFindings(X509Certificate2 leaf, X509Chain chain, DateTimeOffset now, string subject)
+    {
         var statuses = chain.ChainStatus.Select(s => s.Status).Aggregate(X509ChainStatusFlags.NoError, (a, b) => a | b);
 
         // Time is judged on each certificate directly, so that an expired certificate says "expired" even when its
         // chain is also incomplete.
         var certificates = chain.ChainElements.Select(e => e.Certificate).DefaultIfEmpty(leaf).ToList();
-        foreach (var certificate in certificates)
+        for (int i = 0; i < certificates.Count; i++)
         {
-            string which = ReferenceEquals(certificate, certificates[0]) ? "the certificate" : $"the issuing certificate {certificate.Subject}";
+            var certificate = certificates[i];
+            string which = i == 0 ? "the certificate" : $"the issuing certificate {certificate.Subject}";
             if (now.UtcDateTime > certificate.NotAfter.ToUniversalTime())
             {
                 yield return ProbeFindingKinds.CertExpired.At(subject, $"{which} expired on {certificate.NotAfter.ToUniversalTime():yyyy-MM-dd HH:mm}Z: renew it", null);
@@ -106,7 +126,7 @@ public sealed record CertificateVerdict(CertificateSummary Certificate, IReadOnl
 
         const X509ChainStatusFlags timeFlags = X509ChainStatusFlags.NotTimeValid | X509ChainStatusFlags.NotTimeNested;
         var other = statuses & ~timeFlags;
-        if (!built && other == X509ChainStatusFlags.NoError && (statuses & timeFlags) == 0)
+        if (chain.ChainElements.Count == 0 && statuses == X509ChainStatusFlags.NoError)
         {
             other = X509ChainStatusFlags.PartialChain;
         }
