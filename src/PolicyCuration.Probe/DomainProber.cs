@@ -24,6 +24,7 @@ public sealed class DomainProber : IDisposable
     private readonly MtaStsFetcher mtaSts;
     private readonly SemaphoreSlim domainSlots;
     private readonly SemaphoreSlim sessionSlots;
+    private readonly AddressGate addressGate;
 
     /// <summary>A prober with the servers, ports, trust and bounds of <paramref name="options"/>.</summary>
     public DomainProber(ProbeOptions options)
@@ -34,6 +35,7 @@ public sealed class DomainProber : IDisposable
         mtaSts = new MtaStsFetcher(dns, options);
         domainSlots = new SemaphoreSlim(options.Concurrency);
         sessionSlots = new SemaphoreSlim(options.Concurrency);
+        addressGate = new AddressGate(options.SessionsPerAddress);
     }
 
     /// <summary>Probes every target, calling <paramref name="finished"/> as each report completes; reports come back in target order.</summary>
@@ -170,7 +172,7 @@ public sealed class DomainProber : IDisposable
             await sessionSlots.WaitAsync(cancellation).ConfigureAwait(false);
             try
             {
-                var outcome = await StartTlsSession.RunAsync(mx.Host, address, options, target.Mxs, cancellation).ConfigureAwait(false);
+                var outcome = await StartTlsSession.RunAsync(mx.Host, address, options, target.Mxs, cancellation, addressGate).ConfigureAwait(false);
                 return new MxHostReport(mx.Host, mx.Preference, address, outcome.TlsVersion, outcome.CipherSuite, outcome.Certificate?.Certificate, outcome.Findings);
             }
             finally

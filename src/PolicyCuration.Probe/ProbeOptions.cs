@@ -27,6 +27,9 @@ public sealed record ProbeOptions
     /// <summary>How many domains, and separately how many MX hosts, are probed at once.</summary>
     public int Concurrency { get; init; } = 256;
 
+    /// <summary>How many SMTP sessions reach one address at once, whatever the number of domains behind it.</summary>
+    public int SessionsPerAddress { get; init; } = 32;
+
     /// <summary>The clock certificates and policies are judged by.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 

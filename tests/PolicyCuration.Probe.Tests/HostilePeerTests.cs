@@ -73,6 +73,63 @@ public sealed class HostilePeerTests
         Assert.True(allocated < 2 * 1024 * 1024, $"{script}: probing allocated {allocated} bytes against a 10 MB flood");
     }
 
+    [Fact]
+    public async Task ManySessionsToASilentAddressCostOneTimeoutNotOneEach()
+    {
+        await using var server = new FakeServer(SmtpScript("silent"));
+        var options = new ProbeOptions { SmtpPort = server.Port, Timeout = StepTimeout };
+        var gate = new AddressGate(sessionsPerAddress: 8);
+        var clock = Stopwatch.StartNew();
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 60).Select(i =>
+            StartTlsSession.RunAsync($"mx{i}.hostile.test", IPAddress.Loopback, options, null, CancellationToken.None, gate)));
+
+        Assert.All(outcomes, o => Assert.Equal(["smtp.greeting.timeout"], o.Findings.Select(f => f.Code)));
+        Assert.Contains(outcomes, o => o.Findings[0].Message.EndsWith("not tried again", StringComparison.Ordinal));
+
+        // Eight at a time, each waiting its own timeout, would take 8 timeouts.
+        Assert.True(clock.Elapsed < 3 * StepTimeout, $"took {clock.Elapsed}");
+    }
+
+    [Fact]
+    public async Task NoMoreSessionsReachOneAddressThanTheGateAllows()
+    {
+        int open = 0, most = 0;
+        await using var server = new FakeServer(async (stream, stop) =>
+        {
+            int now = Interlocked.Increment(ref open);
+            InterlockedMax(ref most, now);
+            try
+            {
+                await Task.Delay(200, stop);
+                await stream.WriteAsync("554 busy\r\n"u8.ToArray(), stop);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref open);
+            }
+        });
+        var options = new ProbeOptions { SmtpPort = server.Port, Timeout = StepTimeout };
+        var gate = new AddressGate(sessionsPerAddress: 4);
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 24).Select(i =>
+            StartTlsSession.RunAsync($"mx{i}.hostile.test", IPAddress.Loopback, options, null, CancellationToken.None, gate)));
+
+        Assert.All(outcomes, o => Assert.Equal(["smtp.greeting.rejected"], o.Findings.Select(f => f.Code)));
+        Assert.InRange(most, 1, 4);
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        for (int seen = Volatile.Read(ref target); value > seen; seen = Volatile.Read(ref target))
+        {
+            if (Interlocked.CompareExchange(ref target, value, seen) == seen)
+            {
+                return;
+            }
+        }
+    }
+
     [Theory]
     [InlineData("silent", "dns.mx.lookup_failed")]
     [InlineData("servfail", "dns.mx.lookup_failed")]

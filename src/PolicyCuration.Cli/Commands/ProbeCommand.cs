@@ -146,6 +146,7 @@ internal sealed class ProbeCommandOptions
     private readonly Option<string> ehlo = new("--ehlo") { Description = "Name sent with EHLO", DefaultValueFactory = _ => new ProbeOptions().EhloName };
     private readonly Option<double> timeout = new("--timeout") { Description = "Seconds allowed for each network step", DefaultValueFactory = _ => 30 };
     private readonly Option<int> concurrency = new("--concurrency") { Description = "Domains, and MX sessions, probed at once", DefaultValueFactory = _ => new ProbeOptions().Concurrency };
+    private readonly Option<int> perAddress = new("--sessions-per-address") { Description = "SMTP sessions to one address at once", DefaultValueFactory = _ => new ProbeOptions().SessionsPerAddress };
 
     public void AddTo(Command command)
     {
@@ -156,6 +157,7 @@ internal sealed class ProbeCommandOptions
         command.Options.Add(ehlo);
         command.Options.Add(timeout);
         command.Options.Add(concurrency);
+        command.Options.Add(perAddress);
     }
 
     /// <summary>The probe options the command line asks for.</summary>
@@ -174,8 +176,15 @@ internal sealed class ProbeCommandOptions
             throw new ArgumentException($"--concurrency {slots}: give 1 to 4096");
         }
 
+        int sessions = parsed.GetValue(perAddress);
+        if (sessions is < 1 or > 4096)
+        {
+            throw new ArgumentException($"--sessions-per-address {sessions}: give 1 to 4096");
+        }
+
         return new ProbeOptions
         {
+            SessionsPerAddress = sessions,
             DnsServer = parsed.GetValue(dns) is { } server ? ParseServer(server) : null,
             SmtpPort = Port(parsed.GetValue(smtpPort), "--smtp-port"),
             HttpsPort = Port(parsed.GetValue(httpsPort), "--https-port"),

@@ -27,15 +27,24 @@ public static class StartTlsSession
     // A polite QUIT is worth a short wait, never a full step.
     private static readonly TimeSpan QuitBound = TimeSpan.FromSeconds(2);
 
-    /// <summary>Runs the conversation with <paramref name="host"/> at <paramref name="address"/> and judges what it shows.</summary>
+    /// <summary>
+    /// Runs the conversation with <paramref name="host"/> at <paramref name="address"/> and judges what it shows; with a
+    /// <paramref name="gate"/>, within its per-address bounds.
+    /// </summary>
     public static async Task<StartTlsOutcome> RunAsync(
-        string host, IPAddress address, ProbeOptions options, IReadOnlyList<MxPattern>? patterns, CancellationToken cancellation)
+        string host, IPAddress address, ProbeOptions options, IReadOnlyList<MxPattern>? patterns, CancellationToken cancellation, AddressGate? gate = null)
     {
         var findings = new List<Finding>();
         var endpoint = new IPEndPoint(address, options.SmtpPort);
         string where = $"{host} ({FormatEndpoint(endpoint)})";
+        using var lease = gate is null ? null : await gate.EnterAsync(endpoint, cancellation).ConfigureAwait(false);
+        if (lease?.Verdict is var (kind, reason))
+        {
+            return Failed(findings, kind.At(host, $"{where}: {reason} earlier in this run; not tried again", null));
+        }
+
         using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        var network = await UpToStartTlsAsync(socket, host, where, endpoint, options, findings, cancellation).ConfigureAwait(false);
+        var network = await UpToStartTlsAsync(socket, host, where, endpoint, options, findings, lease, cancellation).ConfigureAwait(false);
         if (network is null)
         {
             return Outcome(findings);
@@ -49,9 +58,9 @@ public static class StartTlsSession
 
     /// <summary>Connect, greeting, EHLO, STARTTLS: the stream ready for a TLS handshake, or null with the findings that say why not.</summary>
     private static async Task<NetworkStream?> UpToStartTlsAsync(
-        Socket socket, string host, string where, IPEndPoint endpoint, ProbeOptions options, List<Finding> findings, CancellationToken cancellation)
+        Socket socket, string host, string where, IPEndPoint endpoint, ProbeOptions options, List<Finding> findings, AddressLease? lease, CancellationToken cancellation)
     {
-        using (var step = Step(options, cancellation))
+        using (var step = Step(options, cancellation, lease))
         {
             try
             {
@@ -59,7 +68,7 @@ public static class StartTlsSession
             }
             catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
             {
-                findings.Add(ProbeFindingKinds.ConnectFailed.At(host, $"{where}: no connection within {Seconds(options.Timeout)}", null));
+                findings.Add(Unresponsive(lease, ProbeFindingKinds.ConnectFailed, host, where, $"no connection within {Seconds(options.Timeout)}"));
                 return null;
             }
             catch (SocketException e)
@@ -71,7 +80,7 @@ public static class StartTlsSession
 
         var network = new NetworkStream(socket, ownsSocket: false);
         var replies = new SmtpReplyReader(network);
-        if (await ConverseAsync(network, replies, host, where, options, findings, cancellation).ConfigureAwait(false))
+        if (await ConverseAsync(network, replies, host, where, options, findings, lease, cancellation).ConfigureAwait(false))
         {
             return network;
         }
@@ -81,9 +90,9 @@ public static class StartTlsSession
     }
 
     private static async Task<bool> ConverseAsync(
-        NetworkStream network, SmtpReplyReader replies, string host, string where, ProbeOptions options, List<Finding> findings, CancellationToken cancellation)
+        NetworkStream network, SmtpReplyReader replies, string host, string where, ProbeOptions options, List<Finding> findings, AddressLease? lease, CancellationToken cancellation)
     {
-        var greeting = await ReplyAsync(replies, host, where, "the greeting", ProbeFindingKinds.GreetingTimeout, options, findings, cancellation).ConfigureAwait(false);
+        var greeting = await ReplyAsync(replies, host, where, "the greeting", ProbeFindingKinds.GreetingTimeout, options, findings, cancellation, lease).ConfigureAwait(false);
         if (greeting is null)
         {
             return false;
@@ -138,7 +147,7 @@ public static class StartTlsSession
     private static async Task<ushort?> SoundVersionAsync(string host, IPEndPoint endpoint, string where, ProbeOptions options, CancellationToken cancellation)
     {
         using var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        var network = await UpToStartTlsAsync(socket, host, where, endpoint, options, [], cancellation).ConfigureAwait(false);
+        var network = await UpToStartTlsAsync(socket, host, where, endpoint, options, [], null, cancellation).ConfigureAwait(false);
         if (network is null)
         {
             return null;
@@ -251,16 +260,24 @@ public static class StartTlsSession
     }
 
     private static async Task<SmtpReply?> ReplyAsync(
-        SmtpReplyReader replies, string host, string where, string what, FindingKind timeoutKind, ProbeOptions options, List<Finding> findings, CancellationToken cancellation)
+        SmtpReplyReader replies,
+        string host,
+        string where,
+        string what,
+        FindingKind timeoutKind,
+        ProbeOptions options,
+        List<Finding> findings,
+        CancellationToken cancellation,
+        AddressLease? lease = null)
     {
-        using var step = Step(options, cancellation);
+        using var step = Step(options, cancellation, lease);
         try
         {
             return await replies.ReadAsync(step.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
         {
-            findings.Add(timeoutKind.At(host, $"{where}: {what} did not arrive complete within {Seconds(options.Timeout)}", null));
+            findings.Add(Unresponsive(lease, timeoutKind, host, where, $"{what} did not arrive complete within {Seconds(options.Timeout)}"));
         }
         catch (SmtpProtocolException e) when (e.Message.StartsWith("the connection closed", StringComparison.Ordinal))
         {
@@ -293,11 +310,28 @@ public static class StartTlsSession
         }
     }
 
-    private static CancellationTokenSource Step(ProbeOptions options, CancellationToken cancellation)
+    private static CancellationTokenSource Step(ProbeOptions options, CancellationToken cancellation, AddressLease? lease = null)
     {
-        var step = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var step = lease is null
+            ? CancellationTokenSource.CreateLinkedTokenSource(cancellation)
+            : CancellationTokenSource.CreateLinkedTokenSource(cancellation, lease.Unresponsive);
         step.CancelAfter(options.Timeout);
         return step;
+    }
+
+    /// <summary>
+    /// The finding of a step that ended without an answer: our own timeout, which declares the address unresponsive
+    /// for the run, or another session's verdict on the same address, which this session shares.
+    /// </summary>
+    private static Finding Unresponsive(AddressLease? lease, FindingKind kind, string host, string where, string timedOut)
+    {
+        if (lease?.Verdict is var (sharedKind, reason))
+        {
+            return sharedKind.At(host, $"{where}: {reason} in another session of this run", null);
+        }
+
+        lease?.DeclareUnresponsive(kind, timedOut);
+        return kind.At(host, $"{where}: {timedOut}", null);
     }
 
     private static StartTlsOutcome Failed(List<Finding> findings, Finding finding)
