@@ -1,0 +1,133 @@
+namespace PolicyCuration.Signing;
+
+/// <summary>Why a release was refused: a stable code and a one-line reason.</summary>
+/// <param name="Code">Such as <c>release.signature.invalid</c>.</param>
+/// <param name="Message">What is wrong.</param>
+public sealed class ReleaseRefusedException(string Code, string Message) : Exception(Message)
+{
+    /// <summary>The stable code of the refusal.</summary>
+    public string Code { get; } = Code;
+}
+
+/// <summary>A release whose signatures, hashes and dates all check out.</summary>
+/// <param name="Manifest">The verified manifest.</param>
+/// <param name="List">The verified bytes of <c>policy.json</c>.</param>
+/// <param name="ManifestBytes">The manifest as signed.</param>
+/// <param name="ListSignature">The text of <c>policy.json.minisig</c>.</param>
+/// <param name="ManifestSignature">The text of <c>manifest.json.minisig</c>.</param>
+/// <param name="Key">The key that signed it.</param>
+public sealed record VerifiedRelease(
+    ReleaseManifest Manifest, byte[] List, byte[] ManifestBytes, string ListSignature, string ManifestSignature, MinisignPublicKey Key);
+
+/// <summary>The four files of a release as fetched, before anything is trusted.</summary>
+/// <param name="List">policy.json.</param>
+/// <param name="ListSignature">policy.json.minisig.</param>
+/// <param name="Manifest">manifest.json.</param>
+/// <param name="ManifestSignature">manifest.json.minisig.</param>
+public sealed record ReleaseFiles(byte[] List, string ListSignature, byte[] Manifest, string ManifestSignature)
+{
+    /// <summary>The names of the four files.</summary>
+    public static readonly string[] Names = [ReleaseManifest.ListFileName, ReleaseManifest.ListFileName + ".minisig", ReleaseManifest.FileName, ReleaseManifest.FileName + ".minisig"];
+}
+
+/// <summary>Checks a release: both signatures against the pinned keys, the trusted comments, the manifest's hashes and sizes, the expiry.</summary>
+public static class ReleaseVerifier
+{
+    /// <summary>Every refusal code, for the README.</summary>
+    public static readonly IReadOnlyList<(string Code, string Meaning)> Codes =
+    [
+        ("release.signature.invalid", "A signature is malformed, made by a key that is not pinned, or does not match its file or its trusted comment."),
+        ("release.manifest.invalid", "manifest.json is not a release manifest."),
+        ("release.manifest.mismatch", "A file's size or SHA-256 differs from the manifest, or a trusted comment disagrees with it (files of two releases mixed)."),
+        ("release.expired", "The release's expiry has passed."),
+        ("release.rollback", "The release's serial is lower than the installed one."),
+        ("release.fetch.failed", "A file could not be fetched: not found, too large, too slow, or the connection failed."),
+        ("release.list.invalid", "The signed list does not parse, or its expiry differs from the manifest's."),
+    ];
+
+    /// <summary>Verifies <paramref name="files"/> against <paramref name="keys"/> at <paramref name="now"/>.</summary>
+    /// <exception cref="ReleaseRefusedException">The release must not be used; the code says why.</exception>
+    public static VerifiedRelease Verify(ReleaseFiles files, IReadOnlyList<MinisignPublicKey> keys, DateTimeOffset now)
+    {
+        MinisignPublicKey key;
+        MinisignSignature manifestSignature, listSignature;
+        try
+        {
+            manifestSignature = MinisignSignature.Parse(files.ManifestSignature, "manifest.json.minisig");
+            key = manifestSignature.Verify(files.Manifest, keys, "manifest.json.minisig");
+            listSignature = MinisignSignature.Parse(files.ListSignature, "policy.json.minisig");
+            listSignature.Verify(files.List, keys, "policy.json.minisig");
+        }
+        catch (SignatureException e)
+        {
+            throw new ReleaseRefusedException("release.signature.invalid", e.Message);
+        }
+
+        ReleaseManifest manifest;
+        try
+        {
+            manifest = ReleaseManifest.Parse(files.Manifest);
+        }
+        catch (SignatureException e)
+        {
+            throw new ReleaseRefusedException("release.manifest.invalid", e.Message);
+        }
+
+        if (manifestSignature.TrustedComment != manifest.TrustedComment(ReleaseManifest.FileName)
+            || listSignature.TrustedComment != manifest.TrustedComment(ReleaseManifest.ListFileName))
+        {
+            throw new ReleaseRefusedException(
+                "release.manifest.mismatch",
+                $"the trusted comments (\"{manifestSignature.TrustedComment}\", \"{listSignature.TrustedComment}\") do not match manifest serial {manifest.Serial}: files of different releases");
+        }
+
+        var listed = manifest.Files.FirstOrDefault(f => f.Name == ReleaseManifest.ListFileName)
+            ?? throw new ReleaseRefusedException("release.manifest.mismatch", "the manifest does not list policy.json");
+        var actual = ReleaseFile.Of(ReleaseManifest.ListFileName, files.List);
+        if (actual != listed)
+        {
+            throw new ReleaseRefusedException(
+                "release.manifest.mismatch", $"policy.json is {actual.Size} bytes with SHA-256 {actual.Sha256}; the manifest says {listed.Size} bytes, {listed.Sha256}");
+        }
+
+        if (now >= manifest.Expires)
+        {
+            throw new ReleaseRefusedException(
+                "release.expired", $"release {manifest.Serial} expired at {ReleaseManifest.Format(manifest.Expires)} (now {ReleaseManifest.Format(now)})");
+        }
+
+        return new VerifiedRelease(manifest, files.List, files.Manifest, files.ListSignature, files.ManifestSignature, key);
+    }
+
+    /// <summary>Reads the four files of a release directory, each capped.</summary>
+    /// <exception cref="ReleaseRefusedException">A file is missing or too large (<c>release.fetch.failed</c>).</exception>
+    public static ReleaseFiles ReadDirectory(string directory, long maxListBytes)
+    {
+        byte[] Read(string name, long max)
+        {
+            string path = Path.Combine(directory, name);
+            try
+            {
+                using var stream = File.OpenRead(path);
+                if (stream.Length > max)
+                {
+                    throw new ReleaseRefusedException("release.fetch.failed", $"{path}: {stream.Length} bytes, more than {max}");
+                }
+
+                var bytes = new byte[stream.Length];
+                stream.ReadExactly(bytes);
+                return bytes;
+            }
+            catch (IOException e)
+            {
+                throw new ReleaseRefusedException("release.fetch.failed", $"{path}: {e.Message}");
+            }
+        }
+
+        return new ReleaseFiles(
+            Read(ReleaseFiles.Names[0], maxListBytes),
+            System.Text.Encoding.UTF8.GetString(Read(ReleaseFiles.Names[1], MinisignText.MaxFileBytes)),
+            Read(ReleaseFiles.Names[2], ReleaseManifest.MaxBytes),
+            System.Text.Encoding.UTF8.GetString(Read(ReleaseFiles.Names[3], MinisignText.MaxFileBytes)));
+    }
+}
