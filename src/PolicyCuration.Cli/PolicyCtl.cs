@@ -15,6 +15,9 @@ public static class PolicyCtl
             FmtCommand.Create(),
             DiffCommand.Create(),
             ProbeCommand.Create(),
+            SigningCommands.Keygen(),
+            SigningCommands.Release(),
+            SigningCommands.Verify(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -1,7 +1,7 @@
-namespace PolicyCuration.Cli;
+namespace PolicyCuration.Format;
 
 /// <summary>Replaces a file so that readers see the old content or the new, never a part.</summary>
-internal static class AtomicFile
+public static class AtomicFile
 {
     /// <summary>Writes <paramref name="content"/> to a temporary file beside <paramref name="path"/>, flushes it, and renames it over.</summary>
     public static void Write(string path, byte[] content)

@@ -1,0 +1,85 @@
+using System.Security.Cryptography;
+using PolicyCuration.Signing;
+
+namespace PolicyCuration.Consumer;
+
+/// <summary>
+/// The state directory: each verified release in <c>releases/SERIAL-ID/</c>, and <c>current</c>, a symbolic link to the
+/// installed one. A release is written whole under a temporary name, then renamed; the link is replaced by a rename;
+/// so a reader, or an updater killed at any instant, sees the complete old release or the complete new one.
+/// </summary>
+public sealed class InstalledState
+{
+    private const string CurrentLink = "current";
+    private const string ReleasesDirectory = "releases";
+
+    /// <summary>A state rooted at <paramref name="directory"/>.</summary>
+    public InstalledState(string directory) => Directory = Path.GetFullPath(directory);
+
+    /// <summary>The state directory.</summary>
+    public string Directory { get; }
+
+    /// <summary>The installed release's directory, or <see langword="null"/> when none is installed.</summary>
+    public string? CurrentDirectory
+    {
+        get
+        {
+            var link = new FileInfo(Path.Combine(Directory, CurrentLink));
+            if (link.LinkTarget is not { } target)
+            {
+                return null;
+            }
+
+            string resolved = Path.GetFullPath(target, Directory);
+            return System.IO.Directory.Exists(resolved) ? resolved : null;
+        }
+    }
+
+    /// <summary>The installed release's four files, or <see langword="null"/> when none is installed.</summary>
+    public ReleaseFiles? ReadCurrent() =>
+        CurrentDirectory is { } current ? ReleaseVerifier.ReadDirectory(current, ReleaseSource.MaxListBytes) : null;
+
+    /// <summary>Installs <paramref name="release"/> and makes it current; removes older releases and leftovers of interrupted installs.</summary>
+    public void Install(VerifiedRelease release)
+    {
+        string releases = Path.Combine(Directory, ReleasesDirectory);
+        System.IO.Directory.CreateDirectory(releases);
+        string id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        string staging = Path.Combine(releases, $".staging-{id}");
+        System.IO.Directory.CreateDirectory(staging);
+        Write(staging, ReleaseFiles.Names[0], release.List);
+        Write(staging, ReleaseFiles.Names[1], System.Text.Encoding.UTF8.GetBytes(release.ListSignature));
+        Write(staging, ReleaseFiles.Names[2], release.ManifestBytes);
+        Write(staging, ReleaseFiles.Names[3], System.Text.Encoding.UTF8.GetBytes(release.ManifestSignature));
+        string final = Path.Combine(releases, $"{release.Manifest.Serial}-{id}");
+        System.IO.Directory.Move(staging, final);
+
+        string link = Path.Combine(Directory, $".current-{id}");
+        File.CreateSymbolicLink(link, Path.Combine(ReleasesDirectory, Path.GetFileName(final)));
+        File.Move(link, Path.Combine(Directory, CurrentLink), overwrite: true);
+        RemoveAllBut(final);
+    }
+
+    private void RemoveAllBut(string keep)
+    {
+        foreach (string stale in System.IO.Directory.EnumerateDirectories(Path.Combine(Directory, ReleasesDirectory)))
+        {
+            if (!string.Equals(stale, keep, StringComparison.Ordinal))
+            {
+                System.IO.Directory.Delete(stale, recursive: true);
+            }
+        }
+
+        foreach (string link in System.IO.Directory.EnumerateFileSystemEntries(Directory, ".current-*"))
+        {
+            File.Delete(link);
+        }
+    }
+
+    private static void Write(string directory, string name, byte[] content)
+    {
+        using var stream = new FileStream(Path.Combine(directory, name), FileMode.CreateNew, FileAccess.Write);
+        stream.Write(content);
+        stream.Flush(flushToDisk: true);
+    }
+}

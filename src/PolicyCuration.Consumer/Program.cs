@@ -1,0 +1,3 @@
+using PolicyCuration.Consumer;
+
+return StarttlsPolicy.Run(args, Console.Out, Console.Error);

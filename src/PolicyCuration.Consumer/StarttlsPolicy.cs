@@ -1,0 +1,161 @@
+using System.CommandLine;
+using System.Security.Cryptography.X509Certificates;
+using PolicyCuration.Signing;
+
+namespace PolicyCuration.Consumer;
+
+/// <summary>The <c>starttls-policy</c> command line.</summary>
+public static class StarttlsPolicy
+{
+    /// <summary>The state directory when none is given.</summary>
+    public const string DefaultStateDirectory = "/var/lib/starttls-policy";
+
+    /// <summary>Runs the tool; returns its exit code (<see cref="ConsumerExitCodes"/>).</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error, TimeProvider? clock = null)
+    {
+        clock ??= TimeProvider.System;
+        var stateDir = new Option<string>("--state-dir") { Description = "Where verified releases are kept", DefaultValueFactory = _ => DefaultStateDirectory };
+        var keys = new Option<string[]>("--public-key") { Description = "A pinned minisign public key file (give two while rotating: current and next)", Required = true, AllowMultipleArgumentsPerToken = false };
+        var earlyAdopter = new Option<bool>("--early-adopter") { Description = "Enforce domains in testing mode too" };
+
+        var source = new Option<string>("--source") { Description = "An https:// base URL or a directory holding policy.json, manifest.json and their .minisig", Required = true };
+        var map = new Option<string?>("--postfix-map") { Description = "The smtp_tls_policy_maps file to write" };
+        var postmap = new Option<bool>("--postmap") { Description = "Run postmap on the map (atomically)" };
+        var reload = new Option<string?>("--reload") { Description = "A command run after the map changed, such as 'postfix reload'" };
+        var caFile = new Option<string?>("--ca-file") { Description = "Trust only these CA certificates for HTTPS (default: the system store)" };
+        var timeout = new Option<double>("--timeout") { Description = "Seconds allowed for each file", DefaultValueFactory = _ => 60 };
+        var update = new Command("update", """
+            Fetch the release, verify both signatures against the pinned keys and the manifest's hashes, refuse a lower
+            serial than the installed one and an expired release, install it atomically, and write the Postfix map
+            atomically. On any failure the last good release and map are kept.
+
+            Example (cron):
+              starttls-policy update --source https://example.org/releases/latest --public-key /etc/starttls-policy/release.pub \
+                --postfix-map /etc/postfix/starttls-policy --postmap --reload 'postfix reload'
+            """)
+        { source, keys, stateDir, map, earlyAdopter, postmap, reload, caFile, timeout };
+        update.SetAction(async (parsed, cancellation) =>
+        {
+            var roots = parsed.GetValue(caFile) is { } ca ? LoadRoots(ca) : null;
+            using var from = new ReleaseSource(parsed.GetValue(source)!, TimeSpan.FromSeconds(parsed.GetValue(timeout)), roots);
+            var updater = new Updater(new InstalledState(parsed.GetValue(stateDir)!), LoadKeys(parsed.GetValue(keys)!), clock);
+            var outcome = await updater.RunAsync(
+                from,
+                new MapOptions(parsed.GetValue(map), parsed.GetValue(earlyAdopter), parsed.GetValue(postmap), parsed.GetValue(reload)),
+                error,
+                cancellation).ConfigureAwait(false);
+            return outcome switch
+            {
+                UpdateOutcome.Current => ConsumerExitCodes.Ok,
+                UpdateOutcome.Expired => ConsumerExitCodes.Expired,
+                _ => ConsumerExitCodes.Refused,
+            };
+        });
+
+        var verify = new Command("verify", "Verify the installed release again: signatures, hashes, expiry.\n\nExample:\n  starttls-policy verify --public-key /etc/starttls-policy/release.pub")
+        { keys, stateDir };
+        verify.SetAction(parsed =>
+        {
+            var release = Installed(parsed.GetValue(stateDir)!, LoadKeys(parsed.GetValue(keys)!), clock);
+            Updater.ParseList(release);
+            output.WriteLine($"serial {release.Manifest.Serial}: signatures, hashes and expiry verified (key {release.Key.Id}, expires {ReleaseManifest.Format(release.Manifest.Expires)})");
+            return ConsumerExitCodes.Ok;
+        });
+
+        var export = new Command("export", "Print the installed list in a mail server's format.");
+        var postfix = new Command("postfix", "Print the Postfix smtp_tls_policy_maps table of the installed release.\n\nExample:\n  starttls-policy export postfix --public-key release.pub > /etc/postfix/starttls-policy")
+        { keys, stateDir, earlyAdopter };
+        postfix.SetAction(parsed =>
+        {
+            var release = Installed(parsed.GetValue(stateDir)!, LoadKeys(parsed.GetValue(keys)!), clock);
+            output.Write(Updater.RenderMap(release, Updater.ParseList(release), new MapOptions(null, parsed.GetValue(earlyAdopter), false, null)));
+            return ConsumerExitCodes.Ok;
+        });
+        export.Subcommands.Add(postfix);
+
+        var status = new Command("status", "Show the installed release: serial, age, expiry.\n\nExample:\n  starttls-policy status") { stateDir };
+        status.SetAction(parsed =>
+        {
+            var state = new InstalledState(parsed.GetValue(stateDir)!);
+            if (state.ReadCurrent() is not { } files)
+            {
+                output.WriteLine($"no release installed in {state.Directory}");
+                return ConsumerExitCodes.Refused;
+            }
+
+            var manifest = ReleaseManifest.Parse(files.Manifest);
+            var now = clock.GetUtcNow();
+            bool expired = now >= manifest.Expires;
+            output.WriteLine($"serial   {manifest.Serial}");
+            output.WriteLine($"made     {ReleaseManifest.Format(manifest.Timestamp)} ({(now - manifest.Timestamp).TotalDays:0.0} days ago)");
+            output.WriteLine($"expires  {ReleaseManifest.Format(manifest.Expires)} ({(expired ? "EXPIRED" : $"in {(manifest.Expires - now).TotalDays:0.0} days")})");
+            output.WriteLine($"state    {state.CurrentDirectory}");
+            return expired ? ConsumerExitCodes.Expired : ConsumerExitCodes.Ok;
+        });
+
+        var root = new RootCommand("starttls-policy: install signed STARTTLS policy list releases and feed them to Postfix.")
+        {
+            update, verify, export, status,
+        };
+        var parsedArgs = root.Parse(args);
+        if (parsedArgs.Errors.Count > 0)
+        {
+            foreach (var problem in parsedArgs.Errors)
+            {
+                error.WriteLine($"starttls-policy: {problem.Message}");
+            }
+
+            return ConsumerExitCodes.Usage;
+        }
+
+        try
+        {
+            return parsedArgs.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (ReleaseRefusedException e)
+        {
+            error.WriteLine($"starttls-policy: refused ({e.Code}): {e.Message}");
+            return e.Code == "release.expired" ? ConsumerExitCodes.Expired : ConsumerExitCodes.Refused;
+        }
+        catch (Exception e) when (e is SignatureException or MapRefusedException or ArgumentException or IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            error.WriteLine($"starttls-policy: {e.Message}");
+            return e is ArgumentException or SignatureException ? ConsumerExitCodes.Usage : ConsumerExitCodes.Refused;
+        }
+    }
+
+    private static VerifiedRelease Installed(string stateDirectory, IReadOnlyList<MinisignPublicKey> keys, TimeProvider clock)
+    {
+        var state = new InstalledState(stateDirectory);
+        var files = state.ReadCurrent() ?? throw new ReleaseRefusedException("release.fetch.failed", $"no release installed in {state.Directory}; run 'starttls-policy update'");
+        return ReleaseVerifier.Verify(files, keys, clock.GetUtcNow());
+    }
+
+    private static IReadOnlyList<MinisignPublicKey> LoadKeys(string[] paths) =>
+        paths.Length is 0 or > 2
+            ? throw new ArgumentException($"--public-key: give one or two keys (current and next), not {paths.Length}")
+            : [.. paths.Select(MinisignPublicKey.Load)];
+
+    private static X509Certificate2Collection LoadRoots(string path)
+    {
+        var roots = new X509Certificate2Collection();
+        roots.ImportFromPemFile(path);
+        return roots;
+    }
+}
+
+/// <summary>The exit codes of <c>starttls-policy</c>.</summary>
+public static class ConsumerExitCodes
+{
+    /// <summary>The installed release is current and the map matches it.</summary>
+    public const int Ok = 0;
+
+    /// <summary>The release was refused or could not be installed; the last good state and map are kept.</summary>
+    public const int Refused = 1;
+
+    /// <summary>Bad arguments or an unreadable key.</summary>
+    public const int Usage = 2;
+
+    /// <summary>The installed release has expired and no fresh one could be installed: the map holds no policy.</summary>
+    public const int Expired = 3;
+}

@@ -1,0 +1,215 @@
+using System.Diagnostics;
+using System.Text;
+using PolicyCuration.Format;
+using PolicyCuration.Format.Findings;
+using PolicyCuration.Format.Model;
+using PolicyCuration.Signing;
+
+namespace PolicyCuration.Consumer;
+
+/// <summary>What an update should do besides installing: where the map goes and what to run after.</summary>
+/// <param name="MapFile">The Postfix map to write, or <see langword="null"/> for none.</param>
+/// <param name="EarlyAdopter">Enforce testing domains too.</param>
+/// <param name="RunPostmap">Run <c>postmap</c> on the map (atomically: on a temporary copy, then renamed).</param>
+/// <param name="ReloadCommand">A command run after the map changed, such as <c>postfix reload</c>.</param>
+public sealed record MapOptions(string? MapFile, bool EarlyAdopter, bool RunPostmap, string? ReloadCommand);
+
+/// <summary>How an update ended.</summary>
+public enum UpdateOutcome
+{
+    /// <summary>A newer release was installed, or the installed one was current; the map matches it.</summary>
+    Current,
+
+    /// <summary>The fetched release was refused or could not be installed; the last good state and map are kept.</summary>
+    Refused,
+
+    /// <summary>Nothing usable: the installed release has expired and no fresh one could be installed; the map holds no policy.</summary>
+    Expired,
+}
+
+/// <summary>One run of <c>starttls-policy update</c>: fetch, verify, refuse rollback and expiry, install, write the map.</summary>
+public sealed class Updater(InstalledState state, IReadOnlyList<MinisignPublicKey> keys, TimeProvider clock)
+{
+    /// <summary>Runs the update; every line it has to say goes to <paramref name="report"/>.</summary>
+    public async Task<UpdateOutcome> RunAsync(ReleaseSource source, MapOptions map, TextWriter report, CancellationToken cancellation)
+    {
+        var now = clock.GetUtcNow();
+        var (installed, installedProblem) = InstalledRelease(now);
+        if (installedProblem is not null)
+        {
+            report.WriteLine($"starttls-policy: the installed release is unusable ({installedProblem.Code}): {installedProblem.Message}");
+        }
+
+        try
+        {
+            var fetched = await source.FetchAsync(cancellation).ConfigureAwait(false);
+            var release = ReleaseVerifier.Verify(fetched, keys, now);
+            var list = ParseList(release);
+            if (installed is { } current && release.Manifest.Serial < current.Manifest.Serial)
+            {
+                throw new ReleaseRefusedException(
+                    "release.rollback", $"the source offers serial {release.Manifest.Serial}, older than the installed {current.Manifest.Serial}");
+            }
+
+            string mapText = RenderMap(release, list, map);
+            if (installed is null || release.Manifest.Serial > installed.Manifest.Serial)
+            {
+                state.Install(release);
+                report.WriteLine($"installed serial {release.Manifest.Serial} (expires {ReleaseManifest.Format(release.Manifest.Expires)}), signed by key {release.Key.Id}");
+            }
+            else
+            {
+                report.WriteLine($"serial {release.Manifest.Serial} is already installed");
+            }
+
+            WriteMap(map, mapText, report);
+            return UpdateOutcome.Current;
+        }
+        catch (Exception e) when (e is ReleaseRefusedException or MapRefusedException or IOException or UnauthorizedAccessException)
+        {
+            string code = e is ReleaseRefusedException refused ? refused.Code : e is MapRefusedException ? "release.list.invalid" : "state.write_failed";
+            report.WriteLine($"starttls-policy: refused ({code}): {e.Message}; the last good list and map are kept");
+            return installedProblem?.Code == "release.expired" ? Expire(map, report) : UpdateOutcome.Refused;
+        }
+    }
+
+    /// <summary>The installed release when it verifies and has not expired; else why not (no release installed: both null).</summary>
+    public (VerifiedRelease? Release, ReleaseRefusedException? Problem) InstalledRelease(DateTimeOffset now)
+    {
+        try
+        {
+            return state.ReadCurrent() is { } files ? (ReleaseVerifier.Verify(files, keys, now), null) : (null, null);
+        }
+        catch (ReleaseRefusedException e)
+        {
+            return (null, e);
+        }
+    }
+
+    /// <summary>The list of a verified release, checked for what a map needs.</summary>
+    public static PolicyList ParseList(VerifiedRelease release)
+    {
+        var read = PolicyListReader.Read(new SourceText(ReleaseManifest.ListFileName, release.List));
+        var problem = read.Problems.FirstOrDefault(p => p.Severity == Severity.Error);
+        if (read.List is not { } list || problem is not null)
+        {
+            throw new ReleaseRefusedException("release.list.invalid", $"the signed list does not parse: {problem?.Code}: {problem?.Message}");
+        }
+
+        if (list.Expires?.Value is not { } expires || Math.Abs((expires - release.Manifest.Expires).TotalSeconds) >= 1)
+        {
+            throw new ReleaseRefusedException("release.list.invalid", "the list's expires differs from the manifest's");
+        }
+
+        return list;
+    }
+
+    /// <summary>The map text of a release.</summary>
+    public static string RenderMap(VerifiedRelease release, PolicyList list, MapOptions map) =>
+        PostfixMap.Render(list, map.EarlyAdopter, [
+            $"starttls-policy: serial {release.Manifest.Serial}, made {ReleaseManifest.Format(release.Manifest.Timestamp)}, expires {ReleaseManifest.Format(release.Manifest.Expires)}",
+            $"signed by key {release.Key.Id}; do not edit: rewritten by every update",
+        ]);
+
+    private UpdateOutcome Expire(MapOptions map, TextWriter report)
+    {
+        var manifest = state.ReadCurrent() is { } files ? TryManifest(files) : null;
+        report.WriteLine("starttls-policy: WARNING: THE INSTALLED POLICY LIST HAS EXPIRED AND NO FRESH RELEASE COULD BE INSTALLED.");
+        report.WriteLine("starttls-policy: WARNING: the map now holds no policy; mail to listed domains is no longer protected from STARTTLS downgrade.");
+        if (map.MapFile is not null)
+        {
+            WriteMap(map, PostfixMap.Expired(manifest?.Serial ?? 0, manifest?.Expires ?? DateTimeOffset.MinValue), report);
+        }
+
+        return UpdateOutcome.Expired;
+    }
+
+    private static ReleaseManifest? TryManifest(ReleaseFiles files)
+    {
+        try
+        {
+            return ReleaseManifest.Parse(files.Manifest);
+        }
+        catch (SignatureException)
+        {
+            return null;
+        }
+    }
+
+    private static void WriteMap(MapOptions map, string text, TextWriter report)
+    {
+        if (map.MapFile is null)
+        {
+            return;
+        }
+
+        byte[] content = Encoding.UTF8.GetBytes(text);
+        if (File.Exists(map.MapFile) && File.ReadAllBytes(map.MapFile).AsSpan().SequenceEqual(content) && (!map.RunPostmap || File.Exists(map.MapFile + ".db") || File.Exists(map.MapFile + ".lmdb")))
+        {
+            return;
+        }
+
+        if (map.RunPostmap)
+        {
+            Postmap(map.MapFile, content);
+        }
+        else
+        {
+            AtomicFile.Write(map.MapFile, content);
+        }
+
+        report.WriteLine($"wrote {map.MapFile}{(map.RunPostmap ? " and its postmap database" : string.Empty)}");
+        if (map.ReloadCommand is { } reload)
+        {
+            Run("/bin/sh", ["-c", reload], $"--reload {reload}");
+        }
+    }
+
+    // postmap rewrites its database in place; building it for a temporary copy and renaming both keeps each atomic.
+    private static void Postmap(string mapFile, byte[] content)
+    {
+        string full = Path.GetFullPath(mapFile);
+        string temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.new");
+        File.WriteAllBytes(temporary, content);
+        try
+        {
+            Run("postmap", [temporary], "postmap");
+            string[] databases = [".db", ".lmdb", ".cdb"];
+            foreach (string suffix in databases.Where(s => File.Exists(temporary + s)))
+            {
+                File.Move(temporary + suffix, full + suffix, overwrite: true);
+            }
+
+            File.Move(temporary, full, overwrite: true);
+        }
+        finally
+        {
+            foreach (string leftover in new[] { temporary, temporary + ".db", temporary + ".lmdb", temporary + ".cdb" })
+            {
+                File.Delete(leftover);
+            }
+        }
+    }
+
+    private static void Run(string program, string[] arguments, string what)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new IOException($"{what}: could not start");
+        string error = process.StandardError.ReadToEnd() + process.StandardOutput.ReadToEnd();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new IOException($"{what}: still running after 2 minutes");
+        }
+
+        if (process.ExitCode != 0)
+        {
+            throw new IOException($"{what} exited with {process.ExitCode}: {error.Trim()}");
+        }
+    }
+}
