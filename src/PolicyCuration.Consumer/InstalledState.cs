@@ -56,7 +56,7 @@ public sealed class InstalledState
 
         string link = Path.Combine(Directory, $".current-{id}");
         File.CreateSymbolicLink(link, Path.Combine(ReleasesDirectory, Path.GetFileName(final)));
-        File.Move(link, Path.Combine(Directory, CurrentLink), overwrite: true);
+        PosixRename.Replace(link, Path.Combine(Directory, CurrentLink));
         RemoveAllBut(final);
     }
 

@@ -31,6 +31,12 @@ internal static class ProbeFixtures
     /// <summary>The directory of the test CA's certificates and keys.</summary>
     public static string CaDirectory => Settings.Value["CA_DIR"];
 
+    /// <summary>The directory nginx serves over HTTPS at <see cref="ReleasesUrl"/> (world-writable; <c>slow/</c> is rate-limited).</summary>
+    public static string ReleasesDirectory => Settings.Value["RELEASES_DIR"];
+
+    /// <summary>The HTTPS base URL of <see cref="ReleasesDirectory"/>, certificate from the test CA.</summary>
+    public static string ReleasesUrl => Settings.Value["RELEASES_URL"];
+
     /// <summary>Probe options pointing at the fixtures and trusting only the test CA.</summary>
     public static ProbeOptions Options(double timeoutSeconds = 10)
     {
