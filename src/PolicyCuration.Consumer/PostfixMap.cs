@@ -14,9 +14,9 @@ public static class PostfixMap
 {
     /// <summary>The map of <paramref name="list"/>, headed by <paramref name="header"/> comment lines.</summary>
     /// <exception cref="MapRefusedException">A policy has no MX pattern or names an unknown alias: a map with it would be wrong either way.</exception>
-    public static string Render(PolicyList list, bool earlyAdopter, IEnumerable<string> header)
+    public static byte[] Render(PolicyList list, bool earlyAdopter, IEnumerable<string> header)
     {
-        var text = new StringBuilder();
+        var text = new StringBuilder(list.Policies.Count * 64);
         foreach (string line in header)
         {
             text.Append("# ").Append(line).Append('\n');
@@ -46,7 +46,7 @@ public static class PostfixMap
             text.Append(enforced ? line : "# testing: " + line).Append('\n');
         }
 
-        return text.ToString();
+        return Encoding.UTF8.GetBytes(text.ToString());
     }
 
     /// <summary>The map written when the installed list has expired: no policy at all, so delivery falls back to opportunistic TLS.</summary>

@@ -57,7 +57,6 @@ public static class StarttlsPolicy
         verify.SetAction(parsed =>
         {
             var release = Installed(parsed.GetValue(stateDir)!, LoadKeys(parsed.GetValue(keys)!), clock);
-            Updater.ParseList(release);
             output.WriteLine($"serial {release.Manifest.Serial}: signatures, hashes and expiry verified (key {release.Key.Id}, expires {ReleaseManifest.Format(release.Manifest.Expires)})");
             return ConsumerExitCodes.Ok;
         });
@@ -67,8 +66,24 @@ public static class StarttlsPolicy
         { keys, stateDir, earlyAdopter };
         postfix.SetAction(parsed =>
         {
-            var release = Installed(parsed.GetValue(stateDir)!, LoadKeys(parsed.GetValue(keys)!), clock);
-            output.Write(Updater.RenderMap(release, Updater.ParseList(release), new MapOptions(null, parsed.GetValue(earlyAdopter), false, null)));
+            var state = new InstalledState(parsed.GetValue(stateDir)!);
+            var files = state.ReadCurrent() ?? throw new ReleaseRefusedException("release.fetch.failed", $"no release installed in {state.Directory}; run 'starttls-policy update'");
+
+            // Parsing does not wait for the signatures: the parser is built for hostile input, and nothing parsed is
+            // used unless the release verifies.
+            var list = Task.Run(() => Updater.ParseList(files.List));
+            var release = ReleaseVerifier.Verify(files, LoadKeys(parsed.GetValue(keys)!), clock.GetUtcNow());
+            byte[] map = Updater.RenderMap(release, list.GetAwaiter().GetResult(), new MapOptions(null, parsed.GetValue(earlyAdopter), false, null));
+            if (ReferenceEquals(output, Console.Out))
+            {
+                using var stdout = Console.OpenStandardOutput();
+                stdout.Write(map);
+            }
+            else
+            {
+                output.Write(System.Text.Encoding.UTF8.GetString(map));
+            }
+
             return ConsumerExitCodes.Ok;
         });
         export.Subcommands.Add(postfix);

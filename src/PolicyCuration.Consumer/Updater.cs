@@ -44,14 +44,15 @@ public sealed class Updater(InstalledState state, IReadOnlyList<MinisignPublicKe
         {
             var fetched = await source.FetchAsync(cancellation).ConfigureAwait(false);
             var release = ReleaseVerifier.Verify(fetched, keys, now);
-            var list = ParseList(release);
+            var list = ParseList(release.List);
+            CheckExpiry(list, release);
             if (installed is { } current && release.Manifest.Serial < current.Manifest.Serial)
             {
                 throw new ReleaseRefusedException(
                     "release.rollback", $"the source offers serial {release.Manifest.Serial}, older than the installed {current.Manifest.Serial}");
             }
 
-            string mapText = RenderMap(release, list, map);
+            byte[] mapText = RenderMap(release, list, map);
             if (installed is null || release.Manifest.Serial > installed.Manifest.Serial)
             {
                 state.Install(release);
@@ -86,30 +87,36 @@ public sealed class Updater(InstalledState state, IReadOnlyList<MinisignPublicKe
         }
     }
 
-    /// <summary>The list of a verified release, checked for what a map needs.</summary>
-    public static PolicyList ParseList(VerifiedRelease release)
+    /// <summary>The list of a release, read with the project's one parser.</summary>
+    public static PolicyList ParseList(byte[] bytes)
     {
-        var read = PolicyListReader.Read(new SourceText(ReleaseManifest.ListFileName, release.List));
+        var read = PolicyListReader.Read(new SourceText(ReleaseManifest.ListFileName, bytes));
         var problem = read.Problems.FirstOrDefault(p => p.Severity == Severity.Error);
         if (read.List is not { } list || problem is not null)
         {
             throw new ReleaseRefusedException("release.list.invalid", $"the signed list does not parse: {problem?.Code}: {problem?.Message}");
         }
 
+        return list;
+    }
+
+    /// <summary>The map of a verified release (its list's expiry checked against the manifest's), UTF-8.</summary>
+    public static byte[] RenderMap(VerifiedRelease release, PolicyList list, MapOptions map)
+    {
+        CheckExpiry(list, release);
+        return PostfixMap.Render(list, map.EarlyAdopter, [
+            $"starttls-policy: serial {release.Manifest.Serial}, made {ReleaseManifest.Format(release.Manifest.Timestamp)}, expires {ReleaseManifest.Format(release.Manifest.Expires)}",
+            $"signed by key {release.Key.Id}; do not edit: rewritten by every update",
+        ]);
+    }
+
+    private static void CheckExpiry(PolicyList list, VerifiedRelease release)
+    {
         if (list.Expires?.Value is not { } expires || Math.Abs((expires - release.Manifest.Expires).TotalSeconds) >= 1)
         {
             throw new ReleaseRefusedException("release.list.invalid", "the list's expires differs from the manifest's");
         }
-
-        return list;
     }
-
-    /// <summary>The map text of a release.</summary>
-    public static string RenderMap(VerifiedRelease release, PolicyList list, MapOptions map) =>
-        PostfixMap.Render(list, map.EarlyAdopter, [
-            $"starttls-policy: serial {release.Manifest.Serial}, made {ReleaseManifest.Format(release.Manifest.Timestamp)}, expires {ReleaseManifest.Format(release.Manifest.Expires)}",
-            $"signed by key {release.Key.Id}; do not edit: rewritten by every update",
-        ]);
 
     private UpdateOutcome Expire(MapOptions map, TextWriter report)
     {
@@ -118,7 +125,7 @@ public sealed class Updater(InstalledState state, IReadOnlyList<MinisignPublicKe
         report.WriteLine("starttls-policy: WARNING: the map now holds no policy; mail to listed domains is no longer protected from STARTTLS downgrade.");
         if (map.MapFile is not null)
         {
-            WriteMap(map, PostfixMap.Expired(manifest?.Serial ?? 0, manifest?.Expires ?? DateTimeOffset.MinValue), report);
+            WriteMap(map, Encoding.UTF8.GetBytes(PostfixMap.Expired(manifest?.Serial ?? 0, manifest?.Expires ?? DateTimeOffset.MinValue)), report);
         }
 
         return UpdateOutcome.Expired;
@@ -136,14 +143,13 @@ public sealed class Updater(InstalledState state, IReadOnlyList<MinisignPublicKe
         }
     }
 
-    private static void WriteMap(MapOptions map, string text, TextWriter report)
+    private static void WriteMap(MapOptions map, byte[] content, TextWriter report)
     {
         if (map.MapFile is null)
         {
             return;
         }
 
-        byte[] content = Encoding.UTF8.GetBytes(text);
         if (File.Exists(map.MapFile) && File.ReadAllBytes(map.MapFile).AsSpan().SequenceEqual(content) && (!map.RunPostmap || File.Exists(map.MapFile + ".db") || File.Exists(map.MapFile + ".lmdb")))
         {
             return;

@@ -21,12 +21,12 @@ public sealed class KillTests
         // A list large enough that installing it takes a while: more instants to be killed in.
         var entries = Enumerable.Range(0, 20_000).Select(i => ($"domain{i:00000}.example", i % 3 == 0 ? PolicyMode.Testing : PolicyMode.Enforce, new[] { $"mx.domain{i:00000}.example", ".mail.example" })).ToArray();
         var list = Releases.PolicyList(entries);
-        var expectedMaps = new Dictionary<long, string>();
+        var expectedMaps = new Dictionary<long, byte[]>();
         for (long serial = 1; serial <= Kills + 1; serial++)
         {
             Releases.Write(dir.File($"r{serial}"), key, serial, list, made);
             var release = ReleaseVerifier.Verify(ReleaseVerifier.ReadDirectory(dir.File($"r{serial}"), ReleaseSource.MaxListBytes), [key.PublicKey], DateTimeOffset.UtcNow);
-            expectedMaps[serial] = Updater.RenderMap(release, Updater.ParseList(release), new MapOptions(null, false, false, null));
+            expectedMaps[serial] = Updater.RenderMap(release, Updater.ParseList(release.List), new MapOptions(null, false, false, null));
         }
 
         var state = new InstalledState(dir.File("state"));
@@ -49,9 +49,9 @@ public sealed class KillTests
             var files = state.ReadCurrent() ?? throw new InvalidOperationException("no current release after a kill");
             var release = ReleaseVerifier.Verify(files, [key.PublicKey], DateTimeOffset.UtcNow);
             Assert.InRange(release.Manifest.Serial, installed, installed + 1);
-            string map = File.ReadAllText(dir.File("map"));
+            byte[] map = File.ReadAllBytes(dir.File("map"));
             Assert.True(
-                map == expectedMaps[installed] || map == expectedMaps[installed + 1],
+                map.AsSpan().SequenceEqual(expectedMaps[installed]) || map.AsSpan().SequenceEqual(expectedMaps[installed + 1]),
                 $"kill {kill} after {delay.TotalMilliseconds:0} ms: the map is neither release {installed} nor {installed + 1}");
             installed = release.Manifest.Serial;
         }
