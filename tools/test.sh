@@ -24,6 +24,10 @@ dotnet build PolicyCuration.sln --nologo --no-restore -v quiet -warnaserror
 say "format check"
 dotnet format PolicyCuration.sln --no-restore --verify-no-changes
 
+say "native consumer (NativeAOT)"
+export POLICYCURATION_CONSUMER_AOT="$root/.aot/starttls-policy"
+dotnet publish src/PolicyCuration.Consumer -c Release -r linux-x64 -o "$root/.aot" --nologo -v quiet
+
 say "fixtures"
 export POLICYCURATION_FIXTURES="${POLICYCURATION_FIXTURES:-/tmp/policycuration-fixtures}"
 trap 'bash "$root/tools/fixtures/stop.sh"' EXIT

@@ -84,7 +84,7 @@ public sealed class HttpsSourceTests : IDisposable
 
                 return $"{ProbeFixtures.ReleasesUrl}/{site}/large/";
             case "slow":
-                // 2 KiB/s for a list of a few hundred KiB: far beyond the 3 s allowed.
+                // 2 KiB/s for a list of a few hundred KiB: far beyond the 10 s allowed.
                 var many = Enumerable.Range(0, 3000).Select(i => ($"domain{i}.example", PolicyMode.Enforce, new[] { $"mx.domain{i}.example" })).ToArray();
                 Releases.Write(Path.Combine(ProbeFixtures.ReleasesDirectory, "slow", site), key, 3, Releases.PolicyList(many));
                 return $"{ProbeFixtures.ReleasesUrl}/slow/{site}/";
@@ -104,7 +104,7 @@ public sealed class HttpsSourceTests : IDisposable
         var error = new StringWriter();
         int code = StarttlsPolicy.Run(
             ["update", "--source", url, "--public-key", dir.File("release.pub"), "--state-dir", dir.File("state"), "--postfix-map", dir.File("map"),
-             "--ca-file", ProbeFixtures.CaFile, "--timeout", "3"],
+             "--ca-file", ProbeFixtures.CaFile, "--timeout", "10"],
             output,
             error,
             clock);
