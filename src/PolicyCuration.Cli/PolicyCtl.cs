@@ -17,6 +17,7 @@ public static class PolicyCtl
             ProbeCommand.Create(),
             SigningCommands.Keygen(),
             SigningCommands.Release(),
+            SigningCommands.Publish(),
             SigningCommands.Verify(),
         };
         var parsed = root.Parse(args);

@@ -14,9 +14,13 @@ internal sealed class ReleasePublishOptions
     private readonly Option<string?> repository = new("--repo") { Description = "The GitHub repository, OWNER/NAME" };
     private readonly Option<string> api = new("--api-url") { Description = "The GitHub API's base URL", DefaultValueFactory = _ => DefaultApi };
 
-    public void AddTo(Command command)
+    public void AddTo(Command command, bool withSwitch = true)
     {
-        command.Options.Add(publish);
+        if (withSwitch)
+        {
+            command.Options.Add(publish);
+        }
+
         command.Options.Add(repository);
         command.Options.Add(api);
     }

@@ -139,6 +139,37 @@ internal static class SigningCommands
         return command;
     }
 
+    public static Command Publish()
+    {
+        var directory = new Argument<string>("DIR") { Description = "A release directory written by 'policyctl release'" };
+        var publish = new ReleasePublishOptions();
+        var command = new Command("publish", """
+            Upload a release directory as the GitHub release of its tag list-v<serial> (token from GITHUB_TOKEN), for
+            workflows that push the tag between 'release' and 'publish'.
+
+            Example:
+              policyctl publish out/release --repo owner/list
+            """)
+        { directory };
+        publish.AddTo(command, withSwitch: false);
+        command.SetAction(async (parsed, cancellation) =>
+        {
+            try
+            {
+                string dir = parsed.GetValue(directory)!;
+                var manifest = ReleaseManifest.Parse(File.ReadAllBytes(Path.Combine(dir, ReleaseManifest.FileName)));
+                parsed.InvocationConfiguration.Output.WriteLine(await publish.PublishAsync(parsed, dir, manifest, cancellation).ConfigureAwait(false));
+                return ExitCodes.Ok;
+            }
+            catch (Exception e) when (e is IOException or ArgumentException or SignatureException or Octokit.ApiException or HttpRequestException)
+            {
+                parsed.InvocationConfiguration.Error.WriteLine($"policyctl publish: {e.Message}");
+                return ExitCodes.Usage;
+            }
+        });
+        return command;
+    }
+
     public static Command Verify()
     {
         var directory = new Argument<string>("DIR") { Description = "A release directory" };
