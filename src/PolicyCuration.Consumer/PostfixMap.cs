@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using PolicyCuration.Format.Model;
 
@@ -12,11 +13,14 @@ public sealed class MapRefusedException(string message) : Exception(message);
 /// </summary>
 public static class PostfixMap
 {
-    /// <summary>The map of <paramref name="list"/>, headed by <paramref name="header"/> comment lines.</summary>
+    // Characters Postfix's table syntax gives a meaning to: a pattern holding one would change the policy.
+    private static readonly SearchValues<char> Reserved = SearchValues.Create(":, \t\r\n#");
+
+    /// <summary>The map of <paramref name="list"/>, headed by <paramref name="header"/> comment lines, UTF-8.</summary>
     /// <exception cref="MapRefusedException">A policy has no MX pattern or names an unknown alias: a map with it would be wrong either way.</exception>
     public static byte[] Render(PolicyList list, bool earlyAdopter, IEnumerable<string> header)
     {
-        var text = new StringBuilder(list.Policies.Count * 64);
+        var text = new StringBuilder();
         foreach (string line in header)
         {
             text.Append("# ").Append(line).Append('\n');
@@ -24,30 +28,65 @@ public static class PostfixMap
 
         text.Append("# enforce: secure, certificate must match; testing: ")
             .Append(earlyAdopter ? "enforced too (--early-adopter)" : "commented out, delivery stays opportunistic").Append('\n');
+        var output = new ArrayBufferWriter<byte>(list.Policies.Count * 96);
+        Write(output, text.ToString());
+        var aliases = new Dictionary<string, Policy>(StringComparer.Ordinal);
+        foreach (var alias in list.Aliases)
+        {
+            aliases.TryAdd(alias.Name, alias.Policy);
+        }
+
         foreach (var entry in list.Policies)
         {
-            var policy = list.Resolve(entry.Policy)
-                ?? throw new MapRefusedException($"{entry.Name} uses the unknown alias {entry.Policy.Alias}; refusing to write a map that drops it");
-            var patterns = (policy.Mxs ?? []).Select(p => p.Text.ToLowerInvariant()).ToList();
+            var policy = entry.Policy.Alias is { } name
+                ? aliases.GetValueOrDefault(name) ?? throw new MapRefusedException($"{entry.Name} uses the unknown alias {name}; refusing to write a map that drops it")
+                : entry.Policy;
+            var patterns = policy.Mxs ?? [];
             if (patterns.Count == 0)
             {
                 // EFF's consumer wrote "secure match=" here, which fails every delivery to the domain.
                 throw new MapRefusedException($"{entry.Name} has no MX pattern; \"secure match=\" would refuse all its mail, and leaving it out would hide the error");
             }
 
-            if (patterns.Any(p => p.Any(c => c is ':' or ' ' or '\t' or '\n' or '\r' or '#' or ',')))
+            bool enforced = policy.Mode == PolicyMode.Enforce || (earlyAdopter && policy.Mode == PolicyMode.Testing);
+            if (!enforced)
             {
-                throw new MapRefusedException($"{entry.Name} has an MX pattern with a character Postfix's map syntax reserves");
+                Write(output, "# testing: ");
             }
 
-            string name = entry.Name.ToLowerInvariant();
-            string line = $"{name}\tsecure match={string.Join(':', patterns)}";
-            bool enforced = policy.Mode == PolicyMode.Enforce || (earlyAdopter && policy.Mode == PolicyMode.Testing);
-            text.Append(enforced ? line : "# testing: " + line).Append('\n');
+            WriteLower(output, entry.Name);
+            Write(output, "\tsecure match=");
+            for (int i = 0; i < patterns.Count; i++)
+            {
+                string pattern = patterns[i].Text;
+                if (pattern.AsSpan().ContainsAny(Reserved))
+                {
+                    throw new MapRefusedException($"{entry.Name} has an MX pattern with a character Postfix's map syntax reserves");
+                }
+
+                if (i > 0)
+                {
+                    Write(output, ":");
+                }
+
+                WriteLower(output, pattern);
+            }
+
+            Write(output, "\n");
         }
 
-        return Encoding.UTF8.GetBytes(text.ToString());
+        return output.WrittenSpan.ToArray();
     }
+
+    private static void Write(ArrayBufferWriter<byte> output, string text)
+    {
+        int written = Encoding.UTF8.GetBytes(text, output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length)));
+        output.Advance(written);
+    }
+
+    // Lists are lower case already (the validator insists); lowering again costs nothing when nothing changes.
+    private static void WriteLower(ArrayBufferWriter<byte> output, string text) =>
+        Write(output, text.AsSpan().ContainsAnyInRange('A', 'Z') ? text.ToLowerInvariant() : text);
 
     /// <summary>The map written when the installed list has expired: no policy at all, so delivery falls back to opportunistic TLS.</summary>
     public static string Expired(long serial, DateTimeOffset expires) =>
