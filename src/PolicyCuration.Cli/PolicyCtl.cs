@@ -19,6 +19,7 @@ public static class PolicyCtl
             SigningCommands.Release(),
             SigningCommands.Publish(),
             SigningCommands.Verify(),
+            CheckPrCommand.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -1,0 +1,129 @@
+using PolicyCuration.Core;
+using PolicyCuration.Core.Diff;
+using PolicyCuration.Core.Schema;
+using PolicyCuration.Format;
+using PolicyCuration.Format.Findings;
+using PolicyCuration.Format.Model;
+using PolicyCuration.Git;
+using PolicyCuration.Probe;
+using PolicyCuration.Probe.Dns;
+
+namespace PolicyCuration.Review;
+
+/// <summary>What to review: the list at two revisions, the pull request, and how to probe.</summary>
+/// <param name="RepositoryPath">A directory inside the git repository.</param>
+/// <param name="ListPath">The list's path in the repository.</param>
+/// <param name="BaseRevision">The branch the PR merges into.</param>
+/// <param name="HeadRevision">The PR's head.</param>
+/// <param name="PullRequestUrl">The PR's URL, which ownership records must hold; null when reviewing without a PR.</param>
+/// <param name="Probe">How to probe; null for no probe.</param>
+/// <param name="Dns">The DNS server for ownership records (the probe's when probing).</param>
+/// <param name="Now">The review's clock.</param>
+/// <param name="Schema">The schema the head list is validated against.</param>
+public sealed record ReviewRequest(
+    string RepositoryPath,
+    string ListPath,
+    string BaseRevision,
+    string HeadRevision,
+    string? PullRequestUrl,
+    ProbeOptions? Probe,
+    System.Net.IPEndPoint? Dns,
+    DateTimeOffset Now,
+    PolicySchema Schema);
+
+/// <summary>The review of one added, changed or removed domain.</summary>
+/// <param name="Domain">The domain.</param>
+/// <param name="Kind">How the PR changes it.</param>
+/// <param name="Probe">Its probe against the head entry, when probed.</param>
+/// <param name="Findings">Ownership, eligibility and probe findings, placed on the domain's line when they have no place.</param>
+public sealed record DomainReview(string Domain, ChangeKind Kind, DomainReport? Probe, IReadOnlyList<Finding> Findings)
+{
+    /// <summary>Whether nothing about this domain blocks the merge.</summary>
+    public bool Passed => Findings.All(f => f.Severity != Severity.Error);
+}
+
+/// <summary>The whole review: the head list's own findings and each changed domain's.</summary>
+/// <param name="ListFindings">Validation findings of the head list.</param>
+/// <param name="Domains">One review per added, changed or removed domain.</param>
+/// <param name="Diff">What the PR changes.</param>
+public sealed record ReviewResult(IReadOnlyList<Finding> ListFindings, IReadOnlyList<DomainReview> Domains, ListDiff? Diff)
+{
+    /// <summary>Every finding: the list's, then each domain's.</summary>
+    public IEnumerable<Finding> Findings => ListFindings.Concat(Domains.SelectMany(d => d.Findings));
+
+    /// <summary>Whether nothing blocks the merge.</summary>
+    public bool Mergeable => Findings.All(f => f.Severity != Severity.Error);
+}
+
+/// <summary>Reviews a pull request: validate the head list, diff it against the base, probe what was added or changed, check ownership and eligibility.</summary>
+public static class PullRequestReview
+{
+    /// <summary>Runs the review.</summary>
+    /// <exception cref="RevisionException">A revision or the list cannot be read from git.</exception>
+    public static async Task<ReviewResult> RunAsync(ReviewRequest request, CancellationToken cancellation)
+    {
+        // Named as the file the PR edits, so that findings and fix commands point at it.
+        var headText = new SourceText(request.ListPath, ListRevision.Read(request.RepositoryPath, request.HeadRevision, request.ListPath).Bytes.ToArray());
+        var head = new ListValidator(request.Schema).Validate(PolicyListReader.Read(headText), request.Now);
+        var baseRead = PolicyListReader.Read(ListRevision.Read(request.RepositoryPath, request.BaseRevision, request.ListPath));
+        if (head.List is not { } headList || baseRead.List is not { } baseList)
+        {
+            return new ReviewResult(head.Findings, [], null);
+        }
+
+        var diff = ListDiff.Compare(baseList, headList);
+        var history = new TestingHistory(ListHistory.Read(request.RepositoryPath, request.BaseRevision, request.ListPath));
+        var dns = new MailDns(request.Dns ?? request.Probe?.DnsServer, request.Probe?.Timeout ?? TimeSpan.FromSeconds(30));
+        var ownership = new OwnershipCheck(dns);
+        using var prober = request.Probe is { } probeOptions ? new DomainProber(probeOptions) : null;
+
+        var reviews = await Task.WhenAll(diff.Domains.Select(async change =>
+        {
+            var location = LocationOf(change.Kind == ChangeKind.Removed ? null : headList, change.Domain);
+            var findings = new List<Finding>();
+            DomainReport? report = null;
+            var entry = change.After is { } after ? headList.Resolve(after) : null;
+            if (entry is not null && prober is not null)
+            {
+                report = await prober.ProbeAsync(new ProbeTarget(change.Domain, entry.Mode, entry.Mxs ?? []), cancellation).ConfigureAwait(false);
+                findings.AddRange(report.Findings);
+            }
+
+            if (request.PullRequestUrl is { } url)
+            {
+                var proof = await ownership.CheckAsync(change.Domain, url, cancellation).ConfigureAwait(false);
+                if (proof is not null && change.Kind == ChangeKind.Removed && prober is not null)
+                {
+                    // A domain may also leave by publishing MTA-STS mode none.
+                    var gone = await prober.ProbeAsync(new ProbeTarget(change.Domain), cancellation).ConfigureAwait(false);
+                    proof = gone.MtaStsPolicy?.Mode == "none" ? null : proof with { Message = proof.Message + ", or publish an MTA-STS policy in mode none" };
+                }
+
+                if (proof is not null)
+                {
+                    findings.Add(proof);
+                }
+            }
+            else
+            {
+                findings.Add(ReviewFindingKinds.OwnershipNotChecked.At(change.Domain, $"no pull request URL given: ownership of {change.Domain} was not checked", null));
+            }
+
+            if (entry is not null)
+            {
+                var baseEntry = change.Before is { } before ? baseList.Resolve(before) : null;
+                findings.AddRange(EligibilityRules.Judge(change, entry, baseEntry, report, history.TestingSince(change.Domain), request.Now));
+            }
+
+            return new DomainReview(change.Domain, change.Kind, report, [.. findings.Select(f => f.Location is null ? f with { Location = location } : f)]);
+        })).ConfigureAwait(false);
+
+        return new ReviewResult(head.Findings, reviews, diff);
+    }
+
+    private static SourceLocation? LocationOf(PolicyList? list, string domain)
+    {
+        var entry = list?.Policies.FirstOrDefault(p => string.Equals(p.Name, domain, StringComparison.OrdinalIgnoreCase));
+        return entry is null ? null : list!.LocationOf(entry.NameOffset);
+    }
+}

@@ -1,0 +1,32 @@
+using PolicyCuration.Format.Findings;
+
+namespace PolicyCuration.Review;
+
+/// <summary>The findings of a pull request's review beyond the list's and the probe's: ownership and eligibility.</summary>
+public static class ReviewFindingKinds
+{
+    /// <summary>No TXT record at <c>_starttls-policy.DOMAIN</c>.</summary>
+    public static readonly FindingKind OwnershipMissing = new("ownership.txt.missing", Severity.Error, "No ownership record");
+
+    /// <summary>TXT records at <c>_starttls-policy.DOMAIN</c>, none holding this pull request's URL.</summary>
+    public static readonly FindingKind OwnershipMismatch = new("ownership.txt.mismatch", Severity.Error, "Ownership record names another PR");
+
+    /// <summary>The ownership lookup failed.</summary>
+    public static readonly FindingKind OwnershipLookupFailed = new("ownership.lookup_failed", Severity.Error, "Ownership lookup failed");
+
+    /// <summary>No pull request was named, so ownership could not be checked.</summary>
+    public static readonly FindingKind OwnershipNotChecked = new("ownership.not_checked", Severity.Warning, "Ownership not checked");
+
+    /// <summary>An added or changed domain failed its live probe.</summary>
+    public static readonly FindingKind ProbeFailed = new("eligibility.probe_failed", Severity.Error, "Domain fails the probe");
+
+    /// <summary>A new entry in enforce without an enforcing, long-lived MTA-STS policy that matches it.</summary>
+    public static readonly FindingKind EnforceWithoutMtaSts = new("eligibility.enforce_without_mta_sts", Severity.Error, "New entry cannot start in enforce");
+
+    /// <summary>A change from testing to enforce before 14 days in testing on the base branch.</summary>
+    public static readonly FindingKind EnforceTooSoon = new("eligibility.enforce_too_soon", Severity.Error, "Too soon for enforce");
+
+    /// <summary>Every kind, in the order above.</summary>
+    public static IReadOnlyList<FindingKind> All { get; } =
+        [OwnershipMissing, OwnershipMismatch, OwnershipLookupFailed, OwnershipNotChecked, ProbeFailed, EnforceWithoutMtaSts, EnforceTooSoon];
+}

@@ -1,0 +1,179 @@
+using System.Text;
+using System.Text.Json;
+using PolicyCuration.Core.Diff;
+using PolicyCuration.Core.Rendering;
+using PolicyCuration.Format.Findings;
+using PolicyCuration.Probe;
+
+namespace PolicyCuration.Review;
+
+/// <summary>A review for its readers: the job summary and PR comment (Markdown), annotations on the list's lines, JSON.</summary>
+public static class ReviewReport
+{
+    /// <summary>The hidden line that marks the PR comment, so that each run updates it instead of adding one.</summary>
+    public const string CommentMarker = "<!-- policyctl check-pr -->";
+
+    /// <summary>How many annotations GitHub shows per step; the rest are counted in one more.</summary>
+    public const int MaxAnnotations = 10;
+
+    /// <summary>Markdown: the verdict, the list's findings, then each domain with its findings and what to do.</summary>
+    public static string Markdown(ReviewResult result)
+    {
+        var text = new StringBuilder();
+        int errors = result.Findings.Count(f => f.Severity == Severity.Error);
+        int warnings = result.Findings.Count(f => f.Severity == Severity.Warning);
+        text.AppendLine(result.Mergeable
+            ? $"## Policy list check: mergeable ({Count(warnings, "warning")})"
+            : $"## Policy list check: not mergeable ({Count(errors, "error")}, {Count(warnings, "warning")})");
+        text.AppendLine();
+        if (result.Diff is { } diff)
+        {
+            text.AppendLine($"This pull request adds {diff.Domains.Count(d => d.Kind == ChangeKind.Added)}, changes {diff.Domains.Count(d => d.Kind is ChangeKind.Changed or ChangeKind.AliasChanged)} and removes {diff.Domains.Count(d => d.Kind == ChangeKind.Removed)} domain(s).");
+            text.AppendLine();
+        }
+
+        if (result.ListFindings.Count > 0)
+        {
+            text.AppendLine("### The list");
+            text.AppendLine();
+            AppendFindings(text, result.ListFindings);
+        }
+
+        foreach (var domain in result.Domains.OrderBy(d => d.Passed).ThenBy(d => d.Domain, StringComparer.Ordinal))
+        {
+            text.AppendLine($"### `{domain.Domain}` ({Kind(domain.Kind)}): {(domain.Passed ? "passes" : "blocked")}");
+            text.AppendLine();
+            if (domain.Probe is { } probe && probe.Hosts.Count > 0)
+            {
+                text.AppendLine("| MX | address | TLS | certificate | verdict |");
+                text.AppendLine("| --- | --- | --- | --- | --- |");
+                foreach (var host in probe.Hosts)
+                {
+                    string certificate = host.Certificate is { } c ? $"{Cell(string.Join(", ", c.Names.Take(2)))} until {c.NotAfter:yyyy-MM-dd}" : "-";
+                    string verdict = host.Passed ? "ok" : string.Join(" ", host.Findings.Where(f => f.Severity == Severity.Error).Select(f => $"`{f.Code}`").Distinct());
+                    text.AppendLine($"| {Cell(host.Host)} | {host.Address?.ToString() ?? "-"} | {host.TlsVersion ?? "-"} | {certificate} | {verdict} |");
+                }
+
+                text.AppendLine();
+            }
+
+            AppendFindings(text, domain.Findings);
+        }
+
+        if (result.Domains.Count == 0 && result.ListFindings.Count == 0)
+        {
+            text.AppendLine("Nothing to report: no domain changes.");
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>The body of the PR comment: the marker, then the Markdown.</summary>
+    public static string Comment(ReviewResult result) => CommentMarker + "\n" + Markdown(result);
+
+    /// <summary>
+    /// GitHub workflow commands on the lines of <paramref name="listPath"/>: errors first, then warnings, at most
+    /// <see cref="MaxAnnotations"/>, then one notice counting the rest (all of them are in the summary).
+    /// </summary>
+    public static IReadOnlyList<string> Annotations(ReviewResult result, string listPath)
+    {
+        var ranked = result.Findings
+            .Where(f => f.Severity != Severity.Info)
+            .OrderBy(f => f.Severity)
+            .ThenBy(f => f, Finding.OutputOrder)
+            .Select(f => f.Location is { } at ? f with { Location = at with { File = listPath } } : f)
+            .ToList();
+        var lines = ranked.Take(MaxAnnotations).Select(FindingRenderer.ToWorkflowCommand).ToList();
+        if (ranked.Count > MaxAnnotations)
+        {
+            lines.Add($"::notice title=policyctl check-pr::{ranked.Count - MaxAnnotations} more findings are in the job summary");
+        }
+
+        return lines;
+    }
+
+    /// <summary>The review as JSON: verdict, list findings, and each domain with its change, findings and probe.</summary>
+    public static string Json(ReviewResult result)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteBoolean("mergeable", result.Mergeable);
+            json.WriteStartArray("list_findings");
+            foreach (var finding in result.ListFindings)
+            {
+                FindingJson.Write(json, finding);
+            }
+
+            json.WriteEndArray();
+            json.WriteStartArray("domains");
+            foreach (var domain in result.Domains)
+            {
+                json.WriteStartObject();
+                json.WriteString("domain", domain.Domain);
+                json.WriteString("change", Kind(domain.Kind));
+                json.WriteBoolean("passed", domain.Passed);
+                json.WriteStartArray("findings");
+                foreach (var finding in domain.Findings)
+                {
+                    FindingJson.Write(json, finding);
+                }
+
+                json.WriteEndArray();
+                if (domain.Probe is { } probe)
+                {
+                    json.WritePropertyName("probe");
+                    ProbeReportJson.Write(json, probe);
+                }
+                else
+                {
+                    json.WriteNull("probe");
+                }
+
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void AppendFindings(StringBuilder text, IEnumerable<Finding> findings)
+    {
+        var shown = findings.Where(f => f.Severity != Severity.Info).OrderBy(f => f.Severity).ToList();
+        if (shown.Count == 0)
+        {
+            text.AppendLine("No findings.");
+            text.AppendLine();
+            return;
+        }
+
+        text.AppendLine("| severity | code | what is wrong, and what to do |");
+        text.AppendLine("| --- | --- | --- |");
+        foreach (var finding in shown)
+        {
+            string where = finding.Location is { } at ? $" (line {at.Line})" : string.Empty;
+            text.AppendLine($"| {FindingJson.SeverityName(finding.Severity)} | `{finding.Code}` | {Cell(finding.Message)}{where} |");
+        }
+
+        text.AppendLine();
+    }
+
+    private static string Kind(ChangeKind kind) => kind switch
+    {
+        ChangeKind.Added => "added",
+        ChangeKind.Removed => "removed",
+        ChangeKind.AliasChanged => "changed through its alias",
+        _ => "changed",
+    };
+
+    // Table cells take no newline and no bare pipe; input can be hostile, so HTML is neutralised too.
+    private static string Cell(string text) =>
+        text.Replace("\r", " ", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal)
+            .Replace("|", "\\|", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
+
+    private static string Count(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
+}
