@@ -20,6 +20,7 @@ public static class PolicyCtl
             SigningCommands.Publish(),
             SigningCommands.Verify(),
             CheckPrCommand.Create(),
+            PrReportCommand.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -36,6 +36,15 @@ internal sealed class FakeGitHubApi : IDisposable
 
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
 
+    /// <summary>Each pull request's head commit, as GET /pulls/N answers.</summary>
+    public ConcurrentDictionary<int, string> HeadShas { get; } = new();
+
+    /// <summary>Each issue's comments: id and body.</summary>
+    public ConcurrentDictionary<int, List<(long Id, string Body)>> Comments { get; } = new();
+
+    /// <summary>Each issue's labels.</summary>
+    public ConcurrentDictionary<int, SortedSet<string>> Labels { get; } = new();
+
     public void Dispose()
     {
         listener.Stop();
@@ -118,6 +127,74 @@ internal sealed class FakeGitHubApi : IDisposable
             }));
         }
 
-        return (404, "{\"message\": \"Not Found\"}");
+        return RouteIssues(request, segments);
     }
+
+    private (int Status, string Json) RouteIssues(RecordedRequest request, string[] segments)
+    {
+        lock (Comments)
+        {
+            switch (request.Method, segments)
+            {
+                case ("GET", ["api", "v3", "repos", _, _, "pulls", var n]) when HeadShas.TryGetValue(int.Parse(n, System.Globalization.CultureInfo.InvariantCulture), out var sha):
+                    return (200, JsonSerializer.Serialize(new Dictionary<string, object>
+                    {
+                        ["number"] = int.Parse(n, System.Globalization.CultureInfo.InvariantCulture),
+                        ["state"] = "open",
+                        ["head"] = new Dictionary<string, object> { ["sha"] = sha, ["ref"] = "topic", ["label"] = "fork:topic" },
+                        ["base"] = new Dictionary<string, object> { ["sha"] = new string('0', 40), ["ref"] = "main", ["label"] = "owner:main" },
+                    }));
+                case ("GET", ["api", "v3", "repos", _, _, "issues", var n, "comments"]):
+                    return (200, JsonSerializer.Serialize(Comments.GetOrAdd(Number(n), _ => []).Select(c => new Dictionary<string, object> { ["id"] = c.Id, ["body"] = c.Body })));
+                case ("POST", ["api", "v3", "repos", _, _, "issues", var n, "comments"]):
+                {
+                    string body = JsonDocument.Parse(request.Body).RootElement.GetProperty("body").GetString()!;
+                    long id = Interlocked.Increment(ref nextId);
+                    Comments.GetOrAdd(Number(n), _ => []).Add((id, body));
+                    return (201, JsonSerializer.Serialize(new Dictionary<string, object> { ["id"] = id, ["body"] = body }));
+                }
+
+                case ("PATCH", ["api", "v3", "repos", _, _, "issues", "comments", var id]):
+                {
+                    string body = JsonDocument.Parse(request.Body).RootElement.GetProperty("body").GetString()!;
+                    foreach (var list in Comments.Values)
+                    {
+                        int index = list.FindIndex(c => c.Id == long.Parse(id, System.Globalization.CultureInfo.InvariantCulture));
+                        if (index >= 0)
+                        {
+                            list[index] = (list[index].Id, body);
+                            return (200, JsonSerializer.Serialize(new Dictionary<string, object> { ["id"] = list[index].Id, ["body"] = body }));
+                        }
+                    }
+
+                    return (404, "{\"message\": \"Not Found\"}");
+                }
+
+                case ("GET", ["api", "v3", "repos", _, _, "issues", var n, "labels"]):
+                    return (200, LabelsJson(Number(n)));
+                case ("POST", ["api", "v3", "repos", _, _, "issues", var n, "labels"]):
+                {
+                    var root = JsonDocument.Parse(request.Body).RootElement;
+                    var names = root.ValueKind == JsonValueKind.Array ? root.EnumerateArray() : root.GetProperty("labels").EnumerateArray();
+                    foreach (var label in names)
+                    {
+                        Labels.GetOrAdd(Number(n), _ => []).Add(label.GetString()!);
+                    }
+
+                    return (200, LabelsJson(Number(n)));
+                }
+
+                case ("DELETE", ["api", "v3", "repos", _, _, "issues", var n, "labels", var label]):
+                    Labels.GetOrAdd(Number(n), _ => []).Remove(Uri.UnescapeDataString(label));
+                    return (200, LabelsJson(Number(n)));
+                default:
+                    return (404, "{\"message\": \"Not Found\"}");
+            }
+        }
+    }
+
+    private static int Number(string text) => int.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+
+    private string LabelsJson(int number) =>
+        JsonSerializer.Serialize(Labels.GetOrAdd(number, _ => []).Select(name => new Dictionary<string, object> { ["name"] = name, ["id"] = name.Length }));
 }
