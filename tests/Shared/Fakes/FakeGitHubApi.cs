@@ -147,42 +147,42 @@ internal sealed class FakeGitHubApi : IDisposable
                 case ("GET", ["api", "v3", "repos", _, _, "issues", var n, "comments"]):
                     return (200, JsonSerializer.Serialize(Comments.GetOrAdd(Number(n), _ => []).Select(c => new Dictionary<string, object> { ["id"] = c.Id, ["body"] = c.Body })));
                 case ("POST", ["api", "v3", "repos", _, _, "issues", var n, "comments"]):
-                {
-                    string body = JsonDocument.Parse(request.Body).RootElement.GetProperty("body").GetString()!;
-                    long id = Interlocked.Increment(ref nextId);
-                    Comments.GetOrAdd(Number(n), _ => []).Add((id, body));
-                    return (201, JsonSerializer.Serialize(new Dictionary<string, object> { ["id"] = id, ["body"] = body }));
-                }
-
-                case ("PATCH", ["api", "v3", "repos", _, _, "issues", "comments", var id]):
-                {
-                    string body = JsonDocument.Parse(request.Body).RootElement.GetProperty("body").GetString()!;
-                    foreach (var list in Comments.Values)
                     {
-                        int index = list.FindIndex(c => c.Id == long.Parse(id, System.Globalization.CultureInfo.InvariantCulture));
-                        if (index >= 0)
-                        {
-                            list[index] = (list[index].Id, body);
-                            return (200, JsonSerializer.Serialize(new Dictionary<string, object> { ["id"] = list[index].Id, ["body"] = body }));
-                        }
+                        string body = JsonDocument.Parse(request.Body).RootElement.GetProperty("body").GetString()!;
+                        long id = Interlocked.Increment(ref nextId);
+                        Comments.GetOrAdd(Number(n), _ => []).Add((id, body));
+                        return (201, JsonSerializer.Serialize(new Dictionary<string, object> { ["id"] = id, ["body"] = body }));
                     }
 
-                    return (404, "{\"message\": \"Not Found\"}");
-                }
+                case ("PATCH", ["api", "v3", "repos", _, _, "issues", "comments", var id]):
+                    {
+                        string body = JsonDocument.Parse(request.Body).RootElement.GetProperty("body").GetString()!;
+                        foreach (var list in Comments.Values)
+                        {
+                            int index = list.FindIndex(c => c.Id == long.Parse(id, System.Globalization.CultureInfo.InvariantCulture));
+                            if (index >= 0)
+                            {
+                                list[index] = (list[index].Id, body);
+                                return (200, JsonSerializer.Serialize(new Dictionary<string, object> { ["id"] = list[index].Id, ["body"] = body }));
+                            }
+                        }
+
+                        return (404, "{\"message\": \"Not Found\"}");
+                    }
 
                 case ("GET", ["api", "v3", "repos", _, _, "issues", var n, "labels"]):
                     return (200, LabelsJson(Number(n)));
                 case ("POST", ["api", "v3", "repos", _, _, "issues", var n, "labels"]):
-                {
-                    var root = JsonDocument.Parse(request.Body).RootElement;
-                    var names = root.ValueKind == JsonValueKind.Array ? root.EnumerateArray() : root.GetProperty("labels").EnumerateArray();
-                    foreach (var label in names)
                     {
-                        Labels.GetOrAdd(Number(n), _ => []).Add(label.GetString()!);
-                    }
+                        var root = JsonDocument.Parse(request.Body).RootElement;
+                        var names = root.ValueKind == JsonValueKind.Array ? root.EnumerateArray() : root.GetProperty("labels").EnumerateArray();
+                        foreach (var label in names)
+                        {
+                            Labels.GetOrAdd(Number(n), _ => []).Add(label.GetString()!);
+                        }
 
-                    return (200, LabelsJson(Number(n)));
-                }
+                        return (200, LabelsJson(Number(n)));
+                    }
 
                 case ("DELETE", ["api", "v3", "repos", _, _, "issues", var n, "labels", var label]):
                     Labels.GetOrAdd(Number(n), _ => []).Remove(Uri.UnescapeDataString(label));
