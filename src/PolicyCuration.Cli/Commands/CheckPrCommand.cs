@@ -21,6 +21,7 @@ internal static class CheckPrCommand
         var summary = new Option<string?>("--summary") { Description = "Append the Markdown report to this file (the job summary: $GITHUB_STEP_SUMMARY)" };
         var annotations = new Option<bool>("--annotations") { Description = "Print GitHub annotations on the list's lines, the most important first" };
         var comment = new Option<string?>("--comment-out") { Description = "Write the PR comment's body (with its hidden marker) to this file" };
+        var jsonOut = new Option<string?>("--json-out") { Description = "Write the JSON report to this file" };
         var list = new Option<string>("--list") { Description = $"The list's path in the repository (default: {CommonOptions.DefaultList})", DefaultValueFactory = _ => CommonOptions.DefaultList };
         var git = new Option<string>("--git") { Description = "A directory inside the git repository (default: the current one)", DefaultValueFactory = _ => "." };
         var format = CommonOptions.Format("text", "json");
@@ -35,7 +36,7 @@ internal static class CheckPrCommand
               policyctl check-pr --base origin/main --head HEAD --no-probe
               policyctl check-pr --base origin/main --head HEAD --repo owner/list --pr 42 --summary "$GITHUB_STEP_SUMMARY" --annotations --comment-out comment.md
             """)
-        { @base, head, repo, pr, server, noProbe, summary, annotations, comment, list, git, format, now };
+        { @base, head, repo, pr, server, noProbe, summary, annotations, comment, jsonOut, list, git, format, now };
         probe.AddTo(command);
         command.SetAction(async (parsed, cancellation) =>
         {
@@ -75,6 +76,11 @@ internal static class CheckPrCommand
                 if (parsed.GetValue(comment) is { } commentFile)
                 {
                     File.WriteAllText(commentFile, ReviewReport.Comment(result));
+                }
+
+                if (parsed.GetValue(jsonOut) is { } jsonFile)
+                {
+                    File.WriteAllText(jsonFile, ReviewReport.Json(result));
                 }
 
                 if (parsed.GetValue(annotations))
