@@ -21,6 +21,8 @@ public static class PolicyCtl
             SigningCommands.Verify(),
             CheckPrCommand.Create(),
             PrReportCommand.Create(),
+            EditCommands.Add(),
+            EditCommands.Remove(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
