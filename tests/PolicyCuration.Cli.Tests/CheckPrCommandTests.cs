@@ -117,6 +117,39 @@ public sealed class CheckPrCommandTests : IDisposable
         Assert.Contains("`ownership.lookup_failed`", output);
     }
 
+    /// <summary>A pull request that adds one domain to a one-domain base, and the codes its JSON report must hold.</summary>
+    public static TheoryData<string, string, string, string[], string[]> FailingPullRequests { get; } = new()
+    {
+        // reason, domain, mode, patterns, expected codes
+        { "schema", "wildcard.probe.test", "strict", ["mx1.wildcard.probe.test"], ["schema.enum"] },
+        { "rule", "Wildcard.probe.test", "testing", ["mx1.wildcard.probe.test"], ["list.domain.not_lowercase"] },
+        { "probe", "expired.probe.test", "testing", ["mx.expired.probe.test"], ["eligibility.probe_failed", "tls.cert.expired"] },
+        { "uncovered MX", "valid.probe.test", "testing", ["mx.valid.probe.test"], ["eligibility.probe_failed", "dns.mx.unmatched"] },
+        { "no ownership record", "sts-html.probe.test", "testing", ["mx.valid.probe.test"], ["ownership.txt.missing"] },
+        { "replay of another PR's record", "soon.probe.test", "testing", ["mx.soon.probe.test"], ["ownership.txt.mismatch"] },
+        { "enforce from the start", "wildcard.probe.test", "enforce", ["mx1.wildcard.probe.test"], ["eligibility.enforce_without_mta_sts"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(FailingPullRequests))]
+    public void APullRequestFailsForEachReasonWithItsCodesInTheJsonReport(string reason, string domain, string mode, string[] mxs, string[] codes)
+    {
+        Commit(List(("other.example", "testing", ["mx.other.example"])), Now.AddDays(-30), "base");
+        string head = List(("other.example", "testing", ["mx.other.example"]), (domain, mode, mxs));
+        Commit(head, Now, reason);
+
+        var (exit, output, error) = CheckPr("--repo", "owner/list", "--pr", "42", "--format", "json");
+
+        Assert.True(exit == ExitCodes.Findings, $"{reason}: {output}{error}");
+        using var json = System.Text.Json.JsonDocument.Parse(output);
+        Assert.False(json.RootElement.GetProperty("mergeable").GetBoolean());
+        var found = json.RootElement.GetProperty("list_findings").EnumerateArray()
+            .Concat(json.RootElement.GetProperty("domains").EnumerateArray().SelectMany(d => d.GetProperty("findings").EnumerateArray()))
+            .Select(f => f.GetProperty("code").GetString())
+            .ToHashSet();
+        Assert.All(codes, code => Assert.True(found.Contains(code), $"{reason}: expected {code}, found {string.Join(", ", found)}"));
+    }
+
     /// <summary>Every review code a test here produces, for the catalogue test.</summary>
     public static readonly string[] CodesProduced =
     [
