@@ -67,13 +67,7 @@ public static class ProbeReportJson
         {
             json.WriteStartObject("policy");
             json.WriteString("mode", policy.Mode);
-            json.WriteStartArray("mx");
-            foreach (string mx in policy.Mx)
-            {
-                json.WriteStringValue(mx);
-            }
-
-            json.WriteEndArray();
+            WriteStrings(json, "mx", policy.Mx);
             json.WriteNumber("max_age", policy.MaxAge);
             json.WriteEndObject();
         }
@@ -119,13 +113,7 @@ public static class ProbeReportJson
             json.WriteStartObject("certificate");
             json.WriteString("subject", certificate.Subject);
             json.WriteString("issuer", certificate.Issuer);
-            json.WriteStartArray("names");
-            foreach (string name in certificate.Names)
-            {
-                json.WriteStringValue(name);
-            }
-
-            json.WriteEndArray();
+            WriteStrings(json, "names", certificate.Names);
             json.WriteString("not_before", certificate.NotBefore.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
             json.WriteString("not_after", certificate.NotAfter.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
             json.WriteString("sha256", certificate.Sha256);
@@ -149,10 +137,15 @@ public static class ProbeReportJson
     private static void WritePolicy(Utf8JsonWriter json, PolicyMode? mode, IEnumerable<string> mxs)
     {
         json.WriteString("mode", mode?.ToJson());
-        json.WriteStartArray("mxs");
-        foreach (string mx in mxs)
+        WriteStrings(json, "mxs", mxs);
+    }
+
+    private static void WriteStrings(Utf8JsonWriter json, string name, IEnumerable<string> values)
+    {
+        json.WriteStartArray(name);
+        foreach (string value in values)
         {
-            json.WriteStringValue(mx);
+            json.WriteStringValue(value);
         }
 
         json.WriteEndArray();

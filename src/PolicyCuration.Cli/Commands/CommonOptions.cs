@@ -73,4 +73,14 @@ internal static class CommonOptions
         return new ListTime(text, false).Value
             ?? throw new ArgumentException($"--now {text}: not an RFC 3339 date-time such as 2026-11-28T00:00:00Z");
     }
+
+    /// <summary>A domain name from the command line, lower case and without a final dot.</summary>
+    /// <exception cref="ArgumentException">Not a domain name.</exception>
+    public static string DomainName(string domain)
+    {
+        string name = domain.Trim().TrimEnd('.').ToLowerInvariant();
+        return name.Length is > 0 and <= 253 && Uri.CheckHostName(name) == UriHostNameType.Dns
+            ? name
+            : throw new ArgumentException($"\"{domain}\" is not a domain name");
+    }
 }

@@ -40,7 +40,7 @@ internal static class EditCommands
             var error = parsed.InvocationConfiguration.Error;
             try
             {
-                string path = parsed.GetValue(list)!, name = Normalised(parsed.GetValue(domain)!);
+                string path = parsed.GetValue(list)!, name = CommonOptions.DomainName(parsed.GetValue(domain)!);
                 var current = ReadValid(path);
                 if (current.Policies.Any(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)))
                 {
@@ -105,7 +105,7 @@ internal static class EditCommands
         {
             try
             {
-                string path = parsed.GetValue(list)!, name = Normalised(parsed.GetValue(domain)!);
+                string path = parsed.GetValue(list)!, name = CommonOptions.DomainName(parsed.GetValue(domain)!);
                 var current = ReadValid(path);
                 var kept = current.Policies.Where(p => !string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)).ToList();
                 if (kept.Count == current.Policies.Count)
@@ -174,11 +174,5 @@ internal static class EditCommands
         output.WriteLine($"  1. commit the list and open a pull request that {verb} {domain}");
         output.WriteLine($"  2. publish the PR's URL in DNS:  {OwnershipCheck.RecordName(domain)}. IN TXT \"https://github.com/OWNER/NAME/pull/N\"");
         output.WriteLine("  3. the pull request check probes the domain and looks for that record; re-run it once the record is live");
-    }
-
-    private static string Normalised(string domain)
-    {
-        string name = domain.Trim().TrimEnd('.').ToLowerInvariant();
-        return name.Length is > 0 and <= 253 && Uri.CheckHostName(name) == UriHostNameType.Dns ? name : throw new ArgumentException($"\"{domain}\" is not a domain name");
     }
 }

@@ -77,7 +77,7 @@ internal static class ProbeCommand
                 throw new ArgumentException("name at least one DOMAIN, or give --list to probe every domain of a list");
             }
 
-            return [.. domains.Select(d => new ProbeTarget(Normalised(d)))];
+            return [.. domains.Select(d => new ProbeTarget(CommonOptions.DomainName(d)))];
         }
 
         var read = PolicyListReader.ReadFile(listPath);
@@ -89,7 +89,7 @@ internal static class ProbeCommand
         }
 
         var entries = policyList.Policies.GroupBy(p => p.Name.ToLowerInvariant()).ToDictionary(g => g.Key, g => g.First());
-        var names = domains.Length > 0 ? domains.Select(Normalised) : entries.Keys.Order(StringComparer.Ordinal);
+        var names = domains.Length > 0 ? domains.Select(CommonOptions.DomainName) : entries.Keys.Order(StringComparer.Ordinal);
         return [.. names.Select(name =>
         {
             if (!entries.TryGetValue(name, out var entry))
@@ -101,17 +101,6 @@ internal static class ProbeCommand
                 ?? throw new InvalidDataException($"{name} uses the unknown alias {entry.Policy.Alias}; run 'policyctl validate {listPath}'");
             return new ProbeTarget(name, policy.Mode, policy.Mxs ?? []);
         })];
-    }
-
-    private static string Normalised(string domain)
-    {
-        string name = domain.Trim().TrimEnd('.').ToLowerInvariant();
-        if (name.Length == 0 || name.Length > 253 || Uri.CheckHostName(name) != UriHostNameType.Dns)
-        {
-            throw new ArgumentException($"\"{domain}\" is not a domain name");
-        }
-
-        return name;
     }
 
     private static string FindingText(Finding finding) =>
