@@ -40,6 +40,9 @@ public sealed class KillTests
         long installed = 2;
         for (int kill = 0; kill < Kills; kill++)
         {
+            // State and map are each replaced whole, the map after the state: a kill between the two leaves a map one
+            // release behind, which the next run brings up to date.
+            byte[] mapBefore = File.ReadAllBytes(dir.File("map"));
             var delay = TimeSpan.FromMilliseconds(random.NextDouble() * duration.TotalMilliseconds * 1.1);
             if (Run(dir, installed + 1, delay) == -1)
             {
@@ -51,11 +54,15 @@ public sealed class KillTests
             Assert.InRange(release.Manifest.Serial, installed, installed + 1);
             byte[] map = File.ReadAllBytes(dir.File("map"));
             Assert.True(
-                map.AsSpan().SequenceEqual(expectedMaps[installed]) || map.AsSpan().SequenceEqual(expectedMaps[installed + 1]),
-                $"kill {kill} after {delay.TotalMilliseconds:0} ms: the map is neither release {installed} nor {installed + 1}");
+                map.AsSpan().SequenceEqual(mapBefore) || map.AsSpan().SequenceEqual(expectedMaps[installed + 1]),
+                $"kill {kill} after {delay.TotalMilliseconds:0} ms: the map is neither the one before the run nor release {installed + 1}");
+            Assert.Contains(expectedMaps.Values, expected => map.AsSpan().SequenceEqual(expected));
             installed = release.Manifest.Serial;
         }
 
+        // A last, uninterrupted run brings a lagging map up to the installed release.
+        Assert.Equal(0, Run(dir, installed, killAfter: null));
+        Assert.Equal(expectedMaps[installed], File.ReadAllBytes(dir.File("map")));
         Assert.True(killedMidRun >= Kills / 3, $"only {killedMidRun} of {Kills} kills landed while the updater ran (a full run takes {duration.TotalMilliseconds:0} ms)");
     }
 

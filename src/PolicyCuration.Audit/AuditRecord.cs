@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using PolicyCuration.Format.Findings;
+using PolicyCuration.Format.Model;
+using PolicyCuration.Probe;
+
+namespace PolicyCuration.Audit;
+
+/// <summary>One domain's audit on one day: what it was judged against and what was found. One JSON line in the history.</summary>
+/// <param name="Domain">The domain.</param>
+/// <param name="Time">When it was probed.</param>
+/// <param name="Mode">Its entry's mode.</param>
+/// <param name="Mxs">Its entry's MX patterns.</param>
+/// <param name="ErrorCodes">The codes of the error findings; empty when it passed.</param>
+/// <param name="MtaStsMode">Its MTA-STS policy's mode, when one was fetched.</param>
+/// <param name="MtaStsMx">Its MTA-STS policy's mx patterns in the list's notation, when one was fetched.</param>
+public sealed record AuditRecord(
+    string Domain, DateTimeOffset Time, PolicyMode Mode, IReadOnlyList<string> Mxs, IReadOnlyList<string> ErrorCodes, string? MtaStsMode, IReadOnlyList<string>? MtaStsMx)
+{
+    private static readonly string[] UnresolvedCodes = ["dns.mx.nxdomain", "dns.mx.none", "dns.mx.null"];
+
+    /// <summary>Whether no error was found.</summary>
+    public bool Passed => ErrorCodes.Count == 0;
+
+    /// <summary>Whether the domain's MX no longer resolves: no such domain, no MX, or a null MX.</summary>
+    public bool MxUnresolved => ErrorCodes.Any(UnresolvedCodes.Contains);
+
+    /// <summary>The record of a probe report made at <paramref name="time"/>.</summary>
+    public static AuditRecord From(DomainReport report, DateTimeOffset time) => new(
+        report.Domain,
+        time,
+        report.Target.Mode ?? PolicyMode.Testing,
+        [.. (report.Target.Mxs ?? []).Select(p => p.Text)],
+        [.. report.Findings.Where(f => f.Severity == Severity.Error).Select(f => f.Code).Distinct().Order(StringComparer.Ordinal)],
+        report.MtaStsPolicy?.Mode,
+        report.MtaStsPolicy is { } policy ? [.. policy.ListPatterns.Select(p => p.Text).Distinct()] : null);
+
+    /// <summary>The record as one line of JSON, without the newline.</summary>
+    public string ToJsonLine()
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("domain", Domain);
+            json.WriteString("time", Time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+            json.WriteStartObject("entry");
+            json.WriteString("mode", Mode.ToJson());
+            Strings(json, "mxs", Mxs);
+            json.WriteEndObject();
+            json.WriteBoolean("passed", Passed);
+            Strings(json, "errors", ErrorCodes);
+            if (MtaStsMode is not null)
+            {
+                json.WriteStartObject("mta_sts");
+                json.WriteString("mode", MtaStsMode);
+                Strings(json, "mx", MtaStsMx ?? []);
+                json.WriteEndObject();
+            }
+            else
+            {
+                json.WriteNull("mta_sts");
+            }
+
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    /// <summary>Reads a line written by <see cref="ToJsonLine"/>.</summary>
+    /// <exception cref="FormatException">Not such a line.</exception>
+    public static AuditRecord Parse(string line)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(line, new JsonDocumentOptions { MaxDepth = 8 });
+            var root = document.RootElement;
+            var entry = root.GetProperty("entry");
+            var sts = root.GetProperty("mta_sts");
+            return new AuditRecord(
+                root.GetProperty("domain").GetString()!,
+                DateTimeOffset.Parse(root.GetProperty("time").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
+                PolicyModeNames.Parse(entry.GetProperty("mode").GetString()!) ?? throw new FormatException("unknown mode"),
+                [.. entry.GetProperty("mxs").EnumerateArray().Select(m => m.GetString()!)],
+                [.. root.GetProperty("errors").EnumerateArray().Select(e => e.GetString()!)],
+                sts.ValueKind == JsonValueKind.Null ? null : sts.GetProperty("mode").GetString(),
+                sts.ValueKind == JsonValueKind.Null ? null : [.. sts.GetProperty("mx").EnumerateArray().Select(m => m.GetString()!)]);
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            throw new FormatException($"not an audit record: {e.Message}", e);
+        }
+    }
+
+    private static void Strings(Utf8JsonWriter json, string name, IEnumerable<string> values)
+    {
+        json.WriteStartArray(name);
+        foreach (string value in values)
+        {
+            json.WriteStringValue(value);
+        }
+
+        json.WriteEndArray();
+    }
+}
