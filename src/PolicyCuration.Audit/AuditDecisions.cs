@@ -54,6 +54,11 @@ public static class AuditDecisions
     private static Proposal? Decide(List<AuditRecord> audits)
     {
         var latest = audits[^1];
+        if (latest.MtaStsMode == "none")
+        {
+            return new Proposal(latest.Domain, ProposalKind.Remove, "it publishes an MTA-STS policy in mode none: it asks senders not to require TLS", [latest]);
+        }
+
         if (latest.Passed)
         {
             return MxSetChanged(latest);
@@ -62,10 +67,6 @@ public static class AuditDecisions
         // The failures since the last audit that passed: only an unbroken run of them counts.
         var streak = audits.Skip(audits.FindLastIndex(r => r.Passed) + 1).ToList();
         var spread = streak[^1].Time - streak[0].Time;
-        if (latest.MtaStsMode == "none")
-        {
-            return new Proposal(latest.Domain, ProposalKind.Remove, "it publishes an MTA-STS policy in mode none", [latest]);
-        }
 
         var unresolved = streak.Skip(streak.FindLastIndex(r => !r.MxUnresolved) + 1).ToList();
         if (unresolved.Count >= 2 && unresolved[^1].Time - unresolved[0].Time >= DemotionSpread)

@@ -23,6 +23,7 @@ public static class PolicyCtl
             PrReportCommand.Create(),
             EditCommands.Add(),
             EditCommands.Remove(),
+            AuditCommand.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -1,0 +1,181 @@
+using System.CommandLine;
+using System.Text;
+using PolicyCuration.Audit;
+using PolicyCuration.Format;
+using PolicyCuration.Format.Findings;
+using PolicyCuration.Format.Model;
+using PolicyCuration.Probe;
+
+namespace PolicyCuration.Cli.Commands;
+
+/// <summary><c>policyctl audit</c>: probe the whole list (or a shard of it) and keep the results; <c>merge</c> and <c>propose</c>.</summary>
+internal static class AuditCommand
+{
+    public static Command Create()
+    {
+        var list = new Option<string>("--list") { Description = $"The list to audit (default: {CommonOptions.DefaultList})", DefaultValueFactory = _ => CommonOptions.DefaultList };
+        var shard = new Option<string>("--shard") { Description = "Audit shard K of N (a stable partition by a hash of the domain)", DefaultValueFactory = _ => "1/1" };
+        var @out = new Option<string?>("--out") { Description = "Write one JSON line per domain to this file (default: standard output)" };
+        var probe = new ProbeCommandOptions();
+        var command = new Command("audit", """
+            Probe every domain of the list, or of one shard of it, against its entry, and write one JSON line per domain:
+            its entry, the time, whether it passed, its error codes, its MTA-STS policy. 'audit merge' adds shard results
+            to the history branch; 'audit propose' says what the history supports: demotions, removals, updates.
+
+            Examples:
+              policyctl audit --shard 3/8 --out results-3.jsonl
+              policyctl audit merge results-*.jsonl --history .
+              policyctl audit propose --history .
+            """)
+        { list, shard, @out };
+        probe.AddTo(command);
+        command.SetAction(async (parsed, cancellation) =>
+        {
+            var error = parsed.InvocationConfiguration.Error;
+            try
+            {
+                var part = AuditShard.Parse(parsed.GetValue(shard)!);
+                var targets = Targets(parsed.GetValue(list)!, part);
+                using var prober = new DomainProber(probe.Read(parsed));
+                var reports = await prober.ProbeAllAsync(targets, null, cancellation).ConfigureAwait(false);
+                var now = DateTimeOffset.UtcNow;
+                var text = new StringBuilder();
+                foreach (var report in reports)
+                {
+                    text.Append(AuditRecord.From(report, now).ToJsonLine()).Append('\n');
+                }
+
+                if (parsed.GetValue(@out) is { } file)
+                {
+                    AtomicFile.Write(file, Encoding.UTF8.GetBytes(text.ToString()));
+                }
+                else
+                {
+                    parsed.InvocationConfiguration.Output.Write(text.ToString());
+                }
+
+                error.WriteLine($"audited {reports.Count} domains (shard {part}): {reports.Count(r => r.Passed)} passed, {reports.Count(r => !r.Passed)} failed");
+                return ExitCodes.Ok;
+            }
+            catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or System.Security.Cryptography.CryptographicException)
+            {
+                error.WriteLine($"policyctl audit: {e.Message}");
+                return ExitCodes.Usage;
+            }
+        });
+        command.Subcommands.Add(Merge());
+        command.Subcommands.Add(Propose());
+        return command;
+    }
+
+    private static Command Merge()
+    {
+        var results = new Argument<string[]>("RESULTS") { Description = "Shard results written by 'policyctl audit --out'", Arity = ArgumentArity.OneOrMore };
+        var history = new Option<string>("--history") { Description = "A directory inside the repository whose audit-history branch keeps the history", Required = true };
+        var command = new Command("merge", "Append shard results to the audit-history branch (one file per day, append-only), in one commit.") { results, history };
+        command.SetAction(parsed =>
+        {
+            try
+            {
+                var records = parsed.GetValue(results)!.SelectMany(path => File.ReadAllLines(path).Where(l => l.Length > 0).Select(AuditRecord.Parse)).ToList();
+                int added = new AuditHistory(parsed.GetValue(history)!).Append(records, $"audit: {records.Count} results of {records.Select(r => r.Domain).Distinct().Count()} domains");
+                parsed.InvocationConfiguration.Output.WriteLine($"{added} new records on {AuditHistory.DefaultBranch} ({records.Count - added} already there)");
+                return ExitCodes.Ok;
+            }
+            catch (Exception e) when (e is ArgumentException or IOException or FormatException or LibGit2Sharp.LibGit2SharpException)
+            {
+                parsed.InvocationConfiguration.Error.WriteLine($"policyctl audit merge: {e.Message}");
+                return ExitCodes.Usage;
+            }
+        });
+        return command;
+    }
+
+    private static Command Propose()
+    {
+        var history = new Option<string>("--history") { Description = "A directory inside the repository whose audit-history branch keeps the history", Required = true };
+        var list = new Option<string?>("--write") { Description = "Apply the proposals to this list file (canonical, atomic)" };
+        var command = new Command("propose", """
+            Say what the history supports, with its evidence: demote an enforced domain failing audits at least 7 days
+            apart, remove one failing every audit for 30 days, publishing MTA-STS mode none, or whose MX stopped resolving,
+            update one whose MTA-STS mx set changed. One failure changes nothing; a domain that recovers is dropped.
+            """)
+        { history, list };
+        command.SetAction(parsed =>
+        {
+            try
+            {
+                var proposals = AuditDecisions.Decide(new AuditHistory(parsed.GetValue(history)!).Read());
+                var output = parsed.InvocationConfiguration.Output;
+                foreach (var proposal in proposals)
+                {
+                    output.WriteLine($"{proposal.Kind.ToString().ToLowerInvariant()} {proposal.Domain}: {proposal.Reason}");
+                    foreach (var audit in proposal.Evidence)
+                    {
+                        output.WriteLine($"  {audit.Time:yyyy-MM-dd} {(audit.Passed ? "passed" : string.Join(", ", audit.ErrorCodes))}");
+                    }
+                }
+
+                output.WriteLine($"{proposals.Count} proposals");
+                if (parsed.GetValue(list) is { } file)
+                {
+                    Apply(file, proposals);
+                }
+
+                return ExitCodes.Ok;
+            }
+            catch (Exception e) when (e is ArgumentException or IOException or FormatException or InvalidDataException or LibGit2Sharp.LibGit2SharpException)
+            {
+                parsed.InvocationConfiguration.Error.WriteLine($"policyctl audit propose: {e.Message}");
+                return ExitCodes.Usage;
+            }
+        });
+        return command;
+    }
+
+    private static void Apply(string file, IReadOnlyList<Proposal> proposals)
+    {
+        var list = Read(file);
+        var byDomain = proposals.ToDictionary(p => p.Domain, StringComparer.OrdinalIgnoreCase);
+        var policies = new List<NamedPolicy>();
+        foreach (var entry in list.Policies)
+        {
+            if (!byDomain.TryGetValue(entry.Name, out var proposal))
+            {
+                policies.Add(entry);
+                continue;
+            }
+
+            var current = list.Resolve(entry.Policy) ?? entry.Policy;
+            switch (proposal.Kind)
+            {
+                case ProposalKind.Demote:
+                    policies.Add(entry with { Policy = Policy.Direct(PolicyMode.Testing, (current.Mxs ?? []).Select(m => m.Text)) });
+                    break;
+                case ProposalKind.Update:
+                    policies.Add(entry with { Policy = Policy.Direct(current.Mode ?? PolicyMode.Testing, proposal.NewMxs ?? []) });
+                    break;
+            }
+        }
+
+        AtomicFile.Write(file, Encoding.UTF8.GetBytes(CanonicalWriter.Write(list with { Policies = policies })));
+    }
+
+    private static IReadOnlyList<ProbeTarget> Targets(string path, AuditShard shard)
+    {
+        var list = Read(path);
+        return [.. list.Policies
+            .Where(p => shard.Contains(p.Name))
+            .Select(p => list.Resolve(p.Policy) is { } policy ? new ProbeTarget(p.Name.ToLowerInvariant(), policy.Mode, policy.Mxs ?? []) : null)
+            .OfType<ProbeTarget>()];
+    }
+
+    private static PolicyList Read(string path)
+    {
+        var read = PolicyListReader.ReadFile(path);
+        var problem = read.Problems.FirstOrDefault(p => p.Severity == Severity.Error);
+        return read.List is { } list && problem is null
+            ? list
+            : throw new InvalidDataException($"{path} cannot be read ({problem?.Code}: {problem?.Message})");
+    }
+}

@@ -1,0 +1,71 @@
+using LibGit2Sharp;
+using PolicyCuration.Audit;
+using PolicyCuration.Testing;
+
+namespace PolicyCuration.Cli.Tests;
+
+/// <summary>The audit end to end against the fixtures: probe, merge into the history branch, propose, apply.</summary>
+public sealed class AuditCommandTests : IDisposable
+{
+    private readonly TemporaryDirectory dir = new();
+
+    public AuditCommandTests()
+    {
+        Repository.Init(dir.File("repo"));
+        File.WriteAllText(dir.File("policy.json"), """
+            {
+              "expires": "2026-12-20T00:00:00+00:00",
+              "policies": {
+                "expired.probe.test": {"mode": "enforce", "mxs": ["mx.expired.probe.test"]},
+                "valid.probe.test": {"mode": "enforce", "mxs": ["mx.valid.probe.test", ".valid.probe.test"]}
+              },
+              "timestamp": "2026-11-28T00:00:00+00:00",
+              "version": "0.1"
+            }
+            """);
+    }
+
+    public void Dispose() => dir.Dispose();
+
+    [Fact]
+    public void AnAuditRecordsEachDomainAndTheHistoryDemotesOnlyAfterFailuresAWeekApart()
+    {
+        var (code, output, error) = PolicyCtlRunner.Run(["audit", "--list", dir.File("policy.json"), "--out", dir.File("today.jsonl"), .. ProbeFixtures.CommandLine()]);
+
+        Assert.True(code == ExitCodes.Ok, error);
+        Assert.Equal(string.Empty, output);
+        var records = File.ReadAllLines(dir.File("today.jsonl")).Select(AuditRecord.Parse).ToDictionary(r => r.Domain);
+        Assert.True(records["valid.probe.test"].Passed);
+        Assert.Contains("tls.cert.expired", records["expired.probe.test"].ErrorCodes);
+
+        Assert.Equal(ExitCodes.Ok, PolicyCtlRunner.Run("audit", "merge", dir.File("today.jsonl"), "--history", dir.File("repo")).ExitCode);
+        var once = PolicyCtlRunner.Run("audit", "propose", "--history", dir.File("repo"));
+        Assert.Contains("0 proposals", once.Output);
+
+        // The same results a week and a day later: now the failure is confirmed.
+        File.WriteAllLines(dir.File("later.jsonl"), records.Values.Select(r => (r with { Time = r.Time.AddDays(8) }).ToJsonLine()));
+        Assert.Equal(ExitCodes.Ok, PolicyCtlRunner.Run("audit", "merge", dir.File("later.jsonl"), "--history", dir.File("repo")).ExitCode);
+        var (proposed, said, _) = PolicyCtlRunner.Run("audit", "propose", "--history", dir.File("repo"), "--write", dir.File("policy.json"));
+
+        Assert.Equal(ExitCodes.Ok, proposed);
+        Assert.Contains("demote expired.probe.test", said);
+        Assert.DoesNotContain("valid.probe.test:", said);
+        string list = File.ReadAllText(dir.File("policy.json"));
+        Assert.Contains("\"expired.probe.test\": {\n      \"mode\": \"testing\"", list);
+        Assert.Contains("\"valid.probe.test\": {\n      \"mode\": \"enforce\"", list);
+    }
+
+    [Fact]
+    public void ShardsOfTheListCoverEachDomainOnce()
+    {
+        var seen = new List<string>();
+        for (int k = 1; k <= 3; k++)
+        {
+            var (code, output, error) = PolicyCtlRunner.Run(["audit", "--list", dir.File("policy.json"), "--shard", $"{k}/3", "--timeout", "5", "--dns", ProbeFixtures.Dns.ToString(), "--smtp-port", ProbeFixtures.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--ca-file", ProbeFixtures.CaFile]);
+            Assert.True(code == ExitCodes.Ok, error);
+            seen.AddRange(output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => AuditRecord.Parse(line).Domain));
+        }
+
+        Assert.Equal(["expired.probe.test", "valid.probe.test"], seen.Order());
+    }
+}
