@@ -5,6 +5,7 @@ using PolicyCuration.Testing;
 namespace PolicyCuration.Cli.Tests;
 
 /// <summary>The audit end to end against the fixtures: probe, merge into the history branch, propose, apply.</summary>
+[Collection("environment")]
 public sealed class AuditCommandTests : IDisposable
 {
     private readonly TemporaryDirectory dir = new();
@@ -53,6 +54,46 @@ public sealed class AuditCommandTests : IDisposable
         string list = File.ReadAllText(dir.File("policy.json"));
         Assert.Contains("\"expired.probe.test\": {\n      \"mode\": \"testing\"", list);
         Assert.Contains("\"valid.probe.test\": {\n      \"mode\": \"enforce\"", list);
+    }
+
+    [Fact]
+    public void ProposalsBecomeOnePullRequestPerKindWithTheirEvidence()
+    {
+        var start = new DateTimeOffset(2026, 10, 1, 6, 0, 0, TimeSpan.Zero);
+        AuditRecord Audit(string domain, int day, string[] errors, string? stsMode = null) =>
+            new(domain, start.AddDays(day), Format.Model.PolicyMode.Enforce, [$"mx.{domain}"], errors, stsMode, stsMode is null ? null : [$"mx.{domain}"]);
+        File.WriteAllLines(dir.File("history.jsonl"), new[]
+        {
+            Audit("expired.probe.test", 0, ["tls.cert.expired"]), Audit("expired.probe.test", 9, ["tls.cert.expired"]),
+            Audit("valid.probe.test", 0, [], "none"),
+        }.Select(r => r.ToJsonLine()));
+        PolicyCtlRunner.Run("audit", "merge", dir.File("history.jsonl"), "--history", dir.File("repo"));
+        using var github = new FakeGitHubApi();
+        Environment.SetEnvironmentVariable("GITHUB_TOKEN", "audit-token");
+        try
+        {
+            var (code, output, error) = PolicyCtlRunner.Run(
+                "audit", "propose", "--history", dir.File("repo"), "--open-prs", "--repo", "owner/list", "--list", dir.File("policy.json"), "--api-url", github.BaseUrl);
+
+            Assert.True(code == ExitCodes.Ok, error);
+            Assert.Contains("opened https://github.example/owner/list/pull/", output);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("GITHUB_TOKEN", null);
+        }
+
+        var pulls = github.PullRequests.OrderBy(p => p.Title, StringComparer.Ordinal).ToList();
+        Assert.Equal(["audit: demote to testing 1 domain", "audit: remove 1 domain"], pulls.Select(p => p.Title));
+        Assert.All(pulls, p => Assert.Equal("main", p.Base));
+        Assert.Contains("| 2026-10-10 06:00Z | `tls.cert.expired` |", pulls[0].Body);
+        var demotion = github.FileUpdates.Single(u => u.Branch == pulls[0].Head);
+        Assert.Equal("policy/policy.json", demotion.Path);
+        Assert.Contains("\"expired.probe.test\": {\n      \"mode\": \"testing\"", demotion.Content);
+        Assert.Contains("valid.probe.test", demotion.Content);
+        var removal = github.FileUpdates.Single(u => u.Branch == pulls[1].Head);
+        Assert.DoesNotContain("valid.probe.test", removal.Content);
+        Assert.Contains("\"expired.probe.test\": {\n      \"mode\": \"enforce\"", removal.Content);
     }
 
     [Fact]

@@ -95,13 +95,19 @@ internal static class AuditCommand
     {
         var history = new Option<string>("--history") { Description = "A directory inside the repository whose audit-history branch keeps the history", Required = true };
         var list = new Option<string?>("--write") { Description = "Apply the proposals to this list file (canonical, atomic)" };
+        var openPrs = new Option<bool>("--open-prs") { Description = "Open one pull request per kind of proposal through the GitHub API (token from GITHUB_TOKEN)" };
+        var repo = new Option<string?>("--repo") { Description = "The GitHub repository, OWNER/NAME, for --open-prs" };
+        var baseBranch = new Option<string>("--base") { Description = "The branch the pull requests go to", DefaultValueFactory = _ => "main" };
+        var listPath = new Option<string>("--list") { Description = $"The list the pull requests edit, as checked out from --base (default: {CommonOptions.DefaultList})", DefaultValueFactory = _ => CommonOptions.DefaultList };
+        var api = new Option<string>("--api-url") { Description = "The GitHub API's base URL", DefaultValueFactory = _ => ReleasePublishOptions.DefaultApi };
+        var repoPath = new Option<string>("--path-in-repo") { Description = $"The list's path in the GitHub repository (default: {CommonOptions.DefaultList})", DefaultValueFactory = _ => CommonOptions.DefaultList };
         var command = new Command("propose", """
             Say what the history supports, with its evidence: demote an enforced domain failing audits at least 7 days
             apart, remove one failing every audit for 30 days, publishing MTA-STS mode none, or whose MX stopped resolving,
             update one whose MTA-STS mx set changed. One failure changes nothing; a domain that recovers is dropped.
             """)
-        { history, list };
-        command.SetAction(parsed =>
+        { history, list, openPrs, repo, baseBranch, listPath, api, repoPath };
+        command.SetAction(async (parsed, cancellation) =>
         {
             try
             {
@@ -119,12 +125,28 @@ internal static class AuditCommand
                 output.WriteLine($"{proposals.Count} proposals");
                 if (parsed.GetValue(list) is { } file)
                 {
-                    Apply(file, proposals);
+                    AtomicFile.Write(file, Apply(file, proposals));
+                }
+
+                if (parsed.GetValue(openPrs))
+                {
+                    string repository = parsed.GetValue(repo) ?? throw new ArgumentException("--open-prs needs --repo OWNER/NAME");
+                    string token = Environment.GetEnvironmentVariable("GITHUB_TOKEN") is { Length: > 0 } value ? value : throw new ArgumentException("--open-prs needs GITHUB_TOKEN in the environment");
+                    var github = new PolicyCuration.GitHub.GitHubProposals(new Uri(parsed.GetValue(api)!), token);
+                    string path = parsed.GetValue(listPath)!;
+                    foreach (var kind in proposals.GroupBy(p => p.Kind))
+                    {
+                        cancellation.ThrowIfCancellationRequested();
+                        var (title, body) = Describe(kind.Key, [.. kind]);
+                        string branch = $"audit/{kind.Key.ToString().ToLowerInvariant()}-{DateTimeOffset.UtcNow:yyyy-MM-dd}";
+                        string url = await github.OpenAsync(repository, parsed.GetValue(baseBranch)!, branch, parsed.GetValue(repoPath)!, Apply(path, [.. kind]), title, body).ConfigureAwait(false);
+                        output.WriteLine($"opened {url}: {title}");
+                    }
                 }
 
                 return ExitCodes.Ok;
             }
-            catch (Exception e) when (e is ArgumentException or IOException or FormatException or InvalidDataException or LibGit2Sharp.LibGit2SharpException)
+            catch (Exception e) when (e is ArgumentException or IOException or FormatException or InvalidDataException or LibGit2Sharp.LibGit2SharpException or Octokit.ApiException or HttpRequestException)
             {
                 parsed.InvocationConfiguration.Error.WriteLine($"policyctl audit propose: {e.Message}");
                 return ExitCodes.Usage;
@@ -133,7 +155,33 @@ internal static class AuditCommand
         return command;
     }
 
-    private static void Apply(string file, IReadOnlyList<Proposal> proposals)
+    /// <summary>The title and body of the pull request for <paramref name="proposals"/> of one kind: each domain with its evidence.</summary>
+    private static (string Title, string Body) Describe(ProposalKind kind, IReadOnlyList<Proposal> proposals)
+    {
+        string what = kind switch
+        {
+            ProposalKind.Demote => "demote to testing",
+            ProposalKind.Remove => "remove",
+            _ => "update the MX patterns of",
+        };
+        string title = $"audit: {what} {proposals.Count} domain{(proposals.Count == 1 ? string.Empty : "s")}";
+        var body = new StringBuilder($"The daily audit proposes to {what} these domains (history on the `{AuditHistory.DefaultBranch}` branch).\n\n");
+        foreach (var proposal in proposals)
+        {
+            body.Append($"### `{proposal.Domain}`\n\n{proposal.Reason}.\n\n| audit | result |\n| --- | --- |\n");
+            foreach (var audit in proposal.Evidence)
+            {
+                body.Append($"| {audit.Time:yyyy-MM-dd HH:mm}Z | {(audit.Passed ? "passed" : string.Join(", ", audit.ErrorCodes.Select(c => $"`{c}`")))} |\n");
+            }
+
+            body.Append('\n');
+        }
+
+        body.Append("A domain that recovers before this is merged is dropped from the next day's proposals; close this pull request then.\n");
+        return (title, body.ToString());
+    }
+
+    private static byte[] Apply(string file, IReadOnlyList<Proposal> proposals)
     {
         var list = Read(file);
         var byDomain = proposals.ToDictionary(p => p.Domain, StringComparer.OrdinalIgnoreCase);
@@ -158,7 +206,7 @@ internal static class AuditCommand
             }
         }
 
-        AtomicFile.Write(file, Encoding.UTF8.GetBytes(CanonicalWriter.Write(list with { Policies = policies })));
+        return Encoding.UTF8.GetBytes(CanonicalWriter.Write(list with { Policies = policies }));
     }
 
     private static IReadOnlyList<ProbeTarget> Targets(string path, AuditShard shard)
