@@ -157,50 +157,56 @@ internal sealed class FakeGitHubApi : IDisposable
                         ["object"] = new Dictionary<string, object> { ["sha"] = new string('a', 40), ["type"] = "commit" },
                     }));
                 case ("POST", ["api", "v3", "repos", _, _, "git", "refs"]):
-                {
-                    var root = JsonDocument.Parse(request.Body).RootElement;
-                    return (201, JsonSerializer.Serialize(new Dictionary<string, object>
                     {
-                        ["ref"] = root.GetProperty("ref").GetString()!,
-                        ["object"] = new Dictionary<string, object> { ["sha"] = root.GetProperty("sha").GetString()!, ["type"] = "commit" },
-                    }));
-                }
+                        var root = JsonDocument.Parse(request.Body).RootElement;
+                        return (201, JsonSerializer.Serialize(new Dictionary<string, object>
+                        {
+                            ["ref"] = root.GetProperty("ref").GetString()!,
+                            ["object"] = new Dictionary<string, object> { ["sha"] = root.GetProperty("sha").GetString()!, ["type"] = "commit" },
+                        }));
+                    }
 
                 case ("GET", ["api", "v3", "repos", _, _, "contents", ..]):
-                {
-                    string path = string.Join('/', segments[6..]);
-                    return (200, JsonSerializer.Serialize(new Dictionary<string, object>
                     {
-                        ["type"] = "file", ["name"] = path.Split('/')[^1], ["path"] = path, ["sha"] = new string('b', 40), ["size"] = 1, ["encoding"] = "base64", ["content"] = string.Empty,
-                    }));
-                }
+                        string path = string.Join('/', segments[6..]);
+                        return (200, JsonSerializer.Serialize(new Dictionary<string, object>
+                        {
+                            ["type"] = "file",
+                            ["name"] = path.Split('/')[^1],
+                            ["path"] = path,
+                            ["sha"] = new string('b', 40),
+                            ["size"] = 1,
+                            ["encoding"] = "base64",
+                            ["content"] = string.Empty,
+                        }));
+                    }
 
                 case ("PUT", ["api", "v3", "repos", _, _, "contents", ..]):
-                {
-                    var root = JsonDocument.Parse(request.Body).RootElement;
-                    string path = string.Join('/', segments[6..]);
-                    string content = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(root.GetProperty("content").GetString()!));
-                    FileUpdates.Enqueue((root.GetProperty("branch").GetString()!, path, content));
-                    return (200, JsonSerializer.Serialize(new Dictionary<string, object>
                     {
-                        ["content"] = new Dictionary<string, object> { ["path"] = path, ["sha"] = new string('c', 40), ["name"] = path.Split('/')[^1] },
-                        ["commit"] = new Dictionary<string, object> { ["sha"] = new string('d', 40), ["message"] = root.GetProperty("message").GetString()! },
-                    }));
-                }
+                        var root = JsonDocument.Parse(request.Body).RootElement;
+                        string path = string.Join('/', segments[6..]);
+                        string content = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(root.GetProperty("content").GetString()!));
+                        FileUpdates.Enqueue((root.GetProperty("branch").GetString()!, path, content));
+                        return (200, JsonSerializer.Serialize(new Dictionary<string, object>
+                        {
+                            ["content"] = new Dictionary<string, object> { ["path"] = path, ["sha"] = new string('c', 40), ["name"] = path.Split('/')[^1] },
+                            ["commit"] = new Dictionary<string, object> { ["sha"] = new string('d', 40), ["message"] = root.GetProperty("message").GetString()! },
+                        }));
+                    }
 
                 case ("POST", ["api", "v3", "repos", var owner, var repo, "pulls"]):
-                {
-                    var root = JsonDocument.Parse(request.Body).RootElement;
-                    int number = Interlocked.Increment(ref nextId);
-                    PullRequests.Enqueue((root.GetProperty("title").GetString()!, root.GetProperty("head").GetString()!, root.GetProperty("base").GetString()!, root.GetProperty("body").GetString()!));
-                    return (201, JsonSerializer.Serialize(new Dictionary<string, object>
                     {
-                        ["number"] = number,
-                        ["html_url"] = $"https://github.example/{owner}/{repo}/pull/{number}",
-                        ["title"] = root.GetProperty("title").GetString()!,
-                        ["state"] = "open",
-                    }));
-                }
+                        var root = JsonDocument.Parse(request.Body).RootElement;
+                        int number = Interlocked.Increment(ref nextId);
+                        PullRequests.Enqueue((root.GetProperty("title").GetString()!, root.GetProperty("head").GetString()!, root.GetProperty("base").GetString()!, root.GetProperty("body").GetString()!));
+                        return (201, JsonSerializer.Serialize(new Dictionary<string, object>
+                        {
+                            ["number"] = number,
+                            ["html_url"] = $"https://github.example/{owner}/{repo}/pull/{number}",
+                            ["title"] = root.GetProperty("title").GetString()!,
+                            ["state"] = "open",
+                        }));
+                    }
 
                 case ("GET", ["api", "v3", "repos", _, _, "issues", var n, "comments"]):
                     return (200, JsonSerializer.Serialize(Comments.GetOrAdd(Number(n), _ => []).Select(c => new Dictionary<string, object> { ["id"] = c.Id, ["body"] = c.Body })));
