@@ -17,7 +17,7 @@ public sealed partial class WorkflowTests
     {
         var present = ((IEnumerable<object[]>)Workflows).Select(w => (string)w[0]).ToList();
 
-        Assert.Subset(present.ToHashSet(), new HashSet<string> { "ci.yml", "pr-report.yml", "pr.yml", "release.yml" });
+        Assert.Subset(present.ToHashSet(), new HashSet<string> { "audit.yml", "ci.yml", "pr-report.yml", "pr.yml", "release.yml" });
     }
 
     [Theory]
@@ -91,6 +91,22 @@ public sealed partial class WorkflowTests
         Assert.Equal(["schedule", "workflow_dispatch"], Triggers(root).Order());
         var job = (YamlMappingNode)((YamlMappingNode)root["jobs"]).Children.Values.Single();
         Assert.Equal("release", Scalar(job, "environment"));
+    }
+
+    [Fact]
+    public void TheAuditRunsDailyOnShardsSetInOnePlaceThenMergesAndProposes()
+    {
+        var root = Load("audit.yml");
+        var jobs = (YamlMappingNode)root["jobs"];
+        var probe = (YamlMappingNode)jobs["probe"];
+
+        Assert.Equal(["schedule", "workflow_dispatch"], Triggers(root).Order());
+        Assert.Equal(["contents: read"], Permissions(root));
+        Assert.Matches(@"^\d+$", Scalar((YamlMappingNode)root["env"], "SHARDS"));
+        Assert.Equal("${{ fromJSON(needs.plan.outputs.shards) }}", Scalar((YamlMappingNode)((YamlMappingNode)probe["strategy"])["matrix"], "shard"));
+        Assert.Contains(Steps(root), s => Scalar(s, "run")?.Contains("--shard \"${SHARD}/${SHARDS}\"", StringComparison.Ordinal) == true);
+        Assert.Contains(Steps(root), s => Scalar(s, "run")?.Contains("audit merge results/*.jsonl --history .", StringComparison.Ordinal) == true);
+        Assert.Contains(Steps(root), s => Scalar(s, "run")?.Contains("audit propose --history .", StringComparison.Ordinal) == true);
     }
 
     private static YamlMappingNode Load(string workflow)
