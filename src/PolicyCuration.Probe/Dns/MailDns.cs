@@ -14,7 +14,11 @@ public sealed class MailDns
     /// <summary>The longest CNAME chain followed.</summary>
     public const int MaxCnameHops = 8;
 
+    /// <summary>How many questions are in flight at once: a burst of thousands would overflow a server's socket and be lost.</summary>
+    public const int MaxQuestionsInFlight = 64;
+
     private readonly LookupClient client;
+    private readonly SemaphoreSlim inFlight = new(MaxQuestionsInFlight);
 
     /// <summary>A resolver asking <paramref name="server"/> (or the servers of <c>/etc/resolv.conf</c>), each question bounded by <paramref name="timeout"/>.</summary>
     public MailDns(IPEndPoint? server, TimeSpan timeout)
@@ -104,6 +108,7 @@ public sealed class MailDns
         for (int hop = 0; hop <= MaxCnameHops; hop++)
         {
             IDnsQueryResponse response;
+            await inFlight.WaitAsync(cancellation).ConfigureAwait(false);
             try
             {
                 response = await client.QueryAsync(current, type, QueryClass.IN, cancellation).ConfigureAwait(false);
@@ -115,6 +120,10 @@ public sealed class MailDns
             catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
             {
                 return DnsAnswer<DnsResourceRecord>.Empty(DnsOutcome.Failed, $"{type} {current}: timed out");
+            }
+            finally
+            {
+                inFlight.Release();
             }
 
             if (response.Header.ResponseCode == DnsHeaderResponseCode.NotExistentDomain)
