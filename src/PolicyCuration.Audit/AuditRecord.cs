@@ -15,8 +15,16 @@ namespace PolicyCuration.Audit;
 /// <param name="ErrorCodes">The codes of the error findings; empty when it passed.</param>
 /// <param name="MtaStsMode">Its MTA-STS policy's mode, when one was fetched.</param>
 /// <param name="MtaStsMx">Its MTA-STS policy's mx patterns in the list's notation, when one was fetched.</param>
+/// <param name="Findings">Every finding of the probe, warnings and information included, for the record.</param>
 public sealed record AuditRecord(
-    string Domain, DateTimeOffset Time, PolicyMode Mode, IReadOnlyList<string> Mxs, IReadOnlyList<string> ErrorCodes, string? MtaStsMode, IReadOnlyList<string>? MtaStsMx)
+    string Domain,
+    DateTimeOffset Time,
+    PolicyMode Mode,
+    IReadOnlyList<string> Mxs,
+    IReadOnlyList<string> ErrorCodes,
+    string? MtaStsMode,
+    IReadOnlyList<string>? MtaStsMx,
+    IReadOnlyList<Finding>? Findings = null)
 {
     private static readonly string[] UnresolvedCodes = ["dns.mx.nxdomain", "dns.mx.none", "dns.mx.null"];
 
@@ -34,7 +42,8 @@ public sealed record AuditRecord(
         [.. (report.Target.Mxs ?? []).Select(p => p.Text)],
         [.. report.Findings.Where(f => f.Severity == Severity.Error).Select(f => f.Code).Distinct().Order(StringComparer.Ordinal)],
         report.MtaStsPolicy?.Mode,
-        report.MtaStsPolicy is { } policy ? [.. policy.ListPatterns.Select(p => p.Text).Distinct()] : null);
+        report.MtaStsPolicy is { } policy ? [.. policy.ListPatterns.Select(p => p.Text).Distinct()] : null,
+        [.. report.Findings]);
 
     /// <summary>The record as one line of JSON, without the newline.</summary>
     public string ToJsonLine()
@@ -63,6 +72,13 @@ public sealed record AuditRecord(
                 json.WriteNull("mta_sts");
             }
 
+            json.WriteStartArray("findings");
+            foreach (var finding in Findings ?? [])
+            {
+                FindingJson.Write(json, finding);
+            }
+
+            json.WriteEndArray();
             json.WriteEndObject();
         }
 
@@ -86,13 +102,27 @@ public sealed record AuditRecord(
                 [.. entry.GetProperty("mxs").EnumerateArray().Select(m => m.GetString()!)],
                 [.. root.GetProperty("errors").EnumerateArray().Select(e => e.GetString()!)],
                 sts.ValueKind == JsonValueKind.Null ? null : sts.GetProperty("mode").GetString(),
-                sts.ValueKind == JsonValueKind.Null ? null : [.. sts.GetProperty("mx").EnumerateArray().Select(m => m.GetString()!)]);
+                sts.ValueKind == JsonValueKind.Null ? null : [.. sts.GetProperty("mx").EnumerateArray().Select(m => m.GetString()!)],
+                root.TryGetProperty("findings", out var findings) ? [.. findings.EnumerateArray().Select(ReadFinding)] : null);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {
             throw new FormatException($"not an audit record: {e.Message}", e);
         }
     }
+
+    private static Finding ReadFinding(JsonElement finding) => new(
+        finding.GetProperty("code").GetString()!,
+        finding.GetProperty("severity").GetString() switch
+        {
+            "error" => Severity.Error,
+            "warning" => Severity.Warning,
+            _ => Severity.Info,
+        },
+        finding.GetProperty("subject").GetString()!,
+        finding.GetProperty("summary").GetString()!,
+        finding.GetProperty("message").GetString()!,
+        null);
 
     private static void Strings(Utf8JsonWriter json, string name, IEnumerable<string> values)
     {

@@ -38,6 +38,9 @@ public sealed class AuditCommandTests : IDisposable
         var records = File.ReadAllLines(dir.File("today.jsonl")).Select(AuditRecord.Parse).ToDictionary(r => r.Domain);
         Assert.True(records["valid.probe.test"].Passed);
         Assert.Contains("tls.cert.expired", records["expired.probe.test"].ErrorCodes);
+        Assert.Contains(records["expired.probe.test"].Findings!, f => f.Code == "tls.cert.expired" && f.Message.Contains("expired on", StringComparison.Ordinal));
+        Assert.Contains(records["valid.probe.test"].Findings!, f => f.Code == "dane.tlsa.present");
+        Assert.Equal(["mx.valid.probe.test", ".valid.probe.test"], records["valid.probe.test"].Mxs);
 
         Assert.Equal(ExitCodes.Ok, PolicyCtlRunner.Run("audit", "merge", dir.File("today.jsonl"), "--history", dir.File("repo")).ExitCode);
         var once = PolicyCtlRunner.Run("audit", "propose", "--history", dir.File("repo"));
