@@ -34,7 +34,10 @@ public sealed class Updater(InstalledState state, IReadOnlyList<MinisignPublicKe
     public async Task<UpdateOutcome> RunAsync(ReleaseSource source, MapOptions map, TextWriter report, CancellationToken cancellation)
     {
         var now = clock.GetUtcNow();
-        var (installed, installedProblem) = InstalledRelease(now);
+
+        // Read once: verified here, and its manifest named by the expiry fallback.
+        var installedFiles = state.ReadCurrent();
+        var (installed, installedProblem) = Verify(installedFiles, now);
         if (installedProblem is not null)
         {
             report.WriteLine($"starttls-policy: the installed release is unusable ({installedProblem.Code}): {installedProblem.Message}");
@@ -45,7 +48,6 @@ public sealed class Updater(InstalledState state, IReadOnlyList<MinisignPublicKe
             var fetched = await source.FetchAsync(cancellation).ConfigureAwait(false);
             var release = ReleaseVerifier.Verify(fetched, keys, now);
             var list = ParseList(release.List);
-            CheckExpiry(list, release);
             if (installed is { } current && release.Manifest.Serial < current.Manifest.Serial)
             {
                 throw new ReleaseRefusedException(
@@ -70,16 +72,16 @@ public sealed class Updater(InstalledState state, IReadOnlyList<MinisignPublicKe
         {
             string code = e is ReleaseRefusedException refused ? refused.Code : e is MapRefusedException ? "release.list.invalid" : "state.write_failed";
             report.WriteLine($"starttls-policy: refused ({code}): {e.Message}; the last good list and map are kept");
-            return installedProblem?.Code == "release.expired" ? Expire(map, report) : UpdateOutcome.Refused;
+            return installedProblem?.Code == "release.expired" ? Expire(installedFiles!, map, report) : UpdateOutcome.Refused;
         }
     }
 
     /// <summary>The installed release when it verifies and has not expired; else why not (no release installed: both null).</summary>
-    public (VerifiedRelease? Release, ReleaseRefusedException? Problem) InstalledRelease(DateTimeOffset now)
+    private (VerifiedRelease? Release, ReleaseRefusedException? Problem) Verify(ReleaseFiles? files, DateTimeOffset now)
     {
         try
         {
-            return state.ReadCurrent() is { } files ? (ReleaseVerifier.Verify(files, keys, now), null) : (null, null);
+            return files is not null ? (ReleaseVerifier.Verify(files, keys, now), null) : (null, null);
         }
         catch (ReleaseRefusedException e)
         {
@@ -118,9 +120,9 @@ public sealed class Updater(InstalledState state, IReadOnlyList<MinisignPublicKe
         }
     }
 
-    private UpdateOutcome Expire(MapOptions map, TextWriter report)
+    private static UpdateOutcome Expire(ReleaseFiles installed, MapOptions map, TextWriter report)
     {
-        var manifest = state.ReadCurrent() is { } files ? TryManifest(files) : null;
+        var manifest = TryManifest(installed);
         report.WriteLine("starttls-policy: WARNING: THE INSTALLED POLICY LIST HAS EXPIRED AND NO FRESH RELEASE COULD BE INSTALLED.");
         report.WriteLine("starttls-policy: WARNING: the map now holds no policy; mail to listed domains is no longer protected from STARTTLS downgrade.");
         if (map.MapFile is not null)

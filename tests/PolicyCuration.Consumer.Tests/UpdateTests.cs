@@ -59,7 +59,15 @@ public sealed class UpdateTests : IDisposable
         { "list of another release", "release.manifest.mismatch" },
         { "truncated signature", "release.signature.invalid" },
         { "missing file", "release.fetch.failed" },
+        { "signed manifest that is not one", "release.manifest.invalid" },
     };
+
+    /// <summary>Every refusal code some test here produces, for the check against the README.</summary>
+    public static readonly string[] CodesProduced =
+    [
+        "release.signature.invalid", "release.manifest.invalid", "release.manifest.mismatch", "release.expired", "release.rollback",
+        "release.fetch.failed", "release.list.invalid", "state.write_failed",
+    ];
 
     [Theory]
     [MemberData(nameof(Refusals))]
@@ -147,8 +155,30 @@ public sealed class UpdateTests : IDisposable
         var (code, _, error) = Update(dir.File("r1"));
 
         Assert.Equal(ConsumerExitCodes.Refused, code);
+        Assert.Contains("refused (release.list.invalid)", error);
         Assert.Contains("empty.example has no MX pattern", error);
         Assert.False(File.Exists(Map));
+    }
+
+    [Fact]
+    public void AMapThatCannotBeWrittenIsAStateWriteFailure()
+    {
+        Releases.Write(dir.File("r1"), key, 1, Releases.SmallList());
+
+        var (code, _, error) = Consumer("update", "--source", dir.File("r1"), "--public-key", PublicKey, "--state-dir", State, "--postfix-map", dir.File("missing-dir/map"));
+
+        Assert.Equal(ConsumerExitCodes.Refused, code);
+        Assert.Contains("refused (state.write_failed)", error);
+    }
+
+    [Fact]
+    public void EveryRefusalCodeIsProducedByATestAndHasAReadmeRow()
+    {
+        string readme = File.ReadAllText(TestFiles.Readme);
+        var codes = ReleaseVerifier.Codes.Select(c => c.Code).Append("state.write_failed").ToList();
+
+        Assert.Equal(codes.Order(), CodesProduced.Order());
+        Assert.All(codes, code => Assert.Contains($"| `{code}` |", readme));
     }
 
     private string MakeBad(string what)
@@ -190,6 +220,11 @@ public sealed class UpdateTests : IDisposable
                 break;
             case "missing file":
                 File.Delete(Path.Combine(bad, "policy.json.minisig"));
+                break;
+            case "signed manifest that is not one":
+                byte[] junk = "{\"not\": \"a manifest\"}\n"u8.ToArray();
+                File.WriteAllBytes(Path.Combine(bad, "manifest.json"), junk);
+                File.WriteAllText(Path.Combine(bad, "manifest.json.minisig"), MinisignSignature.Sign(key, junk, "anything").ToText());
                 break;
         }
 

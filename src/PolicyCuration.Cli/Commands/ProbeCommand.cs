@@ -28,7 +28,7 @@ internal static class ProbeCommand
 
             Examples:
               policyctl probe example.org
-              policyctl probe gmail.com --list policy/policy.json
+              policyctl probe yahoo.com --list policy/policy.json
               policyctl probe --list policy/policy.json --concurrency 64 --format json
               policyctl probe mail.test --dns 127.0.0.53:5353 --smtp-port 2525 --ca-file test-ca.pem --timeout 5
             """)

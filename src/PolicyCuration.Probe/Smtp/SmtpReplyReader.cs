@@ -24,9 +24,6 @@ public sealed class SmtpReplyReader
     /// <summary>A reader of replies arriving on <paramref name="stream"/>.</summary>
     public SmtpReplyReader(Stream stream) => this.stream = stream;
 
-    /// <summary>Whether bytes past the last reply were received (a peer that pipelines ahead of STARTTLS).</summary>
-    public bool HasBufferedBytes => end > start;
-
     /// <summary>Reads one complete reply.</summary>
     /// <exception cref="SmtpProtocolException">The reply breaks the grammar or a bound, or the peer closed mid-reply.</exception>
     public async Task<SmtpReply> ReadAsync(CancellationToken cancellation)

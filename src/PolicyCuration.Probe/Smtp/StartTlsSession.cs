@@ -36,7 +36,7 @@ public static class StartTlsSession
     {
         var findings = new List<Finding>();
         var endpoint = new IPEndPoint(address, options.SmtpPort);
-        string where = $"{host} ({FormatEndpoint(endpoint)})";
+        string where = $"{host} ({endpoint})";
         using var lease = gate is null ? null : await gate.EnterAsync(endpoint, cancellation).ConfigureAwait(false);
         if (lease?.Verdict is var (kind, reason))
         {
@@ -362,7 +362,4 @@ public static class StartTlsSession
     }
 
     private static string Seconds(TimeSpan timeout) => $"{timeout.TotalSeconds:0.#} s";
-
-    /// <summary><c>192.0.2.1:25</c> or <c>[2001:db8::1]:25</c>.</summary>
-    public static string FormatEndpoint(IPEndPoint endpoint) => endpoint.ToString();
 }
