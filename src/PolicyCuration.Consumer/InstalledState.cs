@@ -35,9 +35,9 @@ public sealed class InstalledState
         }
     }
 
-    /// <summary>The installed release's four files, or <see langword="null"/> when none is installed.</summary>
+    /// <summary>The installed release's four files, the list mapped (releases are never rewritten in place), or <see langword="null"/> when none is installed.</summary>
     public ReleaseFiles? ReadCurrent() =>
-        CurrentDirectory is { } current ? ReleaseVerifier.ReadDirectory(current, ReleaseSource.MaxListBytes) : null;
+        CurrentDirectory is { } current ? ReleaseVerifier.ReadDirectory(current, ReleaseSource.MaxListBytes, mapList: true) : null;
 
     /// <summary>Installs <paramref name="release"/> and makes it current; removes older releases and leftovers of interrupted installs.</summary>
     public void Install(VerifiedRelease release)
@@ -47,7 +47,7 @@ public sealed class InstalledState
         string id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         string staging = Path.Combine(releases, $".staging-{id}");
         System.IO.Directory.CreateDirectory(staging);
-        Write(staging, ReleaseFiles.Names[0], release.List);
+        Write(staging, ReleaseFiles.Names[0], release.List.Span);
         Write(staging, ReleaseFiles.Names[1], System.Text.Encoding.UTF8.GetBytes(release.ListSignature));
         Write(staging, ReleaseFiles.Names[2], release.ManifestBytes);
         Write(staging, ReleaseFiles.Names[3], System.Text.Encoding.UTF8.GetBytes(release.ManifestSignature));
@@ -76,7 +76,7 @@ public sealed class InstalledState
         }
     }
 
-    private static void Write(string directory, string name, byte[] content)
+    private static void Write(string directory, string name, ReadOnlySpan<byte> content)
     {
         using var stream = new FileStream(Path.Combine(directory, name), FileMode.CreateNew, FileAccess.Write);
         stream.Write(content);

@@ -69,19 +69,32 @@ public static class StarttlsPolicy
             var state = new InstalledState(parsed.GetValue(stateDir)!);
             var files = state.ReadCurrent() ?? throw new ReleaseRefusedException("release.fetch.failed", $"no release installed in {state.Directory}; run 'starttls-policy update'");
 
-            // Parsing does not wait for the signatures: the parser is built for hostile input, and nothing parsed is
-            // used unless the release verifies.
-            var list = Task.Run(() => Updater.ParseList(files.List));
-            var release = ReleaseVerifier.Verify(files, LoadKeys(parsed.GetValue(keys)!), clock.GetUtcNow());
-            byte[] map = Updater.RenderMap(release, list.GetAwaiter().GetResult(), new MapOptions(null, parsed.GetValue(earlyAdopter), false, null));
+            // Rendering does not wait for the signatures: the reader is built for hostile input, and nothing it
+            // wrote is used unless the release verifies.
+            bool early = parsed.GetValue(earlyAdopter);
+            var lines = Task.Run(() => PostfixMap.Render(files.List, early));
+
+            // The release was verified whole when it was installed. Its list's signature covers every byte of the list,
+            // so the list's SHA-256 for the manifest, a second pass over the same bytes, is not worked out again.
+            var release = ReleaseVerifier.Verify(files, LoadKeys(parsed.GetValue(keys)!), clock.GetUtcNow(), hashList: false);
+            var body = lines.GetAwaiter().GetResult();
+            byte[] header = Updater.MapHeader(release, body, early);
             if (ReferenceEquals(output, Console.Out))
             {
                 using var stdout = Console.OpenStandardOutput();
-                stdout.Write(map);
+                stdout.Write(header);
+                foreach (var part in body.Parts)
+                {
+                    stdout.Write(part.Span);
+                }
             }
             else
             {
-                output.Write(System.Text.Encoding.UTF8.GetString(map));
+                output.Write(System.Text.Encoding.UTF8.GetString(header));
+                foreach (var part in body.Parts)
+                {
+                    output.Write(System.Text.Encoding.UTF8.GetString(part.Span));
+                }
             }
 
             return ConsumerExitCodes.Ok;

@@ -47,14 +47,14 @@ public sealed class Updater(InstalledState state, IReadOnlyList<MinisignPublicKe
         {
             var fetched = await source.FetchAsync(cancellation).ConfigureAwait(false);
             var release = ReleaseVerifier.Verify(fetched, keys, now);
-            var list = ParseList(release.List);
+            var lines = PostfixMap.Render(release.List, map.EarlyAdopter);
             if (installed is { } current && release.Manifest.Serial < current.Manifest.Serial)
             {
                 throw new ReleaseRefusedException(
                     "release.rollback", $"the source offers serial {release.Manifest.Serial}, older than the installed {current.Manifest.Serial}");
             }
 
-            byte[] mapText = RenderMap(release, list, map);
+            byte[] mapText = RenderMap(release, lines, map);
             if (installed is null || release.Manifest.Serial > installed.Manifest.Serial)
             {
                 state.Install(release);
@@ -89,35 +89,24 @@ public sealed class Updater(InstalledState state, IReadOnlyList<MinisignPublicKe
         }
     }
 
-    /// <summary>The list of a release, read with the project's one parser.</summary>
-    public static PolicyList ParseList(byte[] bytes)
-    {
-        var read = PolicyListReader.Read(new SourceText(ReleaseManifest.ListFileName, bytes));
-        var problem = read.Problems.FirstOrDefault(p => p.Severity == Severity.Error);
-        if (read.List is not { } list || problem is not null)
-        {
-            throw new ReleaseRefusedException("release.list.invalid", $"the signed list does not parse: {problem?.Code}: {problem?.Message}");
-        }
+    /// <summary>The map of a verified release: its header, then the lines rendered from its list.</summary>
+    public static byte[] RenderMap(VerifiedRelease release, PostfixMapLines lines, MapOptions map) =>
+        lines.ToArray(MapHeader(release, lines, map.EarlyAdopter));
 
-        return list;
-    }
-
-    /// <summary>The map of a verified release (its list's expiry checked against the manifest's), UTF-8.</summary>
-    public static byte[] RenderMap(VerifiedRelease release, PolicyList list, MapOptions map)
+    /// <summary>The header of the map of a verified release, once its list's expiry is checked against the manifest's.</summary>
+    public static byte[] MapHeader(VerifiedRelease release, PostfixMapLines lines, bool earlyAdopter)
     {
-        CheckExpiry(list, release);
-        return PostfixMap.Render(list, map.EarlyAdopter, [
-            $"starttls-policy: serial {release.Manifest.Serial}, made {ReleaseManifest.Format(release.Manifest.Timestamp)}, expires {ReleaseManifest.Format(release.Manifest.Expires)}",
-            $"signed by key {release.Key.Id}; do not edit: rewritten by every update",
-        ]);
-    }
-
-    private static void CheckExpiry(PolicyList list, VerifiedRelease release)
-    {
-        if (list.Expires?.Value is not { } expires || Math.Abs((expires - release.Manifest.Expires).TotalSeconds) >= 1)
+        if (lines.Expires?.Value is not { } expires || Math.Abs((expires - release.Manifest.Expires).TotalSeconds) >= 1)
         {
             throw new ReleaseRefusedException("release.list.invalid", "the list's expires differs from the manifest's");
         }
+
+        return PostfixMap.Header(
+            [
+                $"starttls-policy: serial {release.Manifest.Serial}, made {ReleaseManifest.Format(release.Manifest.Timestamp)}, expires {ReleaseManifest.Format(release.Manifest.Expires)}",
+                $"signed by key {release.Key.Id}; do not edit: rewritten by every update",
+            ],
+            earlyAdopter);
     }
 
     private static UpdateOutcome Expire(ReleaseFiles installed, MapOptions map, TextWriter report)

@@ -17,14 +17,14 @@ public sealed class ReleaseRefusedException(string Code, string Message) : Excep
 /// <param name="ManifestSignature">The text of <c>manifest.json.minisig</c>.</param>
 /// <param name="Key">The key that signed it.</param>
 public sealed record VerifiedRelease(
-    ReleaseManifest Manifest, byte[] List, byte[] ManifestBytes, string ListSignature, string ManifestSignature, MinisignPublicKey Key);
+    ReleaseManifest Manifest, ReadOnlyMemory<byte> List, byte[] ManifestBytes, string ListSignature, string ManifestSignature, MinisignPublicKey Key);
 
 /// <summary>The four files of a release as fetched, before anything is trusted.</summary>
 /// <param name="List">policy.json.</param>
 /// <param name="ListSignature">policy.json.minisig.</param>
 /// <param name="Manifest">manifest.json.</param>
 /// <param name="ManifestSignature">manifest.json.minisig.</param>
-public sealed record ReleaseFiles(byte[] List, string ListSignature, byte[] Manifest, string ManifestSignature)
+public sealed record ReleaseFiles(ReadOnlyMemory<byte> List, string ListSignature, byte[] Manifest, string ManifestSignature)
 {
     /// <summary>The names of the four files.</summary>
     public static readonly string[] Names = [ReleaseManifest.ListFileName, ReleaseManifest.ListFileName + ".minisig", ReleaseManifest.FileName, ReleaseManifest.FileName + ".minisig"];
@@ -46,11 +46,18 @@ public static class ReleaseVerifier
     ];
 
     /// <summary>Verifies <paramref name="files"/> against <paramref name="keys"/> at <paramref name="now"/>.</summary>
+    /// <param name="files">The release.</param>
+    /// <param name="keys">The pinned keys.</param>
+    /// <param name="now">The clock for expiry.</param>
+    /// <param name="hashList">
+    /// Whether to check the list's SHA-256 against the manifest. The list's own signature already covers every byte of
+    /// it, and its trusted comment the serial and expiry, so a release verified whole once may be re-read without it.
+    /// </param>
     /// <exception cref="ReleaseRefusedException">The release must not be used; the code says why.</exception>
-    public static VerifiedRelease Verify(ReleaseFiles files, IReadOnlyList<MinisignPublicKey> keys, DateTimeOffset now)
+    public static VerifiedRelease Verify(ReleaseFiles files, IReadOnlyList<MinisignPublicKey> keys, DateTimeOffset now, bool hashList = true)
     {
         // The list's SHA-256 (for the manifest) runs beside its BLAKE2b (for the signature): two passes, two cores.
-        var listHash = Task.Run(() => ReleaseFile.Of(ReleaseManifest.ListFileName, files.List));
+        var listHash = hashList ? Task.Run(() => ReleaseFile.Of(ReleaseManifest.ListFileName, files.List.Span)) : null;
         MinisignPublicKey key;
         MinisignSignature manifestSignature, listSignature;
         try
@@ -58,7 +65,7 @@ public static class ReleaseVerifier
             manifestSignature = MinisignSignature.Parse(files.ManifestSignature, "manifest.json.minisig");
             key = manifestSignature.Verify(files.Manifest, keys, "manifest.json.minisig");
             listSignature = MinisignSignature.Parse(files.ListSignature, "policy.json.minisig");
-            listSignature.Verify(files.List, keys, "policy.json.minisig");
+            listSignature.Verify(files.List.Span, keys, "policy.json.minisig");
         }
         catch (SignatureException e)
         {
@@ -85,7 +92,7 @@ public static class ReleaseVerifier
 
         var listed = manifest.Files.FirstOrDefault(f => f.Name == ReleaseManifest.ListFileName)
             ?? throw new ReleaseRefusedException("release.manifest.mismatch", "the manifest does not list policy.json");
-        var actual = listHash.GetAwaiter().GetResult();
+        var actual = listHash?.GetAwaiter().GetResult() ?? listed with { Size = files.List.Length };
         if (actual != listed)
         {
             throw new ReleaseRefusedException(
@@ -102,8 +109,14 @@ public static class ReleaseVerifier
     }
 
     /// <summary>Reads the four files of a release directory, each capped.</summary>
+    /// <param name="directory">The directory.</param>
+    /// <param name="maxListBytes">The largest list accepted.</param>
+    /// <param name="mapList">
+    /// Map the list into memory instead of copying it: for a directory whose files are never rewritten in place, since
+    /// a mapped file cut short under its reader ends the process.
+    /// </param>
     /// <exception cref="ReleaseRefusedException">A file is missing or too large (<c>release.fetch.failed</c>).</exception>
-    public static ReleaseFiles ReadDirectory(string directory, long maxListBytes)
+    public static ReleaseFiles ReadDirectory(string directory, long maxListBytes, bool mapList = false)
     {
         byte[] Read(string name, long max)
         {
@@ -126,8 +139,24 @@ public static class ReleaseVerifier
             }
         }
 
+        ReadOnlyMemory<byte> Map(string name, long max)
+        {
+            string path = Path.Combine(directory, name);
+            try
+            {
+                long size = new FileInfo(path).Length;
+                return size > max
+                    ? throw new ReleaseRefusedException("release.fetch.failed", $"{path}: {size} bytes, more than {max}")
+                    : MappedFile.Open(path, size);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new ReleaseRefusedException("release.fetch.failed", $"{path}: {e.Message}");
+            }
+        }
+
         return new ReleaseFiles(
-            Read(ReleaseFiles.Names[0], maxListBytes),
+            mapList ? Map(ReleaseFiles.Names[0], maxListBytes) : Read(ReleaseFiles.Names[0], maxListBytes),
             System.Text.Encoding.UTF8.GetString(Read(ReleaseFiles.Names[1], MinisignText.MaxFileBytes)),
             Read(ReleaseFiles.Names[2], ReleaseManifest.MaxBytes),
             System.Text.Encoding.UTF8.GetString(Read(ReleaseFiles.Names[3], MinisignText.MaxFileBytes)));
