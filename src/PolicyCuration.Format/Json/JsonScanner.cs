@@ -70,6 +70,8 @@ public ref struct JsonScanner
 {
     private const int MaxSupportedDepth = 64;
 
+    private const string LiteralMessage = "expected a value (true, false and null are spelled in lower case; NaN and Infinity are not JSON)";
+
     private static readonly SearchValues<byte> StringSpecials = SearchValues.Create(
         [(byte)'"', (byte)'\\', 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31]);
 
@@ -282,8 +284,8 @@ public ref struct JsonScanner
             case (byte)'n':
                 return ReadLiteral(i, "null"u8, JsonToken.Null);
             default:
-                return c == '-' || (uint)(c - '0') <= 9
-                    ? ReadNumber(i)
+                return c == '-' || (uint)(c - '0') <= 9 ? ReadNumber(i)
+                    : char.IsAsciiLetter((char)c) ? Fail(JsonScanError.Syntax, i, LiteralMessage)
                     : Fail(JsonScanError.Syntax, i, $"expected a value, found {Describe(c)}");
         }
     }
@@ -519,7 +521,7 @@ public ref struct JsonScanner
     {
         if (!_bytes[start..].StartsWith(literal) || (start + literal.Length < _bytes.Length && !IsDelimiter(_bytes[start + literal.Length])))
         {
-            return Fail(JsonScanError.Syntax, start, "expected a value (true, false and null are spelled in lower case; NaN and Infinity are not JSON)");
+            return Fail(JsonScanError.Syntax, start, LiteralMessage);
         }
 
         Token = token;
