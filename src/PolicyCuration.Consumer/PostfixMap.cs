@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Text;
@@ -57,15 +58,11 @@ public static class PostfixMap
     // Bytes Postfix's table syntax gives a meaning to: a name or pattern holding one would change the policy.
     private static readonly SearchValues<byte> Reserved = SearchValues.Create(":, \t\r\n#"u8);
 
-    // Control characters other than the line feed: a canonical list has none, so there a string ends at its first
-    // quote, backslash or line feed (which the careful way then refuses).
-    private static readonly SearchValues<byte> OtherControls = SearchValues.Create(
-        [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31]);
 
     // For each byte: copied as is, lowered, or not plain printable ASCII or reserved (the careful way decides).
     private static readonly byte[] ByteClasses = ClassifyBytes();
 
-    private static readonly Vector128<byte> LaneIndexes = Vector128.Create((byte)0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    private static readonly Vector128<sbyte> LaneIndexes = Vector128.Create((sbyte)0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
 
     /// <summary>The policy lines of the list in <paramref name="list"/>, and its expiry.</summary>
     /// <exception cref="MapRefusedException">The list cannot be followed, a policy has no MX pattern or names an unknown alias.</exception>
@@ -81,8 +78,7 @@ public static class PostfixMap
             throw new MapRefusedException("the list is not valid UTF-8 (json.encoding.invalid_utf8)");
         }
 
-        bool canonicalPossible = !list.Span.ContainsAny(OtherControls);
-        return new Renderer(list.Length, earlyAdopter, canonicalPossible, new Dictionary<string, AliasLine>(StringComparer.Ordinal)).Render(list);
+        return new Renderer(list.Length, earlyAdopter, new Dictionary<string, AliasLine>(StringComparer.Ordinal)).Render(list);
     }
 
     /// <summary>The comment lines that head a map: <paramref name="lines"/>, then what each mode becomes.</summary>
@@ -129,9 +125,8 @@ public static class PostfixMap
     /// <summary>One rendering, or one part of it: the output, the aliases, the names written so far.</summary>
     /// <param name="capacity">The output's first size: a map is shorter than its list, except where aliases expand.</param>
     /// <param name="earlyAdopter">Enforce testing domains too.</param>
-    /// <param name="canonicalPossible">Whether the list has no control character but line feeds, so that entries may be read the fast way.</param>
     /// <param name="aliases">The aliases read so far, shared by the parts of one rendering.</param>
-    private sealed class Renderer(int capacity, bool earlyAdopter, bool canonicalPossible, Dictionary<string, AliasLine> aliases)
+    private sealed class Renderer(int capacity, bool earlyAdopter, Dictionary<string, AliasLine> aliases)
     {
         private readonly Dictionary<string, AliasLine> _aliases = aliases;
         private readonly List<(int Start, int Length, bool Escaped)> _patterns = new(8);
@@ -237,7 +232,7 @@ public static class PostfixMap
         private void ReadPolicies(ref JsonScanner json, ReadOnlyMemory<byte> memory, bool aliases)
         {
             var list = memory.Span;
-            if (!aliases && canonicalPossible && list.Length - json.Position >= ParallelFrom && RenderSideBySide(memory, json.Position) is > 0 and var end)
+            if (!aliases && list.Length - json.Position >= ParallelFrom && RenderSideBySide(memory, json.Position) is > 0 and var end)
             {
                 json.ContinueAfterMember(end, separatorRead: false);
             }
@@ -298,7 +293,7 @@ public static class PostfixMap
                 {
                     bool last = k == starts.Count - 1;
                     int limit = last ? int.MaxValue : starts[k + 1];
-                    var part = new Renderer((last ? memory.Length : limit) - starts[k], earlyAdopter, true, _aliases);
+                    var part = new Renderer((last ? memory.Length : limit) - starts[k], earlyAdopter, _aliases);
                     int stop = part.ReadCanonicalEntries(memory.Span, starts[k], true, false, out bool separatorRead, limit);
                     parts[k] = part;
                     if (last)
@@ -359,11 +354,6 @@ public static class PostfixMap
         {
             separatorRead = false;
             int resume = i;
-            if (!canonicalPossible)
-            {
-                return i;
-            }
-
             if (!expectsName)
             {
                 if (i >= list.Length || list[i] != ',')
@@ -380,7 +370,7 @@ public static class PostfixMap
             {
                 var policy = default(PolicyRead);
                 int end = MatchCanonicalEntry(list, i, ref policy, out int nameStart, out int nameLength);
-                if (end < 0)
+                if (end < 0 || (aliases && HasControl(list.Slice(nameStart, nameLength))))
                 {
                     return resume;
                 }
@@ -459,7 +449,7 @@ public static class PostfixMap
                     }
                 }
             }
-            else if (rest.StartsWith("policy-alias\": \""u8) && PlainStringEnd(list, i + 16) is > 0 and var end)
+            else if (rest.StartsWith("policy-alias\": \""u8) && PlainStringEnd(list, i + 16) is > 0 and var end && !HasControl(list[(i + 16)..end]))
             {
                 policy.Alias = Encoding.UTF8.GetString(list[(i + 16)..end]);
                 i = end + 1;
@@ -472,12 +462,16 @@ public static class PostfixMap
             return list[i..].StartsWith("\n    }"u8) ? i + 6 : -1;
         }
 
-        // The closing quote of a string from start that holds no escape or control character and is not too long, else -1.
+        // The closing quote of a string from start that holds no escape or line feed and is not too long, else -1. Other
+        // control characters, which JSON refuses in a string too, are looked for only where the text is kept as it is:
+        // names and patterns go through CopyLower, which refuses them.
         private static int PlainStringEnd(ReadOnlySpan<byte> list, int start)
         {
             int found = start <= list.Length ? list[start..].IndexOfAny((byte)'"', (byte)'\\', (byte)'\n') : -1;
             return found >= 0 && found <= MaxTokenBytes && list[start + found] == '"' ? start + found : -1;
         }
+
+        private static bool HasControl(ReadOnlySpan<byte> text) => text.ContainsAnyInRange((byte)0, (byte)0x1F);
 
         private PolicyRead ReadPolicy(ref JsonScanner json, ReadOnlySpan<byte> list, ReadOnlySpan<byte> name, bool nameEscaped)
         {
@@ -620,7 +614,7 @@ public static class PostfixMap
 
             var raw = list.Slice(start, length);
             byte[] lowered = Encoding.UTF8.GetBytes(Text(raw, escaped).ToLowerInvariant());
-            if (lowered.AsSpan().ContainsAny(Reserved))
+            if (lowered.AsSpan().ContainsAny(Reserved) || HasControl(lowered))
             {
                 return false;
             }
@@ -643,20 +637,22 @@ public static class PostfixMap
             ref byte target = ref MemoryMarshal.GetReference(into);
             for (int i = 0; i < length; i += Vector128<byte>.Count)
             {
-                var bytes = Vector128.LoadUnsafe(ref source, (nuint)(start + i));
-                var inString = Vector128.LessThan(LaneIndexes, Vector128.Create((byte)Math.Min(Vector128<byte>.Count, length - i)));
-                var refused = Vector128.LessThan(bytes, Vector128.Create((byte)'!'))
-                    | Vector128.GreaterThan(bytes, Vector128.Create((byte)'~'))
-                    | Vector128.Equals(bytes, Vector128.Create((byte)':'))
-                    | Vector128.Equals(bytes, Vector128.Create((byte)','))
-                    | Vector128.Equals(bytes, Vector128.Create((byte)'#'));
-                if ((refused & inString) != Vector128<byte>.Zero)
+                // Signed bytes: everything from 0x80 up is negative, so "below '!' or above '~'" is one comparison and
+                // one equality, which every x64 processor does without emulating unsigned order.
+                var bytes = Vector128.LoadUnsafe(ref source, (nuint)(start + i)).AsSByte();
+                var inString = Vector128.LessThan(LaneIndexes, Vector128.Create((sbyte)Math.Min(Vector128<byte>.Count, length - i)));
+                var refused = Vector128.LessThan(bytes, Vector128.Create((sbyte)'!'))
+                    | Vector128.Equals(bytes, Vector128.Create((sbyte)0x7F))
+                    | Vector128.Equals(bytes, Vector128.Create((sbyte)':'))
+                    | Vector128.Equals(bytes, Vector128.Create((sbyte)','))
+                    | Vector128.Equals(bytes, Vector128.Create((sbyte)'#'));
+                if ((refused & inString) != Vector128<sbyte>.Zero)
                 {
                     return false;
                 }
 
-                var upper = Vector128.GreaterThan(bytes, Vector128.Create((byte)('A' - 1))) & Vector128.LessThan(bytes, Vector128.Create((byte)('Z' + 1)));
-                (bytes | (upper & Vector128.Create((byte)0x20))).StoreUnsafe(ref target, (nuint)i);
+                var upper = Vector128.GreaterThan(bytes, Vector128.Create((sbyte)('A' - 1))) & Vector128.LessThan(bytes, Vector128.Create((sbyte)('Z' + 1)));
+                (bytes | (upper & Vector128.Create((sbyte)0x20))).AsByte().StoreUnsafe(ref target, (nuint)i);
             }
 
             return true;
@@ -684,21 +680,25 @@ public static class PostfixMap
             return true;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private void Write(ReadOnlySpan<byte> bytes)
         {
             bytes.CopyTo(Reserve(bytes.Length));
             _written += bytes.Length;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private Span<byte> Reserve(int length)
         {
             if (_written + length > _output.Length)
             {
-                Array.Resize(ref _output, Math.Max(_output.Length * 2, _written + length));
+                Grow(length);
             }
 
             return _output.AsSpan(_written, length);
         }
+
+        private void Grow(int length) => Array.Resize(ref _output, Math.Max(_output.Length * 2, _written + length));
 
         private static JsonToken Next(ref JsonScanner json, ReadOnlySpan<byte> list) =>
             json.Read() || json.Error == JsonScanError.None ? json.Token : throw Invalid(ref json, list);
@@ -730,7 +730,7 @@ public static class PostfixMap
         }
 
         private static MapRefusedException Reserves(string what) =>
-            new($"{what} holds a character Postfix's map syntax reserves (one of : , # or white space)");
+            new($"{what} holds a character Postfix's map syntax reserves (one of : , # or white space) or a control character");
 
         private static MapRefusedException Shape(string message) => new($"{message} (list.shape)");
 

@@ -108,6 +108,7 @@ public sealed class PostfixMapTests
     [InlineData("{\"a.example\": {\"mode\": \"enforce\", \"mxs\": [\"mx a.example\"]}}", "an MX pattern of a.example holds a character Postfix's map syntax reserves")]
     [InlineData("{\"a.example\": {\"mode\": \"enforce\", \"mxs\": [\"mx.a.example:25\"]}}", "reserves")]
     [InlineData("{\"a.example\": {\"mode\": \"enforce\", \"mxs\": [\"mx.a.example#\"]}}", "reserves")]
+    [InlineData("{\"a.example\": {\"mode\": \"enforce\", \"mxs\": [\"mx.a\\u0001example\"]}}", "or a control character")]
     [InlineData("{\"a.example\\tsecure\": {\"mode\": \"enforce\", \"mxs\": [\"mx.a.example\"]}}", "the domain a.example\tsecure holds a character")]
     [InlineData("{\"a.example\": {\"mode\": \"none\", \"mxs\": [\"mx.a.example\"]}}", "a mode is \"enforce\" or \"testing\"")]
     [InlineData("{\"a.example\": {\"mode\": \"enforce\", \"mxs\": [1]}}", "must be a string")]
@@ -134,6 +135,28 @@ public sealed class PostfixMapTests
         var refused = Assert.Throws<MapRefusedException>(() => PostfixMap.Render(Encoding.UTF8.GetBytes(broken), false));
         Assert.Contains($"at line {line}", refused.Message);
         Assert.Contains("(json.syntax)", refused.Message);
+    }
+
+    [Theory]
+    [InlineData("\n    \"d", "a domain name")]
+    [InlineData("\n        \"mx", "an MX pattern")]
+    [InlineData("\"policy-alias\": \"provider", "an alias used")]
+    [InlineData("\n    \"provider", "an alias defined")]
+    [InlineData("\"mode\": \"", "a mode")]
+    public void ARawControlCharacterInAStringOfACanonicalListIsRefused(string before, string where)
+    {
+        string canonical = CanonicalWriter.Write(Generated(LargeCount));
+        int at = canonical.IndexOf(before, canonical.Length / 2, StringComparison.Ordinal);
+        if (where == "an alias defined")
+        {
+            at = canonical.IndexOf(before, StringComparison.Ordinal);
+        }
+
+        at += before.Length;
+        string broken = canonical[..at] + "\u0001" + canonical[at..];
+
+        var refused = Assert.Throws<MapRefusedException>(() => PostfixMap.Render(Encoding.UTF8.GetBytes(broken), false));
+        Assert.True(refused.Message.Contains("control character", StringComparison.Ordinal), $"{where}: {refused.Message}");
     }
 
     [Theory]
@@ -285,7 +308,7 @@ public sealed class PostfixMapTests
             return null;
         }
 
-        static bool Reserved(string text) => text.ToLowerInvariant().AsSpan().ContainsAny(":, \t\r\n#");
+        static bool Reserved(string text) => text.ToLowerInvariant().AsSpan() is var lower && (lower.ContainsAny(":, \t\r\n#") || lower.ContainsAnyInRange('\0', '\u001f'));
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var map = new StringBuilder();
         foreach (var entry in list.Policies)
