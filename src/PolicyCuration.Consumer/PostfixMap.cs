@@ -62,8 +62,6 @@ public static class PostfixMap
     // For each byte: copied as is, lowered, or not plain printable ASCII or reserved (the careful way decides).
     private static readonly byte[] ByteClasses = ClassifyBytes();
 
-    private static readonly Vector128<sbyte> LaneIndexes = Vector128.Create((sbyte)0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-
     /// <summary>The policy lines of the list in <paramref name="list"/>, and its expiry.</summary>
     /// <exception cref="MapRefusedException">The list cannot be followed, a policy has no MX pattern or names an unknown alias.</exception>
     public static PostfixMapLines Render(ReadOnlyMemory<byte> list, bool earlyAdopter)
@@ -635,12 +633,13 @@ public static class PostfixMap
 
             ref byte source = ref MemoryMarshal.GetReference(list);
             ref byte target = ref MemoryMarshal.GetReference(into);
+            var lanes = Vector128.Create((sbyte)0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
             for (int i = 0; i < length; i += Vector128<byte>.Count)
             {
                 // Signed bytes: everything from 0x80 up is negative, so "below '!' or above '~'" is one comparison and
                 // one equality, which every x64 processor does without emulating unsigned order.
                 var bytes = Vector128.LoadUnsafe(ref source, (nuint)(start + i)).AsSByte();
-                var inString = Vector128.LessThan(LaneIndexes, Vector128.Create((sbyte)Math.Min(Vector128<byte>.Count, length - i)));
+                var inString = Vector128.LessThan(lanes, Vector128.Create((sbyte)Math.Min(Vector128<byte>.Count, length - i)));
                 var refused = Vector128.LessThan(bytes, Vector128.Create((sbyte)'!'))
                     | Vector128.Equals(bytes, Vector128.Create((sbyte)0x7F))
                     | Vector128.Equals(bytes, Vector128.Create((sbyte)':'))
