@@ -42,7 +42,7 @@ public static class ReleaseVerifier
         ("release.expired", "The release's expiry has passed."),
         ("release.rollback", "The release's serial is lower than the installed one."),
         ("release.fetch.failed", "A file could not be fetched: not found, too large, too slow, or the connection failed."),
-        ("release.list.invalid", "The signed list does not parse, or its expiry differs from the manifest's."),
+        ("release.list.invalid", "The signed list does not parse, its expiry differs from the manifest's, a policy has no MX pattern or an unknown alias, a domain is listed twice, or a name or pattern holds a character the map's syntax reserves."),
     ];
 
     /// <summary>Verifies <paramref name="files"/> against <paramref name="keys"/> at <paramref name="now"/>.</summary>
