@@ -1,7 +1,8 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using PolicyCuration.Format.Findings;
+using PolicyCuration.Format.Json;
 using PolicyCuration.Format.Model;
 using PolicyCuration.Probe;
 
@@ -56,15 +57,15 @@ public sealed record AuditRecord(
             json.WriteString("time", Time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
             json.WriteStartObject("entry");
             json.WriteString("mode", Mode.ToJson());
-            Strings(json, "mxs", Mxs);
+            json.WriteStringArray("mxs", Mxs);
             json.WriteEndObject();
             json.WriteBoolean("passed", Passed);
-            Strings(json, "errors", ErrorCodes);
+            json.WriteStringArray("errors", ErrorCodes);
             if (MtaStsMode is not null)
             {
                 json.WriteStartObject("mta_sts");
                 json.WriteString("mode", MtaStsMode);
-                Strings(json, "mx", MtaStsMx ?? []);
+                json.WriteStringArray("mx", MtaStsMx ?? []);
                 json.WriteEndObject();
             }
             else
@@ -123,15 +124,4 @@ public sealed record AuditRecord(
         finding.GetProperty("summary").GetString()!,
         finding.GetProperty("message").GetString()!,
         null);
-
-    private static void Strings(Utf8JsonWriter json, string name, IEnumerable<string> values)
-    {
-        json.WriteStartArray(name);
-        foreach (string value in values)
-        {
-            json.WriteStringValue(value);
-        }
-
-        json.WriteEndArray();
-    }
 }

@@ -43,6 +43,7 @@ public sealed class Updater(InstalledState state, IReadOnlyList<MinisignPublicKe
             report.WriteLine($"starttls-policy: the installed release is unusable ({installedProblem.Code}): {installedProblem.Message}");
         }
 
+        bool installedNow = false;
         try
         {
             var fetched = await source.FetchAsync(cancellation).ConfigureAwait(false);
@@ -58,6 +59,7 @@ public sealed class Updater(InstalledState state, IReadOnlyList<MinisignPublicKe
             if (installed is null || release.Manifest.Serial > installed.Manifest.Serial)
             {
                 state.Install(release);
+                installedNow = true;
                 report.WriteLine($"installed serial {release.Manifest.Serial} (expires {ReleaseManifest.Format(release.Manifest.Expires)}), signed by key {release.Key.Id}");
             }
             else
@@ -71,6 +73,13 @@ public sealed class Updater(InstalledState state, IReadOnlyList<MinisignPublicKe
         catch (Exception e) when (e is ReleaseRefusedException or MapRefusedException or IOException or UnauthorizedAccessException)
         {
             string code = e is ReleaseRefusedException refused ? refused.Code : e is MapRefusedException ? "release.list.invalid" : "state.write_failed";
+            if (installedNow)
+            {
+                // The release is good and installed; only its map is missing, and the next run writes it.
+                report.WriteLine($"starttls-policy: refused ({code}): {e.Message}; the new release is installed, the last map is kept until a run can write it");
+                return UpdateOutcome.Refused;
+            }
+
             report.WriteLine($"starttls-policy: refused ({code}): {e.Message}; the last good list and map are kept");
             return installedProblem?.Code == "release.expired" ? Expire(installedFiles!, map, report) : UpdateOutcome.Refused;
         }

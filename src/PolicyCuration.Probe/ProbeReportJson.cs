@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using PolicyCuration.Format.Findings;
+using PolicyCuration.Format.Json;
 using PolicyCuration.Format.Model;
 
 namespace PolicyCuration.Probe;
@@ -67,7 +68,7 @@ public static class ProbeReportJson
         {
             json.WriteStartObject("policy");
             json.WriteString("mode", policy.Mode);
-            WriteStrings(json, "mx", policy.Mx);
+            json.WriteStringArray("mx", policy.Mx);
             json.WriteNumber("max_age", policy.MaxAge);
             json.WriteEndObject();
         }
@@ -113,7 +114,7 @@ public static class ProbeReportJson
             json.WriteStartObject("certificate");
             json.WriteString("subject", certificate.Subject);
             json.WriteString("issuer", certificate.Issuer);
-            WriteStrings(json, "names", certificate.Names);
+            json.WriteStringArray("names", certificate.Names);
             json.WriteString("not_before", certificate.NotBefore.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
             json.WriteString("not_after", certificate.NotAfter.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
             json.WriteString("sha256", certificate.Sha256);
@@ -137,17 +138,6 @@ public static class ProbeReportJson
     private static void WritePolicy(Utf8JsonWriter json, PolicyMode? mode, IEnumerable<string> mxs)
     {
         json.WriteString("mode", mode?.ToJson());
-        WriteStrings(json, "mxs", mxs);
-    }
-
-    private static void WriteStrings(Utf8JsonWriter json, string name, IEnumerable<string> values)
-    {
-        json.WriteStartArray(name);
-        foreach (string value in values)
-        {
-            json.WriteStringValue(value);
-        }
-
-        json.WriteEndArray();
+        json.WriteStringArray("mxs", mxs);
     }
 }

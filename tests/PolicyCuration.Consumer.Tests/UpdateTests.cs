@@ -169,6 +169,13 @@ public sealed class UpdateTests : IDisposable
 
         Assert.Equal(ConsumerExitCodes.Refused, code);
         Assert.Contains("refused (state.write_failed)", error);
+        Assert.Contains("the new release is installed, the last map is kept until a run can write it", error);
+
+        Directory.CreateDirectory(dir.File("missing-dir"));
+        var (again, _, report) = Consumer("update", "--source", dir.File("r1"), "--public-key", PublicKey, "--state-dir", State, "--postfix-map", dir.File("missing-dir/map"));
+        Assert.Equal(ConsumerExitCodes.Ok, again);
+        Assert.Contains("serial 1 is already installed", report);
+        Assert.Contains("enforced.example\tsecure match=mx1.enforced.example:.mail.enforced.example", File.ReadAllText(dir.File("missing-dir/map")));
     }
 
     [Fact]
