@@ -189,8 +189,8 @@ public static class PolicyListReader
     /// </remarks>
     private static Policy? ReadPlainPolicy(SourceText source, long offset)
     {
-        var reader = new Utf8JsonReader(source.Bytes.Span[(int)offset..]);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        var json = new JsonScanner(source.Bytes.Span[(int)offset..], JsonSyntaxReader.MaxDepth, JsonSyntaxReader.MaxTokenBytes);
+        if (!json.Read() || json.Token != JsonToken.StartObject)
         {
             return null;
         }
@@ -199,52 +199,53 @@ public static class PolicyListReader
         MxPattern[]? mxs = null;
         string? alias = null;
         long mxsOffset = -1, aliasOffset = -1;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (json.Read() && json.Token == JsonToken.PropertyName && !json.ValueIsEscaped)
         {
-            if (reader.ValueTextEquals("mode"u8))
+            var member = json.Value;
+            if (member.SequenceEqual("mode"u8))
             {
-                if (!reader.Read() || reader.TokenType != JsonTokenType.String)
+                if (!json.Read() || json.Token != JsonToken.String)
                 {
                     return null;
                 }
 
-                mode = reader.ValueTextEquals("enforce"u8) ? PolicyMode.Enforce : reader.ValueTextEquals("testing"u8) ? PolicyMode.Testing : null;
+                mode = json.Value.SequenceEqual("enforce"u8) ? PolicyMode.Enforce : json.Value.SequenceEqual("testing"u8) ? PolicyMode.Testing : null;
                 if (mode is null)
                 {
                     return null;
                 }
             }
-            else if (reader.ValueTextEquals("mxs"u8))
+            else if (member.SequenceEqual("mxs"u8))
             {
-                if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
+                if (!json.Read() || json.Token != JsonToken.StartArray)
                 {
                     return null;
                 }
 
-                mxsOffset = offset + reader.TokenStartIndex;
+                mxsOffset = offset + json.TokenStart;
                 var items = t_plainItems ??= new List<MxPattern>(8);
                 items.Clear();
-                while (reader.Read() && reader.TokenType == JsonTokenType.String)
+                while (json.Read() && json.Token == JsonToken.String)
                 {
-                    items.Add(new MxPattern(reader.GetString()!, offset + reader.TokenStartIndex));
+                    items.Add(new MxPattern(json.GetString(), offset + json.TokenStart));
                 }
 
-                if (reader.TokenType != JsonTokenType.EndArray)
+                if (json.Token != JsonToken.EndArray)
                 {
                     return null;
                 }
 
                 mxs = [.. items];
             }
-            else if (reader.ValueTextEquals("policy-alias"u8))
+            else if (member.SequenceEqual("policy-alias"u8))
             {
-                if (!reader.Read() || reader.TokenType != JsonTokenType.String)
+                if (!json.Read() || json.Token != JsonToken.String)
                 {
                     return null;
                 }
 
-                alias = reader.GetString();
-                aliasOffset = offset + reader.TokenStartIndex;
+                alias = json.GetString();
+                aliasOffset = offset + json.TokenStart;
             }
             else
             {
@@ -252,7 +253,7 @@ public static class PolicyListReader
             }
         }
 
-        return reader.TokenType == JsonTokenType.EndObject
+        return json.Token == JsonToken.EndObject
             ? new Policy { Mode = mode, Mxs = mxs, Alias = alias, Offset = offset, MxsOffset = mxsOffset, AliasOffset = aliasOffset }
             : null;
     }

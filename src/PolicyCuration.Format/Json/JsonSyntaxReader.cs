@@ -42,49 +42,31 @@ public static class JsonSyntaxReader
                 $"byte 0x{bytes[(int)at]:X2} at offset {at} is not valid UTF-8; the list must be UTF-8 text");
         }
 
-        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions
+        var scanner = new JsonScanner(bytes, MaxDepth, MaxTokenBytes);
+        if (!scanner.Read())
         {
-            AllowTrailingCommas = false,
-            CommentHandling = JsonCommentHandling.Disallow,
-            MaxDepth = MaxDepth + 2,
-        });
-        try
-        {
-            if (!reader.Read())
-            {
-                return Fail(source, JsonFindingKinds.Syntax, 0, "the file is empty; a policy list is one JSON object");
-            }
+            return Fail(source, ref scanner);
+        }
 
-            var root = ReadValue(ref reader, source, 0, deferFromDepth);
-            return root.Failure is null && reader.Read()
-                ? Fail(source, JsonFindingKinds.Syntax, reader.TokenStartIndex, "unexpected content after the end of the JSON value")
-                : root;
-        }
-        catch (InvalidOperationException)
+        var root = ReadValue(ref scanner, source, 0, deferFromDepth);
+        if (root.Failure is not null)
         {
-            // Utf8JsonReader validates escapes only when a string is decoded: a lone \uD800 surfaces here.
-            return Fail(source, JsonFindingKinds.Syntax, reader.TokenStartIndex,
-                "a \\u escape in this string is an unpaired UTF-16 surrogate, which is not text; fix the escape");
+            return root;
         }
-        catch (JsonException ex)
-        {
-            var location = ex.LineNumber is long line && ex.BytePositionInLine is long column
-                ? source.LocationOfLineByte(line, column)
-                : source.LocationOf(0);
-            return new JsonReadResult(null, JsonFindingKinds.Syntax.At("json", $"{Describe(ex)}; fix the JSON syntax", location));
-        }
+
+        return scanner.Read() || scanner.Error != JsonScanError.None ? Fail(source, ref scanner) : root;
     }
 
     /// <summary>The value that starts at <paramref name="offset"/> of a source already read without failure, built whole.</summary>
     public static JsonSyntax ReadAt(SourceText source, long offset)
     {
-        var reader = new Utf8JsonReader(source.Bytes.Span[(int)offset..], new JsonReaderOptions { MaxDepth = MaxDepth + 2 });
-        reader.Read();
-        return ReadValue(ref reader, source, offset, int.MaxValue).Root
+        var scanner = new JsonScanner(source.Bytes.Span[(int)offset..], MaxDepth, MaxTokenBytes);
+        scanner.Read();
+        return ReadValue(ref scanner, source, offset, int.MaxValue).Root
             ?? throw new InvalidOperationException($"{source.Path}: no valid JSON value at offset {offset}");
     }
 
-    private static JsonReadResult ReadValue(ref Utf8JsonReader reader, SourceText source, long baseOffset, int deferFromDepth)
+    private static JsonReadResult ReadValue(ref JsonScanner scanner, SourceText source, long baseOffset, int deferFromDepth)
     {
         // Containers are built with explicit stacks rather than recursion so that depth costs heap, not stack.
         var state = ReaderState.Current;
@@ -94,22 +76,16 @@ public static class JsonSyntaxReader
         JsonSyntax? completed = null;
         while (true)
         {
-            long start = baseOffset + reader.TokenStartIndex;
+            long start = baseOffset + scanner.TokenStart;
             bool deferred = containers.Count > 0 && containers.Peek().Deferred;
-            switch (reader.TokenType)
+            switch (scanner.Token)
             {
-                case JsonTokenType.StartObject:
-                case JsonTokenType.StartArray:
-                    if (containers.Count >= MaxDepth)
-                    {
-                        return Fail(source, JsonFindingKinds.TooDeep, start,
-                            $"nesting deeper than {MaxDepth} levels; a policy list needs four");
-                    }
-
-                    containers.Push(state.Rent(reader.TokenType == JsonTokenType.StartObject, start, deferred || containers.Count == deferFromDepth));
+                case JsonToken.StartObject:
+                case JsonToken.StartArray:
+                    containers.Push(state.Rent(scanner.Token == JsonToken.StartObject, start, deferred || containers.Count == deferFromDepth));
                     break;
-                case JsonTokenType.EndObject:
-                case JsonTokenType.EndArray:
+                case JsonToken.EndObject:
+                case JsonToken.EndArray:
                     var done = containers.Pop();
                     completed = done switch
                     {
@@ -120,16 +96,12 @@ public static class JsonSyntaxReader
                     };
                     state.Return(done);
                     break;
-                case JsonTokenType.PropertyName:
-                    if (TokenTooLong(ref reader))
-                    {
-                        return Fail(source, JsonFindingKinds.TokenTooLong, start, TooLongMessage("key", ref reader));
-                    }
-
+                case JsonToken.PropertyName:
                     var frame = containers.Peek();
+
                     // Keys inside deferred values repeat ("mode", "mxs"): share them. Other keys, such as the
                     // domains of a large map, are mostly distinct and would only fill the table.
-                    string name = deferred ? names.Get(ref reader) : reader.GetString()!;
+                    string name = deferred ? names.Get(scanner.Value, scanner.ValueIsEscaped) : scanner.GetString();
                     if (!frame.AddName(name, start, out long firstOffset))
                     {
                         var first = source.LocationOf(firstOffset);
@@ -138,43 +110,22 @@ public static class JsonSyntaxReader
                     }
 
                     break;
-                case JsonTokenType.String:
-                    if (TokenTooLong(ref reader))
-                    {
-                        return Fail(source, JsonFindingKinds.TokenTooLong, start, TooLongMessage("string", ref reader));
-                    }
-
-                    if (deferred)
-                    {
-                        // Decoding is what catches an unpaired surrogate escape; only escaped strings can hold one.
-                        _ = reader.ValueIsEscaped ? reader.GetString() : null;
-                        completed = JsonDeferredSyntax.Inner;
-                    }
-                    else
-                    {
-                        completed = new JsonScalarSyntax(JsonKind.String, start, names.Get(ref reader));
-                    }
-
+                case JsonToken.String:
+                    // The scanner has checked every escape, unpaired surrogates included.
+                    completed = deferred ? JsonDeferredSyntax.Inner : new JsonScalarSyntax(JsonKind.String, start, names.Get(scanner.Value, scanner.ValueIsEscaped));
                     break;
-                case JsonTokenType.Number:
-                    if (TokenTooLong(ref reader))
-                    {
-                        return Fail(source, JsonFindingKinds.TokenTooLong, start, TooLongMessage("number", ref reader));
-                    }
-
-                    completed = deferred ? JsonDeferredSyntax.Inner : new JsonScalarSyntax(JsonKind.Number, start, Encoding.ASCII.GetString(reader.ValueSpan));
+                case JsonToken.Number:
+                    completed = deferred ? JsonDeferredSyntax.Inner : new JsonScalarSyntax(JsonKind.Number, start, Encoding.ASCII.GetString(scanner.Value));
                     break;
-                case JsonTokenType.True:
+                case JsonToken.True:
                     completed = deferred ? JsonDeferredSyntax.Inner : new JsonScalarSyntax(JsonKind.Boolean, start, "true");
                     break;
-                case JsonTokenType.False:
+                case JsonToken.False:
                     completed = deferred ? JsonDeferredSyntax.Inner : new JsonScalarSyntax(JsonKind.Boolean, start, "false");
                     break;
-                case JsonTokenType.Null:
+                default:
                     completed = deferred ? JsonDeferredSyntax.Inner : new JsonScalarSyntax(JsonKind.Null, start, "null");
                     break;
-                default:
-                    return Fail(source, JsonFindingKinds.Syntax, start, $"unexpected {reader.TokenType}");
             }
 
             if (completed is not null)
@@ -188,19 +139,25 @@ public static class JsonSyntaxReader
                 completed = null;
             }
 
-            if (!reader.Read())
+            if (!scanner.Read())
             {
-                return Fail(source, JsonFindingKinds.Syntax, reader.BytesConsumed,
-                    "the file ends before the JSON value does (truncated?)");
+                return Fail(source, ref scanner, baseOffset);
             }
         }
     }
 
-    private static bool TokenTooLong(ref Utf8JsonReader reader) =>
-        (reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length) > MaxTokenBytes;
-
-    private static string TooLongMessage(string what, ref Utf8JsonReader reader) =>
-        $"a {what} of {reader.ValueSpan.Length} bytes is longer than the {MaxTokenBytes}-byte limit; nothing in a policy list needs that";
+    private static JsonReadResult Fail(SourceText source, ref JsonScanner scanner, long baseOffset = 0)
+    {
+        long at = baseOffset + scanner.ErrorOffset;
+        return scanner.Error switch
+        {
+            JsonScanError.TooDeep => Fail(source, JsonFindingKinds.TooDeep, at, $"nesting deeper than {MaxDepth} levels; a policy list needs four"),
+            JsonScanError.TokenTooLong => Fail(source, JsonFindingKinds.TokenTooLong, at, $"{scanner.ErrorMessage}; nothing in a policy list needs that"),
+            JsonScanError.Syntax when at == 0 && source.Bytes.Span.Trim(" \t\r\n"u8).IsEmpty =>
+                Fail(source, JsonFindingKinds.Syntax, 0, "the file is empty; a policy list is one JSON object"),
+            _ => Fail(source, JsonFindingKinds.Syntax, at, $"{scanner.ErrorMessage}; fix the JSON syntax"),
+        };
+    }
 
     private static JsonReadResult Fail(SourceText source, FindingKind kind, long offset, string message) =>
         new(null, kind.At("json", message, source.LocationOf(offset)));
@@ -222,14 +179,6 @@ public static class JsonSyntaxReader
         return offset;
     }
 
-    private static string Describe(JsonException ex)
-    {
-        // The runtime appends its own 0-based position; ours is reported separately, 1-based.
-        string message = ex.Message;
-        int cut = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        return (cut > 0 ? message[..cut] : message).TrimEnd('.', ' ');
-    }
-
     /// <summary>A container being read; frames are reused, so that checking a large list allocates little.</summary>
     private sealed class Frame
     {
@@ -238,6 +187,7 @@ public static class JsonSyntaxReader
         private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
         private string? _pendingName;
         private long _pendingOffset;
+        private bool _inOrder;
 
         /// <summary>Whether this container is only checked, not built.</summary>
         public bool Deferred { get; private set; }
@@ -258,14 +208,22 @@ public static class JsonSyntaxReader
             _properties.Clear();
             _items.Clear();
             _seen.Clear();
+            _inOrder = true;
             return this;
         }
 
         public bool AddName(string name, long nameOffset, out long firstOffset)
         {
             firstOffset = 0;
-            if (_properties.Count < 8)
+
+            // A canonical list's keys are sorted: while each sorts after the one before, none can repeat, and the
+            // 200 000 names of a large list are never hashed.
+            if (_inOrder && (_properties.Count == 0 || string.CompareOrdinal(name, _properties[^1].Name) > 0))
             {
+            }
+            else if (_properties.Count < 8)
+            {
+                _inOrder = false;
                 foreach (var property in _properties)
                 {
                     if (property.Name == name)
@@ -277,6 +235,7 @@ public static class JsonSyntaxReader
             }
             else
             {
+                _inOrder = false;
                 if (_seen.Count == 0)
                 {
                     foreach (var property in _properties)
@@ -348,16 +307,16 @@ internal sealed class ShortStrings
     private const int MaxEntries = 1 << 16;
     private readonly Dictionary<string, string> _seen = new(StringComparer.Ordinal);
 
-    /// <summary>The current string or property name token as a string, shared when short.</summary>
-    public string Get(ref Utf8JsonReader reader)
+    /// <summary>A string or name's text (its bytes between quotes, escapes undecoded) as a string, shared when short.</summary>
+    public string Get(ReadOnlySpan<byte> raw, bool escaped)
     {
-        if (reader.HasValueSequence || reader.ValueIsEscaped || reader.ValueSpan.Length > MaxInterned)
+        if (escaped || raw.Length > MaxInterned)
         {
-            return reader.GetString()!;
+            return escaped ? Encoding.UTF8.GetString(JsonScanner.Unescape(raw)) : Encoding.UTF8.GetString(raw);
         }
 
         Span<char> chars = stackalloc char[MaxInterned];
-        int length = Encoding.UTF8.GetChars(reader.ValueSpan, chars);
+        int length = Encoding.UTF8.GetChars(raw, chars);
         var lookup = _seen.GetAlternateLookup<ReadOnlySpan<char>>();
         if (!lookup.TryGetValue(chars[..length], out string? shared))
         {
