@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using PolicyCuration.Format;
-using PolicyCuration.Format.Findings;
-using PolicyCuration.Format.Model;
 using PolicyCuration.Signing;
 
 namespace PolicyCuration.Consumer;

@@ -61,14 +61,6 @@ public sealed class SourceText
         return new SourceLocation(Path, line + 1, column);
     }
 
-    /// <summary>The location of a byte position given as a 0-based line and a byte offset within that line.</summary>
-    public SourceLocation LocationOfLineByte(long line, long bytePositionInLine)
-    {
-        int[] starts = _lineStarts ??= IndexLines(_bytes);
-        int index = (int)Math.Clamp(line, 0, starts.Length - 1);
-        return LocationOf(starts[index] + bytePositionInLine);
-    }
-
     private int ColumnOf(int from, int offset, int column)
     {
         // Invalid UTF-8 counts one column per byte, so a position is always reportable.
