@@ -1,4 +1,6 @@
-using System.Text.Json;
+using System.Buffers;
+using System.Collections.Frozen;
+using System.Text;
 using System.Text.RegularExpressions;
 using NJsonSchema;
 using PolicyCuration.Format;
@@ -20,6 +22,7 @@ namespace PolicyCuration.Core.Schema;
 internal sealed class ValidationShapes
 {
     private readonly HashSet<string> _named = new(StringComparer.Ordinal);
+    private FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> _namedLookup;
     private readonly List<string> _valuePatterns = [];
     private readonly List<string> _namePatterns = [];
     private readonly SortedSet<int> _lengthBounds = [];
@@ -32,7 +35,14 @@ internal sealed class ValidationShapes
     public static ValidationShapes? For(JsonSchema schema)
     {
         var shapes = new ValidationShapes();
-        return shapes.Collect(schema, new HashSet<JsonSchema>(ReferenceEqualityComparer.Instance)) ? shapes : null;
+        if (!shapes.Collect(schema, new HashSet<JsonSchema>(ReferenceEqualityComparer.Instance)))
+        {
+            return null;
+        }
+
+        // Most strings judged are not named by the schema; a frozen set turns most of them away on their length.
+        shapes._namedLookup = shapes._named.ToFrozenSet(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+        return shapes;
     }
 
     /// <summary>A buffer for one thread, with its own copies of the schema's patterns (a shared Regex hands out one runner at a time).</summary>
@@ -52,43 +62,44 @@ internal sealed class ValidationShapes
         }
 
         shape.Append(':');
-        var reader = new Utf8JsonReader(source.Bytes.Span[(int)entry.Value.Offset..]);
+        // The reader has checked these bytes strictly already; this pass only walks them.
+        var json = new JsonScanner(source.Bytes.Span[(int)entry.Value.Offset..], JsonSyntaxReader.MaxDepth, JsonSyntaxReader.MaxTokenBytes);
         int depth = 0;
         do
         {
-            if (!reader.Read())
+            if (!json.Read())
             {
                 return false;
             }
 
-            switch (reader.TokenType)
+            switch (json.Token)
             {
-                case JsonTokenType.StartObject:
+                case JsonToken.StartObject:
                     depth++;
                     shape.Append('{');
                     break;
-                case JsonTokenType.StartArray:
+                case JsonToken.StartArray:
                     depth++;
                     shape.Append('[');
                     break;
-                case JsonTokenType.EndObject:
+                case JsonToken.EndObject:
                     depth--;
                     shape.Append('}').Append(',');
                     break;
-                case JsonTokenType.EndArray:
+                case JsonToken.EndArray:
                     depth--;
                     shape.Append(']').Append(',');
                     break;
-                case JsonTokenType.PropertyName:
-                    if (!AppendString(shape, shape.Decode(ref reader), shape.NamePatterns))
+                case JsonToken.PropertyName:
+                    if (!AppendString(shape, shape.Decode(json.Value, json.ValueIsEscaped), shape.NamePatterns))
                     {
                         return false;
                     }
 
                     shape.Append(':');
                     break;
-                case JsonTokenType.String:
-                    if (!AppendString(shape, shape.Decode(ref reader), shape.ValuePatterns))
+                case JsonToken.String:
+                    if (!AppendString(shape, shape.Decode(json.Value, json.ValueIsEscaped), shape.ValuePatterns))
                     {
                         return false;
                     }
@@ -96,7 +107,7 @@ internal sealed class ValidationShapes
                     shape.Append(',');
                     break;
                 default:
-                    shape.Append('#').AppendAscii(reader.ValueSpan).Append(',');
+                    shape.Append('#').AppendAscii(json.Value).Append(',');
                     break;
             }
         }
@@ -108,7 +119,7 @@ internal sealed class ValidationShapes
     /// <remarks>A member name is judged only by patternProperties, a string value only by pattern and lengths.</remarks>
     private bool AppendString(ShapeText shape, ReadOnlySpan<char> text, Regex[] patterns)
     {
-        if (_named.GetAlternateLookup<ReadOnlySpan<char>>().Contains(text))
+        if (_namedLookup.Contains(text))
         {
             shape.Append('=').Append(text).Append('=');
             return true;
@@ -272,17 +283,25 @@ internal sealed class ShapeText(Regex[] namePatterns, Regex[] valuePatterns)
         return this;
     }
 
-    /// <summary>The current string token, unescaped, in a buffer valid until the next call.</summary>
-    public ReadOnlySpan<char> Decode(ref Utf8JsonReader reader)
+    /// <summary>A string token's text (without its quotes), unescaped, in a buffer valid until the next call.</summary>
+    public ReadOnlySpan<char> Decode(ReadOnlySpan<byte> raw, bool escaped)
     {
-        int most = reader.HasValueSequence ? (int)reader.ValueSequence.Length : reader.ValueSpan.Length;
-        if (_decoded.Length < most)
+        if (escaped)
         {
-            _decoded = new char[most];
+            raw = JsonScanner.Unescape(raw);
         }
 
-        int written = reader.CopyString(_decoded);
-        return _decoded.AsSpan(0, written);
+        if (_decoded.Length < raw.Length)
+        {
+            _decoded = new char[raw.Length];
+        }
+
+        if (Ascii.ToUtf16(raw, _decoded, out int widened) == OperationStatus.Done)
+        {
+            return _decoded.AsSpan(0, widened);
+        }
+
+        return _decoded.AsSpan(0, Encoding.UTF8.GetChars(raw, _decoded));
     }
 
     public override string ToString() => new(Span);
