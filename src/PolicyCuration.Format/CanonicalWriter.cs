@@ -174,11 +174,11 @@ public static class CanonicalWriter
             {
                 output.Append('[');
                 string itemSeparator = "\n        ";
-                foreach (var mx in mxs)
+                for (int i = 0; i < mxs.Count; i++)
                 {
                     output.Append(itemSeparator);
                     itemSeparator = ",\n        ";
-                    AppendString(output, mx.Text.ToLowerInvariant());
+                    AppendString(output, mxs[i].Text.ToLowerInvariant());
                 }
 
                 output.Append("\n      ]");

@@ -80,23 +80,18 @@ public sealed class SourceText
         return column;
     }
 
+    // Counted first and filled once: a large list has a million lines, and a growing list would copy them about twice over.
     private static int[] IndexLines(byte[] bytes)
     {
-        var starts = new List<int> { 0 };
+        var starts = new int[bytes.AsSpan().Count((byte)'\n') + 1];
         int at = 0;
-        while (true)
+        for (int line = 1; line < starts.Length; line++)
         {
-            int next = bytes.AsSpan(at).IndexOf((byte)'\n');
-            if (next < 0)
-            {
-                break;
-            }
-
-            at += next + 1;
-            starts.Add(at);
+            at += bytes.AsSpan(at).IndexOf((byte)'\n') + 1;
+            starts[line] = at;
         }
 
-        return [.. starts];
+        return starts;
     }
 
     private sealed record ColumnMark(int LineStart, int Offset, int Column);

@@ -27,6 +27,9 @@ internal sealed class ValidationShapes
     private readonly List<string> _namePatterns = [];
     private readonly SortedSet<int> _lengthBounds = [];
 
+    // Enumerating a SortedSet allocates a stack each time: the bounds are read from an array, once per string.
+    private int[] _sortedLengthBounds = [];
+
     private ValidationShapes()
     {
     }
@@ -42,6 +45,7 @@ internal sealed class ValidationShapes
 
         // Most strings judged are not named by the schema; a frozen set turns most of them away on their length.
         shapes._namedLookup = shapes._named.ToFrozenSet(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+        shapes._sortedLengthBounds = [.. shapes._lengthBounds];
         return shapes;
     }
 
@@ -146,7 +150,7 @@ internal sealed class ValidationShapes
             return true;
         }
 
-        foreach (int bound in _lengthBounds)
+        foreach (int bound in _sortedLengthBounds)
         {
             shape.Append(text.Length.CompareTo(bound) switch { < 0 => '<', 0 => '=', _ => '>' });
         }

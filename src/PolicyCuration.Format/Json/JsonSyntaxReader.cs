@@ -88,7 +88,7 @@ public static class JsonSyntaxReader
                     var done = containers.Pop();
                     completed = done switch
                     {
-                        { Deferred: false, IsObject: true } => new JsonObjectSyntax(done.Offset, [.. done.Properties]),
+                        { Deferred: false, IsObject: true } => new JsonObjectSyntax(done.Offset, done.TakeProperties()),
                         { Deferred: false } => new JsonArraySyntax(done.Offset, [.. done.Items]),
                         _ when containers.Count == deferFromDepth => new JsonDeferredSyntax(done.IsObject ? JsonKind.Object : JsonKind.Array, done.Offset),
                         _ => JsonDeferredSyntax.Inner,
@@ -181,7 +181,7 @@ public static class JsonSyntaxReader
     /// <summary>A container being read; frames are reused, so that checking a large list allocates little.</summary>
     private sealed class Frame
     {
-        private readonly List<JsonPropertySyntax> _properties = [];
+        private List<JsonPropertySyntax> _properties = [];
         private readonly List<JsonSyntax> _items = [];
         private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
         private string? _pendingName;
@@ -196,6 +196,19 @@ public static class JsonSyntaxReader
         public long Offset { get; private set; }
 
         public List<JsonPropertySyntax> Properties => _properties;
+
+        /// <summary>The members read, for the object's syntax: a large map keeps the list it was read into rather than a copy.</summary>
+        public IReadOnlyList<JsonPropertySyntax> TakeProperties()
+        {
+            if (_properties.Count < 4096)
+            {
+                return [.. _properties];
+            }
+
+            var taken = _properties;
+            _properties = [];
+            return taken;
+        }
 
         public List<JsonSyntax> Items => _items;
 
@@ -245,7 +258,7 @@ public static class JsonSyntaxReader
 
                 if (!_seen.Add(name))
                 {
-                    firstOffset = _properties.First(p => p.Name == name).NameOffset;
+                    firstOffset = FirstOffsetOf(name);
                     return false;
                 }
             }
@@ -253,6 +266,20 @@ public static class JsonSyntaxReader
             _pendingName = name;
             _pendingOffset = nameOffset;
             return true;
+        }
+
+        // A loop rather than a lambda: a lambda capturing the name costs an allocation on every call of AddName.
+        private long FirstOffsetOf(string name)
+        {
+            foreach (var property in _properties)
+            {
+                if (property.Name == name)
+                {
+                    return property.NameOffset;
+                }
+            }
+
+            return 0;
         }
 
         public void Add(JsonSyntax value)
