@@ -55,9 +55,38 @@ public class JsonSyntaxReaderTests
         }
 
         json.Append("\"k500\": 0}");
+        int firstColumn = json.ToString().IndexOf("\"k500\"", StringComparison.Ordinal) + 1;
         var failure = Read(json.ToString()).Failure!;
         Assert.Equal("json.duplicate_key", failure.Code);
-        Assert.Contains("\"k500\"", failure.Message);
+        Assert.Contains($"\"k500\" appears twice in the same object (first at line 1, column {firstColumn})", failure.Message);
+    }
+
+    [Theory]
+    [InlineData("a\nbb\n\nccc", new[] { 0, 2, 5, 6, 9 }, new[] { 1, 2, 3, 4, 4 }, new[] { 1, 1, 1, 1, 4 })]
+    [InlineData("x\n", new[] { 0, 1, 2 }, new[] { 1, 1, 2 }, new[] { 1, 2, 1 })]
+    [InlineData("\r\n{}", new[] { 0, 2, 3 }, new[] { 1, 2, 2 }, new[] { 1, 1, 2 })]
+    public void LinesAndColumnsCountFromOne(string text, int[] offsets, int[] lines, int[] columns)
+    {
+        var source = new SourceText("t.json", Encoding.UTF8.GetBytes(text));
+        Assert.Equal(lines.Zip(columns), offsets.Select(o => source.LocationOf(o)).Select(l => (l.Line, l.Column)));
+    }
+
+    [Fact]
+    public void ALargeMapKeepsEveryMemberWhileTheReaderGoesOn()
+    {
+        var json = new StringBuilder("{\"large\": {");
+        for (int i = 0; i < 5000; i++)
+        {
+            json.Append(i == 0 ? "" : ", ").Append($"\"k{i:D5}\": [{i}]");
+        }
+
+        json.Append("}, \"small\": {\"a\": [1], \"b\": {\"c\": 2}}}");
+        var root = (JsonObjectSyntax)Read(json.ToString()).Root!;
+
+        var large = (JsonObjectSyntax)root.Properties[0].Value;
+        var small = (JsonObjectSyntax)root.Properties[1].Value;
+        Assert.Equal(Enumerable.Range(0, 5000).Select(i => $"k{i:D5}"), large.Properties.Select(p => p.Name));
+        Assert.Equal(["a", "b"], small.Properties.Select(p => p.Name));
     }
 
     [Theory]

@@ -50,10 +50,15 @@ internal sealed class ValidationShapes
     }
 
     /// <summary>A buffer for one thread, with its own copies of the schema's patterns (a shared Regex hands out one runner at a time).</summary>
-    public ShapeText NewText() => new(Compile(_namePatterns), Compile(_valuePatterns));
-
-    // The same pattern text and default options as the validator's own matching, compiled for speed.
-    private static Regex[] Compile(List<string> patterns) => [.. patterns.Select(p => new Regex(p, RegexOptions.Compiled))];
+    public ShapeText NewText()
+    {
+        // The same pattern text and default options as the validator's own matching, compiled for speed; a
+        // pattern that judges both names and values (an alias's name and a reference to it) is compiled once.
+        var compiled = new Dictionary<string, Regex>(StringComparer.Ordinal);
+        Regex[] Compile(List<string> patterns) =>
+            [.. patterns.Select(p => compiled.TryGetValue(p, out var regex) ? regex : compiled[p] = new Regex(p, RegexOptions.Compiled))];
+        return new(Compile(_namePatterns), Compile(_valuePatterns));
+    }
 
     /// <summary>Writes the shape of the member <paramref name="entry"/> (name and value) into <paramref name="shape"/>; false when it cannot be reduced.</summary>
     /// <remarks>Reads the value from the source's bytes, so that a deferred value is never built to be judged.</remarks>
