@@ -28,6 +28,10 @@ say "native consumer (NativeAOT)"
 export POLICYCURATION_CONSUMER_AOT="$root/.aot/starttls-policy"
 dotnet publish src/PolicyCuration.Consumer -c Release -r linux-x64 -o "$root/.aot" --nologo -v quiet
 
+say "published policyctl (ReadyToRun)"
+export POLICYCURATION_PUBLISHED="$root/.published/policyctl"
+dotnet publish src/PolicyCuration.Cli -c Release -r linux-x64 --self-contained false -o "$POLICYCURATION_PUBLISHED" --nologo -v quiet
+
 say "fixtures"
 export POLICYCURATION_FIXTURES="${POLICYCURATION_FIXTURES:-/tmp/policycuration-fixtures}"
 trap 'bash "$root/tools/fixtures/stop.sh"' EXIT
@@ -42,6 +46,11 @@ for project in tests/*/*.Tests.csproj; do
     --logger "trx;LogFileName=$name.trx" --results-directory "$results" \
     --blame-hang-timeout 5m || status=$?
 done
+
+# The command tests once more, on the published binary that large lists and the benchmark use.
+POLICYCURATION_POLICYCTL="$POLICYCURATION_PUBLISHED/policyctl" dotnet test tests/PolicyCuration.Cli.Tests/PolicyCuration.Cli.Tests.csproj \
+  --nologo --no-build -v quiet --logger "trx;LogFileName=PolicyCuration.Cli.Tests.published.trx" --results-directory "$results" \
+  --blame-hang-timeout 5m || status=$?
 
 passed=0 failed=0 skipped=0
 shopt -s nullglob
@@ -65,6 +74,6 @@ if [ "$status" -eq 0 ] && [ "$failed" -gt 0 ]; then
   status=1
 fi
 
-echo "${#trx_files[@]} test projects"
+echo "${#trx_files[@]} test runs (every project, and the command tests again on the published policyctl)"
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$status"

@@ -8,7 +8,14 @@ internal static class ExternalTool
     /// <summary>Runs <paramref name="program"/> with <paramref name="arguments"/>, feeding <paramref name="input"/>; fails the test, saying how to get it, when it is missing.</summary>
     public static (int ExitCode, string Output) Run(string program, IEnumerable<string> arguments, string? input = null, string? workingDirectory = null)
     {
-        string path = Find(program);
+        var (code, output, error) = RunApart(program, arguments, input, workingDirectory);
+        return (code, output + error);
+    }
+
+    /// <summary>The same as <see cref="Run"/>, with standard output and standard error kept apart; a rooted path is run as it is.</summary>
+    public static (int ExitCode, string Output, string Error) RunApart(string program, IEnumerable<string> arguments, string? input = null, string? workingDirectory = null)
+    {
+        string path = Path.IsPathRooted(program) ? program : Find(program);
         var start = new ProcessStartInfo(path)
         {
             RedirectStandardOutput = true,
@@ -43,7 +50,7 @@ internal static class ExternalTool
             throw new TimeoutException($"{program} did not finish within 120 s");
         }
 
-        return (process.ExitCode, output.Result + error.Result);
+        return (process.ExitCode, output.Result, error.Result);
     }
 
     /// <summary>The full path of <paramref name="program"/> on PATH or in /usr/sbin.</summary>
