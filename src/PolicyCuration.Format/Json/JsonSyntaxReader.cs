@@ -205,7 +205,7 @@ public static class JsonSyntaxReader
                 return [.. _properties];
             }
 
-            var taken = _properties;
+            var taken = _properties.AsReadOnly();
             _properties = [];
             return taken;
         }
