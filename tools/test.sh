@@ -29,8 +29,8 @@ export POLICYCURATION_CONSUMER_AOT="$root/.aot/starttls-policy"
 dotnet publish src/PolicyCuration.Consumer -c Release -r linux-x64 -o "$root/.aot" --nologo -v quiet
 
 say "published policyctl (ReadyToRun)"
-export POLICYCURATION_PUBLISHED="$root/.published/policyctl"
-dotnet publish src/PolicyCuration.Cli -c Release -r linux-x64 --self-contained false -o "$POLICYCURATION_PUBLISHED" --nologo -v quiet
+published="$root/.published/policyctl"
+dotnet publish src/PolicyCuration.Cli -c Release -r linux-x64 --self-contained false -o "$published" --nologo -v quiet
 
 say "fixtures"
 export POLICYCURATION_FIXTURES="${POLICYCURATION_FIXTURES:-/tmp/policycuration-fixtures}"
@@ -48,7 +48,7 @@ for project in tests/*/*.Tests.csproj; do
 done
 
 # The command tests once more, on the published binary that large lists and the benchmark use.
-POLICYCURATION_POLICYCTL="$POLICYCURATION_PUBLISHED/policyctl" dotnet test tests/PolicyCuration.Cli.Tests/PolicyCuration.Cli.Tests.csproj \
+POLICYCURATION_POLICYCTL="$published/policyctl" dotnet test tests/PolicyCuration.Cli.Tests/PolicyCuration.Cli.Tests.csproj \
   --nologo --no-build -v quiet --logger "trx;LogFileName=PolicyCuration.Cli.Tests.published.trx" --results-directory "$results" \
   --blame-hang-timeout 5m || status=$?
 

@@ -21,32 +21,27 @@ namespace PolicyCuration.Core.Schema;
 /// </remarks>
 internal sealed class ValidationShapes
 {
-    private readonly HashSet<string> _named = new(StringComparer.Ordinal);
-    private FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> _namedLookup;
-    private readonly List<string> _valuePatterns = [];
-    private readonly List<string> _namePatterns = [];
-    private readonly SortedSet<int> _lengthBounds = [];
+    // Most strings judged are not named by the schema; a frozen set turns most of them away on their length.
+    private readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> _named;
+    private readonly string[] _namePatterns;
+    private readonly string[] _valuePatterns;
 
-    // Enumerating a SortedSet allocates a stack each time: the bounds are read from an array, once per string.
-    private int[] _sortedLengthBounds = [];
+    // Sorted, in an array: the bounds are read once per string, and enumerating a SortedSet allocates each time.
+    private readonly int[] _lengthBounds;
 
-    private ValidationShapes()
+    private ValidationShapes(SchemaTests tests)
     {
+        _named = tests.Named.ToFrozenSet(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+        _namePatterns = [.. tests.NamePatterns];
+        _valuePatterns = [.. tests.ValuePatterns];
+        _lengthBounds = [.. tests.LengthBounds];
     }
 
     /// <summary>The shapes for <paramref name="schema"/>, or null when it judges strings in a way shapes cannot follow.</summary>
     public static ValidationShapes? For(JsonSchema schema)
     {
-        var shapes = new ValidationShapes();
-        if (!shapes.Collect(schema, new HashSet<JsonSchema>(ReferenceEqualityComparer.Instance)))
-        {
-            return null;
-        }
-
-        // Most strings judged are not named by the schema; a frozen set turns most of them away on their length.
-        shapes._namedLookup = shapes._named.ToFrozenSet(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
-        shapes._sortedLengthBounds = [.. shapes._lengthBounds];
-        return shapes;
+        var tests = new SchemaTests();
+        return tests.Collect(schema, new HashSet<JsonSchema>(ReferenceEqualityComparer.Instance)) ? new ValidationShapes(tests) : null;
     }
 
     /// <summary>A buffer for one thread, with its own copies of the schema's patterns (a shared Regex hands out one runner at a time).</summary>
@@ -55,7 +50,7 @@ internal sealed class ValidationShapes
         // The same pattern text and default options as the validator's own matching, compiled for speed; a
         // pattern that judges both names and values (an alias's name and a reference to it) is compiled once.
         var compiled = new Dictionary<string, Regex>(StringComparer.Ordinal);
-        Regex[] Compile(List<string> patterns) =>
+        Regex[] Compile(string[] patterns) =>
             [.. patterns.Select(p => compiled.TryGetValue(p, out var regex) ? regex : compiled[p] = new Regex(p, RegexOptions.Compiled))];
         return new(Compile(_namePatterns), Compile(_valuePatterns));
     }
@@ -128,7 +123,7 @@ internal sealed class ValidationShapes
     /// <remarks>A member name is judged only by patternProperties, a string value only by pattern and lengths.</remarks>
     private bool AppendString(ShapeText shape, ReadOnlySpan<char> text, Regex[] patterns)
     {
-        if (_namedLookup.Contains(text))
+        if (_named.Contains(text))
         {
             shape.Append('=').Append(text).Append('=');
             return true;
@@ -155,7 +150,7 @@ internal sealed class ValidationShapes
             return true;
         }
 
-        foreach (int bound in _sortedLengthBounds)
+        foreach (int bound in _lengthBounds)
         {
             shape.Append(text.Length.CompareTo(bound) switch { < 0 => '<', 0 => '=', _ => '>' });
         }
@@ -163,87 +158,99 @@ internal sealed class ValidationShapes
         return true;
     }
 
-    private bool Collect(JsonSchema schema, HashSet<JsonSchema> seen)
+    /// <summary>Every test the schema applies to strings, gathered by walking it once.</summary>
+    private sealed class SchemaTests
     {
-        var actual = schema.ActualSchema;
-        if (!seen.Add(actual))
+        public HashSet<string> Named { get; } = new(StringComparer.Ordinal);
+
+        public List<string> NamePatterns { get; } = [];
+
+        public List<string> ValuePatterns { get; } = [];
+
+        public SortedSet<int> LengthBounds { get; } = [];
+
+        public bool Collect(JsonSchema schema, HashSet<JsonSchema> seen)
         {
-            return true;
+            var actual = schema.ActualSchema;
+            if (!seen.Add(actual))
+            {
+                return true;
+            }
+
+            // A format is judged by code the shape cannot see; uniqueItems compares strings with each other.
+            if (!string.IsNullOrEmpty(actual.Format) || actual.Type.HasFlag(JsonObjectType.File) || actual.UniqueItems)
+            {
+                return false;
+            }
+
+            foreach (object? value in actual.Enumeration)
+            {
+                Named.Add(value?.ToString() ?? "null");
+            }
+
+            foreach (string name in actual.RequiredProperties)
+            {
+                Named.Add(name);
+            }
+
+            AddPattern(actual.Pattern, ValuePatterns);
+            if (actual.MinLength is int min)
+            {
+                LengthBounds.Add(min);
+            }
+
+            if (actual.MaxLength is int max)
+            {
+                LengthBounds.Add(max);
+            }
+
+            var children = new List<JsonSchema>();
+            foreach (var (name, property) in actual.Properties)
+            {
+                Named.Add(name);
+                children.Add(property);
+            }
+
+            foreach (var (pattern, property) in actual.PatternProperties)
+            {
+                AddPattern(pattern, NamePatterns);
+                children.Add(property);
+            }
+
+            children.AddRange(actual.Definitions.Values);
+            children.AddRange(actual.AllOf);
+            children.AddRange(actual.AnyOf);
+            children.AddRange(actual.OneOf);
+            children.AddRange(actual.Items);
+            if (actual.Item is { } item)
+            {
+                children.Add(item);
+            }
+
+            if (actual.Not is { } not)
+            {
+                children.Add(not);
+            }
+
+            if (actual.AdditionalPropertiesSchema is { } additional)
+            {
+                children.Add(additional);
+            }
+
+            if (actual.AdditionalItemsSchema is { } additionalItems)
+            {
+                children.Add(additionalItems);
+            }
+
+            return children.All(child => Collect(child, seen));
         }
 
-        // A format is judged by code the shape cannot see; uniqueItems compares strings with each other.
-        if (!string.IsNullOrEmpty(actual.Format) || actual.Type.HasFlag(JsonObjectType.File) || actual.UniqueItems)
+        private static void AddPattern(string? pattern, List<string> patterns)
         {
-            return false;
-        }
-
-        foreach (object? value in actual.Enumeration)
-        {
-            _named.Add(value?.ToString() ?? "null");
-        }
-
-        foreach (string name in actual.RequiredProperties)
-        {
-            _named.Add(name);
-        }
-
-        AddPattern(actual.Pattern, _valuePatterns);
-        if (actual.MinLength is int min)
-        {
-            _lengthBounds.Add(min);
-        }
-
-        if (actual.MaxLength is int max)
-        {
-            _lengthBounds.Add(max);
-        }
-
-        var children = new List<JsonSchema>();
-        foreach (var (name, property) in actual.Properties)
-        {
-            _named.Add(name);
-            children.Add(property);
-        }
-
-        foreach (var (pattern, property) in actual.PatternProperties)
-        {
-            AddPattern(pattern, _namePatterns);
-            children.Add(property);
-        }
-
-        children.AddRange(actual.Definitions.Values);
-        children.AddRange(actual.AllOf);
-        children.AddRange(actual.AnyOf);
-        children.AddRange(actual.OneOf);
-        children.AddRange(actual.Items);
-        if (actual.Item is { } item)
-        {
-            children.Add(item);
-        }
-
-        if (actual.Not is { } not)
-        {
-            children.Add(not);
-        }
-
-        if (actual.AdditionalPropertiesSchema is { } additional)
-        {
-            children.Add(additional);
-        }
-
-        if (actual.AdditionalItemsSchema is { } additionalItems)
-        {
-            children.Add(additionalItems);
-        }
-
-        return children.All(child => Collect(child, seen));
-    }
-
-    private static void AddPattern(string? pattern, List<string> patterns)
-    {
-        if (!string.IsNullOrEmpty(pattern) && !patterns.Contains(pattern))
-        {
-            patterns.Add(pattern);
+            if (!string.IsNullOrEmpty(pattern) && !patterns.Contains(pattern))
+            {
+                patterns.Add(pattern);
+            }
         }
     }
 }

@@ -200,6 +200,7 @@ public static class JsonSyntaxReader
         /// <summary>The members read, for the object's syntax: a large map keeps the list it was read into rather than a copy.</summary>
         public IReadOnlyList<JsonPropertySyntax> TakeProperties()
         {
+            // A small object's members are copied, so that the frame keeps its list for the next one.
             if (_properties.Count < 4096)
             {
                 return [.. _properties];
@@ -236,13 +237,10 @@ public static class JsonSyntaxReader
             else if (_properties.Count < 8)
             {
                 _inOrder = false;
-                foreach (var property in _properties)
+                if (FirstOffsetOf(name) is { } first)
                 {
-                    if (property.Name == name)
-                    {
-                        firstOffset = property.NameOffset;
-                        return false;
-                    }
+                    firstOffset = first;
+                    return false;
                 }
             }
             else
@@ -258,7 +256,7 @@ public static class JsonSyntaxReader
 
                 if (!_seen.Add(name))
                 {
-                    firstOffset = FirstOffsetOf(name);
+                    firstOffset = FirstOffsetOf(name)!.Value;
                     return false;
                 }
             }
@@ -269,7 +267,7 @@ public static class JsonSyntaxReader
         }
 
         // A loop rather than a lambda: a lambda capturing the name costs an allocation on every call of AddName.
-        private long FirstOffsetOf(string name)
+        private long? FirstOffsetOf(string name)
         {
             foreach (var property in _properties)
             {
@@ -279,7 +277,7 @@ public static class JsonSyntaxReader
                 }
             }
 
-            return 0;
+            return null;
         }
 
         public void Add(JsonSyntax value)
