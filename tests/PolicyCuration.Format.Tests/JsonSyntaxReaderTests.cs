@@ -1,6 +1,7 @@
 using System.Text;
 using PolicyCuration.Format;
 using PolicyCuration.Format.Json;
+using PolicyCuration.Testing;
 
 namespace PolicyCuration.Format.Tests;
 
@@ -136,6 +137,66 @@ public class JsonSyntaxReaderTests
         Assert.Equal(code, JsonSyntaxReader.Read(source, deferFromDepth: 2).Failure!.Code);
     }
 
+    [Theory]
+    [InlineData("{\"p\": {\"a.example\": {\"mxs\": [\"x\"], \"mode\": \"testing\", \"m\\u006fde\": \"enforce\"}}}", 54)]
+    [InlineData("{\"p\": {\"a.example\": {\"mode\": {\"k\": 1, \"k\": 2}}}}", 38)]
+    [InlineData("{\"p\": {\"a\": [{\"x\": 1}], \"b\": [{}, {\"y\": 1, \"y\": 2}]}}", 43)]
+    [InlineData("{\"p\": {\"a\": {\"k\": 1}, \"b\": {\"k\": 1, \"k\": 1}, \"c\": [1,]}}", 36)]
+    public void ADuplicateKeyInADeferredValueIsFoundAtItsPosition(string json, int offset)
+    {
+        var source = new SourceText("t.json", Encoding.UTF8.GetBytes(json));
+
+        var failure = JsonSyntaxReader.Read(source, deferFromDepth: 2).Failure!;
+
+        Assert.Equal("json.duplicate_key", failure.Code);
+        Assert.Equal(source.LocationOf(offset), failure.Location);
+    }
+
+    [Theory]
+    [InlineData(16, false)]
+    [InlineData(17, false)]
+    [InlineData(40, false)]
+    [InlineData(40, true)]
+    public void ADeferredObjectWithManyKeysIsCheckedWhole(int keys, bool duplicate)
+    {
+        var names = Enumerable.Range(0, keys).Select(i => $"\"k{i}\": {i}").ToList();
+        if (duplicate)
+        {
+            names.Add("\"k7\": 0");
+        }
+
+        var source = new SourceText("t.json", Encoding.UTF8.GetBytes($"{{\"p\": {{\"a\": {{{string.Join(", ", names)}}}}}}}"));
+
+        var read = JsonSyntaxReader.Read(source, deferFromDepth: 2);
+
+        Assert.Equal(duplicate ? "json.duplicate_key" : null, read.Failure?.Code);
+        if (!duplicate)
+        {
+            var entry = (JsonObjectSyntax)((JsonObjectSyntax)((JsonObjectSyntax)read.Root!).Properties[0].Value).Properties[0].Value.Built(source);
+            Assert.Equal(keys, entry.Properties.Count);
+        }
+    }
+
+    /// <summary>On every file of the hostile corpus and on EFF's list, deferring values changes neither the verdict nor the tree.</summary>
+    [Fact]
+    public void DeferringAgreesWithAFullReadOnTheCorpus()
+    {
+        var files = Directory.GetFiles(TestFiles.HostileCorpus, "*.json").Append(TestFiles.EffList).ToList();
+        Assert.True(files.Count > 40);
+        foreach (string file in files)
+        {
+            var source = new SourceText(file, File.ReadAllBytes(file));
+            var full = JsonSyntaxReader.Read(source);
+            var deferred = JsonSyntaxReader.Read(source, deferFromDepth: 2);
+
+            Assert.Equal(full.Failure, deferred.Failure);
+            if (full.Root is not null)
+            {
+                Assert.Equal(Describe(full.Root), Describe(Build(source, deferred.Root!)));
+            }
+        }
+    }
+
     [Fact]
     public void ADeferredValueBuildsToWhatAFullReadGives()
     {
@@ -147,6 +208,13 @@ public class JsonSyntaxReaderTests
         Assert.IsType<JsonScalarSyntax>(lazy.Properties[1].Value);
         Assert.Equal(Describe(full.Properties[0].Value), Describe(lazy.Properties[0].Value.Built(source)));
     }
+
+    private static JsonSyntax Build(SourceText source, JsonSyntax node) => node.Built(source) switch
+    {
+        JsonObjectSyntax o => new JsonObjectSyntax(o.Offset, [.. o.Properties.Select(p => p with { Value = Build(source, p.Value) })]),
+        JsonArraySyntax a => new JsonArraySyntax(a.Offset, [.. a.Items.Select(i => Build(source, i))]),
+        var other => other,
+    };
 
     private static string Describe(JsonSyntax node) => node switch
     {

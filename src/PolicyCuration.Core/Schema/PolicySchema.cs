@@ -31,7 +31,7 @@ public sealed class PolicySchema
         _schema = schema;
         Path = path;
         _maps = [.. schema.Properties.Where(p => IsEntryWise(p.Value)).Select(p => p.Key)];
-        _shapes = ValidationShapes.For(schema);
+        _shapes = ValidationShapes.For(schema, _maps.Select(name => (JsonSchema)schema.Properties[name]));
     }
 
     /// <summary>The file the schema was loaded from.</summary>
@@ -67,13 +67,14 @@ public sealed class PolicySchema
         }
 
         Report(new JsonSchemaValidator().Validate(ToToken(source, root, skipMaps: true), _schema), source, findings);
-        var work = new List<(JsonSchema Schema, JsonPropertySyntax[] Entries)>();
+        var work = new List<(JsonSchema Schema, ValidationShapes.Place? Place, JsonPropertySyntax[] Entries)>();
         foreach (var member in top.Properties)
         {
             if (_maps.Contains(member.Name) && member.Value is JsonObjectSyntax map)
             {
                 var mapSchema = _schema.Properties[member.Name];
-                work.AddRange(map.Properties.Chunk(ChunkSize).Select(chunk => ((JsonSchema)mapSchema, chunk)));
+                var place = _shapes?.PlaceOf(mapSchema);
+                work.AddRange(map.Properties.Chunk(ChunkSize).Select(chunk => ((JsonSchema)mapSchema, place, chunk)));
             }
         }
 
@@ -93,7 +94,7 @@ public sealed class PolicySchema
                 var item = work[i];
                 foreach (var entry in item.Entries)
                 {
-                    bool shaped = _shapes is not null && _shapes.TryWrite(source, entry, shape!);
+                    bool shaped = _shapes is not null && _shapes.TryWrite(source, item.Place!, entry, shape!);
                     if (shaped && knownShapes.TryGetValue(shape!.Span, out bool valid) && valid)
                     {
                         continue;

@@ -41,13 +41,18 @@ public static class JsonSyntaxReader
                 $"byte 0x{bytes[(int)at]:X2} at offset {at} is not valid UTF-8; the list must be UTF-8 text");
         }
 
+        if (deferFromDepth < MaxDepth && ReadSkipping(source, deferFromDepth) is { } quick)
+        {
+            return quick;
+        }
+
         var scanner = new JsonScanner(bytes, MaxDepth, MaxTokenBytes);
         if (!scanner.Read())
         {
             return Fail(source, ref scanner);
         }
 
-        var root = ReadValue(ref scanner, source, 0, deferFromDepth);
+        var root = ReadValue(ref scanner, source, 0, deferFromDepth, skipped: null);
         if (root.Failure is not null)
         {
             return root;
@@ -56,16 +61,55 @@ public static class JsonSyntaxReader
         return scanner.Read() || scanner.Error != JsonScanError.None ? Fail(source, ref scanner) : root;
     }
 
+    /// <summary>The tree of a file that reads without failure, or null when it fails or may: the exact reader then says how.</summary>
+    /// <remarks>
+    /// The exact reader checks each deferred container's keys as it goes, which keeps the whole file on one core.
+    /// Here the containers are only scanned on the way (which checks all but their keys), and their keys are then
+    /// checked side by side. A failure found either way is left to the exact reader, so that the finding is the same
+    /// one, at the first failing position in the file.
+    /// </remarks>
+    private static JsonReadResult? ReadSkipping(SourceText source, int deferFromDepth)
+    {
+        var scanner = new JsonScanner(source.Bytes.Span, MaxDepth, MaxTokenBytes);
+        var skipped = new List<JsonDeferredSyntax>();
+        if (!scanner.Read() || ReadValue(ref scanner, source, 0, deferFromDepth, skipped) is not { Failure: null } root
+            || scanner.Read() || scanner.Error != JsonScanError.None)
+        {
+            return null;
+        }
+
+        bool clean = true;
+        if (skipped.Count == 0)
+        {
+            return root;
+        }
+
+        System.Threading.Tasks.Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, skipped.Count, 4096), (range, loop) =>
+        {
+            for (int i = range.Item1; i < range.Item2 && clean; i++)
+            {
+                if (!DeferredKeys.AreDistinct(source.Bytes.Span[(int)skipped[i].Offset..]))
+                {
+                    clean = false;
+                    loop.Stop();
+                }
+            }
+        });
+        return clean ? root : null;
+    }
+
     /// <summary>The value that starts at <paramref name="offset"/> of a source already read without failure, built whole.</summary>
     public static JsonSyntax ReadAt(SourceText source, long offset)
     {
         var scanner = new JsonScanner(source.Bytes.Span[(int)offset..], MaxDepth, MaxTokenBytes);
         scanner.Read();
-        return ReadValue(ref scanner, source, offset, int.MaxValue).Root
+        return ReadValue(ref scanner, source, offset, int.MaxValue, skipped: null).Root
             ?? throw new InvalidOperationException($"{source.Path}: no valid JSON value at offset {offset}");
     }
 
-    private static JsonReadResult ReadValue(ref JsonScanner scanner, SourceText source, long baseOffset, int deferFromDepth)
+    // With a list for skipped, containers at deferFromDepth are scanned past, their keys unchecked, and collected
+    // there; without, their keys are checked here.
+    private static JsonReadResult ReadValue(ref JsonScanner scanner, SourceText source, long baseOffset, int deferFromDepth, List<JsonDeferredSyntax>? skipped)
     {
         // Containers are built with explicit stacks rather than recursion so that depth costs heap, not stack.
         var state = ReaderState.Current;
@@ -79,6 +123,17 @@ public static class JsonSyntaxReader
             bool deferred = containers.Count > 0 && containers.Peek().Deferred;
             switch (scanner.Token)
             {
+                case JsonToken.StartObject or JsonToken.StartArray when skipped is not null && containers.Count == deferFromDepth:
+                    var kind = scanner.Token == JsonToken.StartObject ? JsonKind.Object : JsonKind.Array;
+                    if (!scanner.Skip())
+                    {
+                        return Fail(source, ref scanner, baseOffset);
+                    }
+
+                    var skip = new JsonDeferredSyntax(kind, start);
+                    skipped.Add(skip);
+                    completed = skip;
+                    break;
                 case JsonToken.StartObject:
                 case JsonToken.StartArray:
                     containers.Push(state.Rent(scanner.Token == JsonToken.StartObject, start, deferred || containers.Count == deferFromDepth));
