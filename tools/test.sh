@@ -28,9 +28,9 @@ say "native consumer (NativeAOT)"
 export POLICYCURATION_CONSUMER_AOT="$root/.aot/starttls-policy"
 dotnet publish src/PolicyCuration.Consumer -c Release -r linux-x64 -o "$root/.aot" --nologo -v quiet
 
-say "published policyctl (ReadyToRun)"
+say "published policyctl (NativeAOT, with its managed build for git and GitHub commands)"
 published="$root/.published/policyctl"
-dotnet publish src/PolicyCuration.Cli -c Release -r linux-x64 --self-contained false -o "$published" --nologo -v quiet
+dotnet publish src/PolicyCuration.Cli -c Release -r linux-x64 -o "$published" --nologo -v quiet
 
 say "fixtures"
 export POLICYCURATION_FIXTURES="${POLICYCURATION_FIXTURES:-/tmp/policycuration-fixtures}"

@@ -18,8 +18,9 @@ if [ "${#need_apt[@]}" -gt 0 ]; then
   apt-get update -qq && apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
-# The published policyctl (ReadyToRun, see the project file) and the build output that `dotnet run` starts.
-dotnet publish "$root/src/PolicyCuration.Cli" -c Release -r linux-x64 --self-contained false -o "$out/policyctl" --nologo -v quiet >/dev/null
+# The published policyctl (native, see the project file) and the build output that `dotnet run` starts.
+rm -rf "$out/policyctl"
+dotnet publish "$root/src/PolicyCuration.Cli" -c Release -r linux-x64 -o "$out/policyctl" --nologo -v quiet >/dev/null
 dotnet build "$root/src/PolicyCuration.Cli" -c Release --nologo -v quiet >/dev/null
 dotnet build "$root/tools/bench/PolicyCuration.Bench" -c Release --nologo -v quiet >/dev/null
 (cd "$root/tools/bench/ajv" && npm install --no-audit --no-fund --no-package-lock --silent >/dev/null)
