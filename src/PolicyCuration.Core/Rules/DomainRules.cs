@@ -11,7 +11,10 @@ public static class DomainRules
     /// <summary>The findings on every domain of <paramref name="list"/>.</summary>
     public static IEnumerable<Finding> Check(PolicyList list, PublicSuffixList suffixes)
     {
-        var firstByFolded = new Dictionary<string, NamedPolicy>(list.Policies.Count, StringComparer.Ordinal);
+        // Two names can only be the same domain when one of them folds to another name, or when a list built in
+        // code repeats one: when no name folds and the names are in strictly ascending order, there is nothing to
+        // compare, and a large list's names are never hashed.
+        var firstByFolded = MayRepeat(list.Policies) ? new Dictionary<string, NamedPolicy>(list.Policies.Count, StringComparer.Ordinal) : null;
         foreach (var entry in list.Policies)
         {
             // Positions are worked out only for findings: most entries have none.
@@ -25,6 +28,11 @@ public static class DomainRules
                     $"{MessageText.Quote(entry.Name)} is a public suffix: a policy for it would cover domains of unrelated owners; list each registered domain instead", list.LocationOf(entry.NameOffset));
             }
 
+            if (firstByFolded is null)
+            {
+                continue;
+            }
+
             string folded = HasUpperOrTrailingDot(entry.Name) ? entry.Name.ToLowerInvariant().TrimEnd('.') : entry.Name;
             if (!firstByFolded.TryAdd(folded, entry))
             {
@@ -34,6 +42,19 @@ public static class DomainRules
                     $"{MessageText.Quote(entry.Name)} is the same domain as {MessageText.Quote(first.Name)}{(firstAt is null ? string.Empty : $" (line {firstAt.Line})")} once case and trailing dot are ignored; keep one entry", list.LocationOf(entry.NameOffset));
             }
         }
+    }
+
+    private static bool MayRepeat(IReadOnlyList<NamedPolicy> policies)
+    {
+        for (int i = 0; i < policies.Count; i++)
+        {
+            if (HasUpperOrTrailingDot(policies[i].Name) || (i > 0 && string.CompareOrdinal(policies[i - 1].Name, policies[i].Name) >= 0))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool HasUpperOrTrailingDot(string name) => name.EndsWith('.') || name.AsSpan().ContainsAnyInRange('A', 'Z') || !System.Text.Ascii.IsValid(name);

@@ -30,22 +30,23 @@ public static class TimeRules
             yield break;
         }
 
-        var at = list.LocationOf(list.Expires!.Offset);
+        // A position costs an index of the file's lines: worked out only for a finding.
+        SourceLocation? At() => list.LocationOf(list.Expires!.Offset);
         if (timestamp is not null && expires <= timestamp)
         {
             yield return ExpiresNotAfterTimestamp.At("list",
-                $"\"expires\" ({list.Expires.Text}) is not after \"timestamp\" ({list.Timestamp!.Text}); set it later, typically 14 days after", at);
+                $"\"expires\" ({list.Expires!.Text}) is not after \"timestamp\" ({list.Timestamp!.Text}); set it later, typically 14 days after", At());
         }
         else if (timestamp is not null && expires - timestamp > MaxValidity)
         {
             yield return ValidityTooLong.At("list",
-                $"the list is valid for {(expires - timestamp).Value.TotalDays:0.#} days, more than {MaxValidity.TotalDays} days; shorten it so that a stale list expires before consumers rely on it", at);
+                $"the list is valid for {(expires - timestamp).Value.TotalDays:0.#} days, more than {MaxValidity.TotalDays} days; shorten it so that a stale list expires before consumers rely on it", At());
         }
 
         if (expires <= now)
         {
             yield return Expired.At("list",
-                $"the list expired at {expires:yyyy-MM-dd HH:mm:ss zzz}; consumers ignore an expired list, so release a fresh one", at);
+                $"the list expired at {expires:yyyy-MM-dd HH:mm:ss zzz}; consumers ignore an expired list, so release a fresh one", At());
         }
     }
 

@@ -163,12 +163,9 @@ internal sealed class ValidationShapes
 
         // Length is counted the way .NET strings count it; text outside the BMP is kept out of shapes
         // rather than trusting that every validator counts it the same way.
-        foreach (char c in text)
+        if (text.ContainsAnyInRange('\uD800', '\uDFFF'))
         {
-            if (char.IsSurrogate(c))
-            {
-                return false;
-            }
+            return false;
         }
 
         shape.Append('~');
