@@ -14,49 +14,22 @@ public static class CanonicalWriter
     /// <summary>The canonical text of <paramref name="list"/>.</summary>
     public static string Write(PolicyList list)
     {
-        var output = new StringBuilder(64 + (list.Policies.Count * 96));
-        Emit(list, output, _ => true);
-        return output.ToString();
+        var output = new TextSink(new StringBuilder(64 + (list.Policies.Count * 96)));
+        Emit(list, output);
+        return output.Text.ToString();
     }
 
     /// <summary>The byte offset where <paramref name="actual"/> first differs from the canonical UTF-8 text of <paramref name="list"/>, or null when it is canonical.</summary>
-    /// <remarks>Compares entry by entry, so that neither the whole canonical text nor its encoding is held at once.</remarks>
+    /// <remarks>Compares each piece of canonical text with the file as it is written, so that the canonical text is never held or encoded whole.</remarks>
     public static long? FirstDifference(PolicyList list, ReadOnlyMemory<byte> actual)
     {
-        long offset = 0;
-        long? difference = null;
-        var pending = new StringBuilder(4096);
-        byte[] expected = new byte[4096];
-        Emit(list, pending, chunk =>
-        {
-            foreach (var part in chunk.GetChunks())
-            {
-                int most = Encoding.UTF8.GetMaxByteCount(part.Length);
-                if (expected.Length < most)
-                {
-                    expected = new byte[most];
-                }
-
-                int length = Encoding.UTF8.GetBytes(part.Span, expected);
-                var remaining = actual.Span[(int)Math.Min(offset, actual.Length)..];
-                int common = remaining.CommonPrefixLength(expected.AsSpan(0, length));
-                if (common < length)
-                {
-                    difference = offset + common;
-                    return false;
-                }
-
-                offset += length;
-            }
-
-            chunk.Clear();
-            return true;
-        });
-        return difference ?? (offset == actual.Length ? null : offset);
+        var comparison = new ComparingSink(actual);
+        Emit(list, comparison);
+        return comparison.Difference ?? (comparison.Offset == actual.Length ? null : comparison.Offset);
     }
 
-    /// <summary>Appends the canonical text to <paramref name="output"/>, handing it to <paramref name="flush"/> after each entry; stops when that returns false.</summary>
-    private static void Emit(PolicyList list, StringBuilder output, Func<StringBuilder, bool> flush)
+    /// <summary>Writes the canonical text to <paramref name="output"/>, stopping early once the sink has seen enough.</summary>
+    private static void Emit(PolicyList list, CanonicalSink output)
     {
         output.Append('{');
         bool first = true;
@@ -95,23 +68,22 @@ public static class CanonicalWriter
         if (list.HasAliasSection || list.Aliases.Count > 0)
         {
             Member("policy-aliases");
-            if (!AppendPolicies(output, list.Aliases, flush))
+            if (!AppendPolicies(output, list.Aliases))
             {
                 return;
             }
         }
 
         Member("policies");
-        if (!AppendPolicies(output, list.Policies, flush))
+        if (!AppendPolicies(output, list.Policies))
         {
             return;
         }
 
         output.Append(first ? "}\n" : "\n}\n");
-        flush(output);
     }
 
-    private static bool AppendPolicies(StringBuilder output, IReadOnlyList<NamedPolicy> policies, Func<StringBuilder, bool> flush)
+    private static bool AppendPolicies(CanonicalSink output, IReadOnlyList<NamedPolicy> policies)
     {
         if (policies.Count == 0)
         {
@@ -128,7 +100,7 @@ public static class CanonicalWriter
             AppendString(output, entry.Name);
             output.Append(": ");
             AppendPolicy(output, entry.Policy);
-            if (!flush(output))
+            if (output.Done)
             {
                 return false;
             }
@@ -138,21 +110,21 @@ public static class CanonicalWriter
         return true;
     }
 
-    private static IEnumerable<NamedPolicy> InOrder(IReadOnlyList<NamedPolicy> policies)
+    private static IReadOnlyList<NamedPolicy> InOrder(IReadOnlyList<NamedPolicy> policies)
     {
         // Lists are usually kept sorted: checking is cheaper than sorting again.
         for (int i = 1; i < policies.Count; i++)
         {
             if (string.CompareOrdinal(policies[i - 1].Name, policies[i].Name) > 0)
             {
-                return policies.OrderBy(p => p.Name, StringComparer.Ordinal);
+                return [.. policies.OrderBy(p => p.Name, StringComparer.Ordinal)];
             }
         }
 
         return policies;
     }
 
-    private static void AppendPolicy(StringBuilder output, Policy policy)
+    private static void AppendPolicy(CanonicalSink output, Policy policy)
     {
         string separator = "{\n      ";
         if (policy.Mode is { } mode)
@@ -178,7 +150,8 @@ public static class CanonicalWriter
                 {
                     output.Append(itemSeparator);
                     itemSeparator = ",\n        ";
-                    AppendString(output, mxs[i].Text.ToLowerInvariant());
+                    string text = mxs[i].Text;
+                    AppendString(output, text.AsSpan().ContainsAnyInRange('A', 'Z') || !Ascii.IsValid(text) ? text.ToLowerInvariant() : text);
                 }
 
                 output.Append("\n      ]");
@@ -195,7 +168,7 @@ public static class CanonicalWriter
         output.Append(separator == "{\n      " ? "{}" : "\n    }");
     }
 
-    private static void AppendTime(StringBuilder output, ListTime time)
+    private static void AppendTime(CanonicalSink output, ListTime time)
     {
         if (time.IsNumber)
         {
@@ -207,7 +180,7 @@ public static class CanonicalWriter
         }
     }
 
-    private static void AppendString(StringBuilder output, string value)
+    private static void AppendString(CanonicalSink output, string value)
     {
         output.Append('"');
         var text = value.AsSpan();
@@ -229,12 +202,100 @@ public static class CanonicalWriter
                 case '\b': output.Append("\\b"); break;
                 case '\f': output.Append("\\f"); break;
                 case < ' ' or > '~':
-                    output.Append("\\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture));
+                    output.Append("\\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture).AsSpan());
                     break;
                 default: output.Append(c); break;
             }
         }
 
         output.Append('"');
+    }
+
+    /// <summary>Where canonical text goes, piece by piece.</summary>
+    private abstract class CanonicalSink
+    {
+        /// <summary>Whether nothing more is wanted.</summary>
+        public abstract bool Done { get; }
+
+        public abstract CanonicalSink Append(ReadOnlySpan<char> text);
+
+        public CanonicalSink Append(string text) => Append(text.AsSpan());
+
+        public CanonicalSink Append(char c) => Append(new ReadOnlySpan<char>(in c));
+    }
+
+    /// <summary>Collects the text.</summary>
+    private sealed class TextSink(StringBuilder text) : CanonicalSink
+    {
+        public StringBuilder Text { get; } = text;
+
+        public override bool Done => false;
+
+        public override CanonicalSink Append(ReadOnlySpan<char> text)
+        {
+            Text.Append(text);
+            return this;
+        }
+    }
+
+    /// <summary>Compares the text with a file's bytes as it comes, and notes the first difference.</summary>
+    private sealed class ComparingSink(ReadOnlyMemory<byte> actual) : CanonicalSink
+    {
+        private byte[] _encoded = new byte[256];
+
+        /// <summary>The bytes of canonical text compared so far.</summary>
+        public long Offset { get; private set; }
+
+        /// <summary>The offset of the first differing byte, once found.</summary>
+        public long? Difference { get; private set; }
+
+        public override bool Done => Difference is not null;
+
+        public override CanonicalSink Append(ReadOnlySpan<char> text)
+        {
+            if (Difference is not null)
+            {
+                return this;
+            }
+
+            var rest = actual.Span[(int)Math.Min(Offset, actual.Length)..];
+            if (Ascii.IsValid(text))
+            {
+                // Most text is ASCII, one byte per character: compared where it stands, without encoding.
+                if (rest.Length >= text.Length && Ascii.Equals(rest[..text.Length], text))
+                {
+                    Offset += text.Length;
+                    return this;
+                }
+
+                int common = 0;
+                while (common < text.Length && common < rest.Length && rest[common] == text[common])
+                {
+                    common++;
+                }
+
+                Difference = Offset + common;
+                return this;
+            }
+
+            int most = Encoding.UTF8.GetMaxByteCount(text.Length);
+            if (_encoded.Length < most)
+            {
+                _encoded = new byte[most];
+            }
+
+            var expected = _encoded.AsSpan(0, Encoding.UTF8.GetBytes(text, _encoded));
+            int same = rest.CommonPrefixLength(expected);
+            if (same < expected.Length)
+            {
+                Difference = Offset + same;
+            }
+            else
+            {
+                Offset += expected.Length;
+            }
+
+            return this;
+        }
     }
 }

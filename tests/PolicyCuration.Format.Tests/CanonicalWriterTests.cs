@@ -43,6 +43,31 @@ public class CanonicalWriterTests
         Assert.Equal(Canonical, CanonicalWriter.Write(list));
     }
 
+    [Theory]
+    [InlineData("\"z.b.example\"", "\"Z.b.example\"", 1)]
+    [InlineData("\"mode\": \"enforce\"", "\"mode\":  \"enforce\"", 8)]
+    [InlineData("\"a.example\": {", "\"a.example\":{", 12)]
+    [InlineData("caf\\u00e9", "caf\u00e9", 3)]
+    public void TheFirstDifferenceIsWhereTheFileLeavesTheCanonicalForm(string canonicalPart, string written, int offsetInPart)
+    {
+        var list = Read(Canonical);
+        string text = Canonical.Replace(canonicalPart, written, StringComparison.Ordinal);
+        long expected = Encoding.UTF8.GetByteCount(Canonical[..Canonical.IndexOf(canonicalPart, StringComparison.Ordinal)]) + offsetInPart;
+
+        Assert.Equal(expected, CanonicalWriter.FirstDifference(list, Encoding.UTF8.GetBytes(text)));
+    }
+
+    [Fact]
+    public void ACanonicalFileHasNoDifferenceAndAShortOrLongOneDiffersAtTheEnd()
+    {
+        var list = Read(Canonical);
+        byte[] bytes = Encoding.UTF8.GetBytes(Canonical);
+
+        Assert.Null(CanonicalWriter.FirstDifference(list, bytes));
+        Assert.Equal(bytes.Length - 1, CanonicalWriter.FirstDifference(list, bytes[..^1]));
+        Assert.Equal(bytes.Length, CanonicalWriter.FirstDifference(list, bytes.Append((byte)'\n').ToArray()));
+    }
+
     [Fact]
     public void SortsDomainsAndAliasesButKeepsTheAuthorsMxOrderInLowerCase()
     {
