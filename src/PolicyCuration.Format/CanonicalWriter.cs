@@ -25,10 +25,11 @@ public static class CanonicalWriter
     {
         var comparison = new ComparingSink(actual);
         Emit(list, comparison);
+        comparison.Checkpoint();
         return comparison.Difference ?? (comparison.Offset == actual.Length ? null : comparison.Offset);
     }
 
-    /// <summary>Writes the canonical text to <paramref name="output"/>, stopping early once the sink has seen enough.</summary>
+    /// <summary>Writes the canonical text to <paramref name="output"/>, stopping early when a checkpoint says so.</summary>
     private static void Emit(PolicyList list, CanonicalSink output)
     {
         output.Append('{');
@@ -100,7 +101,7 @@ public static class CanonicalWriter
             AppendString(output, entry.Name);
             output.Append(": ");
             AppendPolicy(output, entry.Policy);
-            if (output.Done)
+            if (!output.Checkpoint())
             {
                 return false;
             }
@@ -214,14 +215,14 @@ public static class CanonicalWriter
     /// <summary>Where canonical text goes, piece by piece.</summary>
     private abstract class CanonicalSink
     {
-        /// <summary>Whether nothing more is wanted.</summary>
-        public abstract bool Done { get; }
-
         public abstract CanonicalSink Append(ReadOnlySpan<char> text);
 
         public CanonicalSink Append(string text) => Append(text.AsSpan());
 
         public CanonicalSink Append(char c) => Append(new ReadOnlySpan<char>(in c));
+
+        /// <summary>Called after each entry; false when nothing more is wanted.</summary>
+        public abstract bool Checkpoint();
     }
 
     /// <summary>Collects the text.</summary>
@@ -229,19 +230,20 @@ public static class CanonicalWriter
     {
         public StringBuilder Text { get; } = text;
 
-        public override bool Done => false;
-
         public override CanonicalSink Append(ReadOnlySpan<char> text)
         {
             Text.Append(text);
             return this;
         }
+
+        public override bool Checkpoint() => true;
     }
 
-    /// <summary>Compares the text with a file's bytes as it comes, and notes the first difference.</summary>
+    /// <summary>Compares the text with a file's bytes an entry at a time, and notes the first difference.</summary>
     private sealed class ComparingSink(ReadOnlyMemory<byte> actual) : CanonicalSink
     {
-        private byte[] _encoded = new byte[256];
+        private char[] _pending = new char[1024];
+        private int _length;
 
         /// <summary>The bytes of canonical text compared so far.</summary>
         public long Offset { get; private set; }
@@ -249,23 +251,37 @@ public static class CanonicalWriter
         /// <summary>The offset of the first differing byte, once found.</summary>
         public long? Difference { get; private set; }
 
-        public override bool Done => Difference is not null;
-
         public override CanonicalSink Append(ReadOnlySpan<char> text)
         {
-            if (Difference is not null)
+            if (_length + text.Length > _pending.Length)
             {
-                return this;
+                Array.Resize(ref _pending, Math.Max(_pending.Length * 2, _length + text.Length));
+            }
+
+            text.CopyTo(_pending.AsSpan(_length));
+            _length += text.Length;
+            return this;
+        }
+
+        /// <summary>Compares the text appended since the last checkpoint.</summary>
+        public override bool Checkpoint()
+        {
+            var text = _pending.AsSpan(0, _length);
+            _length = 0;
+            if (Difference is not null || text.IsEmpty)
+            {
+                return Difference is null;
             }
 
             var rest = actual.Span[(int)Math.Min(Offset, actual.Length)..];
             if (Ascii.IsValid(text))
             {
-                // Most text is ASCII, one byte per character: compared where it stands, without encoding.
+                // Canonical text is ASCII (the writer escapes the rest), one byte per character: compared where it
+                // stands, without encoding.
                 if (rest.Length >= text.Length && Ascii.Equals(rest[..text.Length], text))
                 {
                     Offset += text.Length;
-                    return this;
+                    return true;
                 }
 
                 int common = 0;
@@ -275,27 +291,19 @@ public static class CanonicalWriter
                 }
 
                 Difference = Offset + common;
-                return this;
+                return false;
             }
 
-            int most = Encoding.UTF8.GetMaxByteCount(text.Length);
-            if (_encoded.Length < most)
-            {
-                _encoded = new byte[most];
-            }
-
-            var expected = _encoded.AsSpan(0, Encoding.UTF8.GetBytes(text, _encoded));
+            byte[] expected = Encoding.UTF8.GetBytes(text.ToArray());
             int same = rest.CommonPrefixLength(expected);
             if (same < expected.Length)
             {
                 Difference = Offset + same;
-            }
-            else
-            {
-                Offset += expected.Length;
+                return false;
             }
 
-            return this;
+            Offset += expected.Length;
+            return true;
         }
     }
 }
