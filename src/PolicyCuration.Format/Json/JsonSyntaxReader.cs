@@ -64,38 +64,20 @@ public static class JsonSyntaxReader
     /// <summary>The tree of a file that reads without failure, or null when it fails or may: the exact reader then says how.</summary>
     /// <remarks>
     /// The exact reader checks each deferred container's keys as it goes, which keeps the whole file on one core.
-    /// Here the containers are only scanned on the way (which checks all but their keys), and their keys are then
-    /// checked side by side. A failure found either way is left to the exact reader, so that the finding is the same
-    /// one, at the first failing position in the file.
+    /// Here the containers are only scanned on the way (which checks all but their keys), and their keys are
+    /// checked on other cores while the scan goes on. A failure found either way is left to the exact reader, so
+    /// that the finding is the same one, at the first failing position in the file.
     /// </remarks>
     private static JsonReadResult? ReadSkipping(SourceText source, int deferFromDepth)
     {
         var scanner = new JsonScanner(source.Bytes.Span, MaxDepth, MaxTokenBytes);
-        var skipped = new List<JsonDeferredSyntax>();
-        if (!scanner.Read() || ReadValue(ref scanner, source, 0, deferFromDepth, skipped) is not { Failure: null } root
-            || scanner.Read() || scanner.Error != JsonScanError.None)
-        {
-            return null;
-        }
+        var skipped = new SkippedContainers(source);
+        var root = scanner.Read() ? ReadValue(ref scanner, source, 0, deferFromDepth, skipped) : null;
+        bool read = root is { Failure: null } && !scanner.Read() && scanner.Error == JsonScanError.None;
 
-        bool clean = true;
-        if (skipped.Count == 0)
-        {
-            return root;
-        }
-
-        System.Threading.Tasks.Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, skipped.Count, 4096), (range, loop) =>
-        {
-            for (int i = range.Item1; i < range.Item2 && clean; i++)
-            {
-                if (!DeferredKeys.AreDistinct(source.Bytes.Span[(int)skipped[i].Offset..]))
-                {
-                    clean = false;
-                    loop.Stop();
-                }
-            }
-        });
-        return clean ? root : null;
+        // Waited for even after a failure: the checks read the source, which the caller may let go.
+        bool distinct = skipped.KeysAreDistinct();
+        return read && distinct ? root : null;
     }
 
     /// <summary>The value that starts at <paramref name="offset"/> of a source already read without failure, built whole.</summary>
@@ -109,7 +91,7 @@ public static class JsonSyntaxReader
 
     // With a list for skipped, containers at deferFromDepth are scanned past, their keys unchecked, and collected
     // there; without, their keys are checked here.
-    private static JsonReadResult ReadValue(ref JsonScanner scanner, SourceText source, long baseOffset, int deferFromDepth, List<JsonDeferredSyntax>? skipped)
+    private static JsonReadResult ReadValue(ref JsonScanner scanner, SourceText source, long baseOffset, int deferFromDepth, SkippedContainers? skipped)
     {
         // Containers are built with explicit stacks rather than recursion so that depth costs heap, not stack.
         var state = ReaderState.Current;
@@ -130,9 +112,8 @@ public static class JsonSyntaxReader
                         return Fail(source, ref scanner, baseOffset);
                     }
 
-                    var skip = new JsonDeferredSyntax(kind, start);
-                    skipped.Add(skip);
-                    completed = skip;
+                    skipped.Add(start);
+                    completed = new JsonDeferredSyntax(kind, start);
                     break;
                 case JsonToken.StartObject:
                 case JsonToken.StartArray:
@@ -231,6 +212,56 @@ public static class JsonSyntaxReader
         }
 
         return offset;
+    }
+
+    /// <summary>Containers scanned past whose keys are still to be checked: a batch at a time, on other cores, while the scan goes on.</summary>
+    private sealed class SkippedContainers(SourceText source)
+    {
+        private const int BatchSize = 4096;
+        private readonly List<Task> _checks = [];
+        private long[] _batch = new long[BatchSize];
+        private int _count;
+        private volatile bool _repeated;
+
+        /// <summary>Notes the container that starts at <paramref name="offset"/>.</summary>
+        public void Add(long offset)
+        {
+            _batch[_count++] = offset;
+            if (_count == BatchSize)
+            {
+                Dispatch();
+            }
+        }
+
+        /// <summary>Whether every container noted has distinct keys in each of its objects, once every check has ended.</summary>
+        public bool KeysAreDistinct()
+        {
+            if (_count > 0)
+            {
+                Dispatch();
+            }
+
+            Task.WaitAll(_checks);
+            return !_repeated;
+        }
+
+        private void Dispatch()
+        {
+            long[] batch = _batch;
+            int count = _count;
+            _checks.Add(Task.Run(() =>
+            {
+                for (int i = 0; i < count && !_repeated; i++)
+                {
+                    if (!DeferredKeys.AreDistinct(source.Bytes.Span[(int)batch[i]..]))
+                    {
+                        _repeated = true;
+                    }
+                }
+            }));
+            _batch = new long[BatchSize];
+            _count = 0;
+        }
     }
 
     /// <summary>A container being read; frames are reused, so that checking a large list allocates little.</summary>
