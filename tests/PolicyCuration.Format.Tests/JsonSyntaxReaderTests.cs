@@ -197,6 +197,43 @@ public class JsonSyntaxReaderTests
         }
     }
 
+    /// <summary>A large map is read in two parts side by side; whatever its second part holds, the outcome is a whole read's.</summary>
+    [Theory]
+    [InlineData("as written")]
+    [InlineData("a name repeated across the split")]
+    [InlineData("names out of order across the split")]
+    [InlineData("a name repeated after the split")]
+    [InlineData("a syntax error after the split")]
+    [InlineData("a scalar after the split")]
+    public void ALargeMapReadInTwoPartsGivesWhatAWholeReadGives(string change)
+    {
+        string text = LargeMap(15_000);
+        int split = text.IndexOf(",\n    \"", text.Length / 2, StringComparison.Ordinal);
+        string before = NameBefore(text, split);
+        string after = text.Substring(split + 7, text.IndexOf('"', split + 7) - split - 7);
+        text = change switch
+        {
+            "a name repeated across the split" => text[..(split + 7)] + before + text[(split + 7 + after.Length)..],
+            "names out of order across the split" => text[..(split + 7)] + "a" + text[(split + 8)..],
+            "a name repeated after the split" => text.Replace("d014000.example\"", "d013999.example\"", StringComparison.Ordinal),
+            "a syntax error after the split" => text.Replace("\"mx.d014000.example\"", "\"mx.d014000.example\",", StringComparison.Ordinal),
+            "a scalar after the split" => text.Replace("\"d014000.example\": {", "\"d014000.example\": 1, \"d014000.example.x\": {", StringComparison.Ordinal),
+            _ => text,
+        };
+        var source = new SourceText("t.json", Encoding.UTF8.GetBytes(text));
+
+        var whole = JsonSyntaxReader.Read(source);
+        var parts = JsonSyntaxReader.Read(source, deferFromDepth: 2);
+
+        Assert.True(source.Bytes.Length > 1 << 20, "the map must be large enough to be split");
+        Assert.Equal(change is "as written" or "names out of order across the split" or "a scalar after the split", whole.Failure is null);
+        Assert.Equal(whole.Failure, parts.Failure);
+        if (whole.Root is not null)
+        {
+            Assert.Equal(Describe(whole.Root), Describe(Build(source, parts.Root!)));
+        }
+    }
+
     [Fact]
     public void ADeferredValueBuildsToWhatAFullReadGives()
     {
@@ -207,6 +244,23 @@ public class JsonSyntaxReaderTests
         Assert.IsType<JsonDeferredSyntax>(lazy.Properties[0].Value);
         Assert.IsType<JsonScalarSyntax>(lazy.Properties[1].Value);
         Assert.Equal(Describe(full.Properties[0].Value), Describe(lazy.Properties[0].Value.Built(source)));
+    }
+
+    private static string LargeMap(int entries)
+    {
+        var text = new StringBuilder("{\n  \"version\": \"0.1\",\n  \"policies\": {");
+        for (int i = 0; i < entries; i++)
+        {
+            text.Append(i == 0 ? "\n    " : ",\n    ").Append($"\"d{i:D6}.example\": {{\n      \"mode\": \"testing\",\n      \"mxs\": [\n        \"mx.d{i:D6}.example\"\n      ]\n    }}");
+        }
+
+        return text.Append("\n  }\n}\n").ToString();
+    }
+
+    private static string NameBefore(string text, int separator)
+    {
+        int start = text.LastIndexOf("\n    \"", separator, StringComparison.Ordinal) + 6;
+        return text[start..text.IndexOf('"', start)];
     }
 
     private static JsonSyntax Build(SourceText source, JsonSyntax node) => node.Built(source) switch

@@ -95,6 +95,24 @@ public ref struct JsonScanner
         _expect = Expect.Value;
     }
 
+    /// <summary>
+    /// A scanner that starts inside an object, at <paramref name="start"/>, just after a <c>,</c> between two of its
+    /// members; it reads the members that follow and ends with the object's <c>}</c> (depth 0).
+    /// </summary>
+    /// <remarks>For reading the rest of a large object on another core: the caller must make sure that a scanner that
+    /// read the file from its start reaches that <c>,</c> inside the same object before it relies on what this one read.</remarks>
+    public static JsonScanner InsideObject(ReadOnlySpan<byte> bytes, int start, int maxDepth, int maxTokenBytes)
+    {
+        var scanner = new JsonScanner(bytes, maxDepth, maxTokenBytes)
+        {
+            _position = start,
+            _objects = 1,
+            _expect = Expect.Name,
+            Depth = 1,
+        };
+        return scanner;
+    }
+
     private enum Expect : byte
     {
         Value,

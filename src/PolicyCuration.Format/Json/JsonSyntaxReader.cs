@@ -72,7 +72,8 @@ public static class JsonSyntaxReader
     {
         var scanner = new JsonScanner(source.Bytes.Span, MaxDepth, MaxTokenBytes);
         var skipped = new SkippedContainers(source);
-        var root = scanner.Read() ? ReadValue(ref scanner, source, 0, deferFromDepth, skipped) : null;
+        var tail = deferFromDepth == 2 ? MapTail.Start(source) : null;
+        var root = scanner.Read() ? ReadValue(ref scanner, source, 0, deferFromDepth, skipped, tail) : null;
         bool read = root is { Failure: null } && !scanner.Read() && scanner.Error == JsonScanError.None;
 
         // Waited for even after a failure: the checks read the source, which the caller may let go.
@@ -91,7 +92,9 @@ public static class JsonSyntaxReader
 
     // With a list for skipped, containers at deferFromDepth are scanned past, their keys unchecked, and collected
     // there; without, their keys are checked here.
-    private static JsonReadResult ReadValue(ref JsonScanner scanner, SourceText source, long baseOffset, int deferFromDepth, SkippedContainers? skipped)
+    // With a tail, the members of a large map from a point on are read on another core while this reader reads up to
+    // that point; they are joined in when this reader gets there inside the same map.
+    private static JsonReadResult ReadValue(ref JsonScanner scanner, SourceText source, long baseOffset, int deferFromDepth, SkippedContainers? skipped, MapTail? tail = null)
     {
         // Containers are built with explicit stacks rather than recursion so that depth costs heap, not stack.
         var state = ReaderState.Current;
@@ -170,8 +173,18 @@ public static class JsonSyntaxReader
                     return new JsonReadResult(completed, null);
                 }
 
-                containers.Peek().Add(completed);
+                var container = containers.Peek();
+                container.Add(completed);
                 completed = null;
+                if (tail is not null && containers.Count == 2 && scanner.Position == tail.Comma && container is { IsObject: true, Deferred: false })
+                {
+                    if (tail.JoinTo(container, skipped!) is { } end)
+                    {
+                        scanner.ContinueAfterMember(end, separatorRead: false);
+                    }
+
+                    tail = null;
+                }
             }
 
             if (!scanner.Read())
@@ -212,6 +225,101 @@ public static class JsonSyntaxReader
         }
 
         return offset;
+    }
+
+    /// <summary>The members of a large map from a point on, read on another core while the main reader reads up to that point.</summary>
+    /// <remarks>
+    /// The point is a <c>,</c> followed by a line break and the four spaces that indent a map's members in the canonical
+    /// form: in valid JSON no string holds a line break, so it can only separate two values. This reader assumes it
+    /// separates two members of a map whose values it skips, and reads on to the end of that map; the main reader
+    /// relies on it only once it reaches that same <c>,</c> inside such a map, and only when the names go on in
+    /// ascending order across the point. Anything else and the main reader goes on as if there were no tail.
+    /// </remarks>
+    private sealed class MapTail
+    {
+        // Below this, splitting costs more than it saves.
+        private const int MinBytes = 1 << 20;
+
+        private readonly Task<Members?> _members;
+
+        private MapTail(int comma, Task<Members?> members)
+        {
+            Comma = comma;
+            _members = members;
+        }
+
+        /// <summary>The offset of the <c>,</c> where the tail starts.</summary>
+        public int Comma { get; }
+
+        /// <summary>A tail started from the middle of <paramref name="source"/>, or null when the file is small or has no such point.</summary>
+        public static MapTail? Start(SourceText source)
+        {
+            var bytes = source.Bytes.Span;
+            if (bytes.Length < MinBytes)
+            {
+                return null;
+            }
+
+            int found = bytes[(bytes.Length / 2)..].IndexOf(",\n    \""u8);
+            if (found < 0)
+            {
+                return null;
+            }
+
+            int comma = (bytes.Length / 2) + found;
+            return new MapTail(comma, Task.Run(() => Read(source, comma)));
+        }
+
+        /// <summary>Appends the tail's members to <paramref name="map"/> and notes its containers; the offset of the map's <c>}</c>, or null when the tail cannot be used.</summary>
+        public int? JoinTo(Frame map, SkippedContainers skipped)
+        {
+            if (_members.GetAwaiter().GetResult() is not { } tail || !map.TryAppendInOrder(tail.Properties))
+            {
+                return null;
+            }
+
+            foreach (var property in tail.Properties)
+            {
+                skipped.Add(property.Value.Offset);
+            }
+
+            return tail.End;
+        }
+
+        private static Members? Read(SourceText source, int comma)
+        {
+            // The map is at depth 2 for the main reader and at depth 1 here.
+            var scanner = JsonScanner.InsideObject(source.Bytes.Span, comma + 1, MaxDepth - 1, MaxTokenBytes);
+            var properties = new List<JsonPropertySyntax>();
+            while (scanner.Read())
+            {
+                if (scanner.Token == JsonToken.EndObject)
+                {
+                    return new Members(properties, scanner.TokenStart);
+                }
+
+                string name = scanner.GetString();
+                long nameOffset = scanner.TokenStart;
+                if ((properties.Count > 0 && string.CompareOrdinal(properties[^1].Name, name) >= 0) || !scanner.Read()
+                    || scanner.Token is not (JsonToken.StartObject or JsonToken.StartArray))
+                {
+                    return null;
+                }
+
+                var kind = scanner.Token == JsonToken.StartObject ? JsonKind.Object : JsonKind.Array;
+                long offset = scanner.TokenStart;
+                if (!scanner.Skip())
+                {
+                    return null;
+                }
+
+                properties.Add(new JsonPropertySyntax(name, nameOffset, new JsonDeferredSyntax(kind, offset)));
+            }
+
+            return null;
+        }
+
+        private sealed record Members(List<JsonPropertySyntax> Properties, int End);
     }
 
     /// <summary>Containers scanned past whose keys are still to be checked: a batch at a time, on other cores, while the scan goes on.</summary>
@@ -364,6 +472,18 @@ public static class JsonSyntaxReader
             }
 
             return null;
+        }
+
+        /// <summary>Appends members read elsewhere, each after the one before in ordinal order, all after this object's last.</summary>
+        public bool TryAppendInOrder(List<JsonPropertySyntax> members)
+        {
+            if (!IsObject || !_inOrder || members.Count == 0 || (_properties.Count > 0 && string.CompareOrdinal(_properties[^1].Name, members[0].Name) >= 0))
+            {
+                return false;
+            }
+
+            _properties.AddRange(members);
+            return true;
         }
 
         public void Add(JsonSyntax value)
