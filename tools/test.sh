@@ -24,6 +24,12 @@ dotnet build PolicyCuration.sln --nologo --no-restore -v quiet -warnaserror
 say "format check"
 dotnet format PolicyCuration.sln --no-restore --verify-no-changes
 
+# NativeAOT links with a C toolchain.
+if ! command -v clang >/dev/null 2>&1 && ! command -v gcc >/dev/null 2>&1; then
+  say "C toolchain for NativeAOT"
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends clang zlib1g-dev >/dev/null
+fi
+
 say "native consumer (NativeAOT)"
 export POLICYCURATION_CONSUMER_AOT="$root/.aot/starttls-policy"
 dotnet publish src/PolicyCuration.Consumer -c Release -r linux-x64 -o "$root/.aot" --nologo -v quiet
