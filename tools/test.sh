@@ -36,6 +36,7 @@ dotnet publish src/PolicyCuration.Consumer -c Release -r linux-x64 -o "$root/.ao
 
 say "published policyctl (NativeAOT, with its managed build for git and GitHub commands)"
 published="$root/.published/policyctl"
+rm -rf "$published"
 dotnet publish src/PolicyCuration.Cli -c Release -r linux-x64 -o "$published" --nologo -v quiet
 
 say "fixtures"

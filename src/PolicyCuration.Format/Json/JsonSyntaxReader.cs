@@ -90,8 +90,8 @@ public static class JsonSyntaxReader
             ?? throw new InvalidOperationException($"{source.Path}: no valid JSON value at offset {offset}");
     }
 
-    // With a list for skipped, containers at deferFromDepth are scanned past, their keys unchecked, and collected
-    // there; without, their keys are checked here.
+    // With skipped, containers at deferFromDepth are scanned past and noted there for their keys to be checked
+    // elsewhere; without, their keys are checked here.
     // With a tail, the members of a large map from a point on are read on another core while this reader reads up to
     // that point; they are joined in when this reader gets there inside the same map.
     private static JsonReadResult ReadValue(ref JsonScanner scanner, SourceText source, long baseOffset, int deferFromDepth, SkippedContainers? skipped, MapTail? tail = null)
