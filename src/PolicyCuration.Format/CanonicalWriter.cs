@@ -20,7 +20,7 @@ public static class CanonicalWriter
     }
 
     /// <summary>The byte offset where <paramref name="actual"/> first differs from the canonical UTF-8 text of <paramref name="list"/>, or null when it is canonical.</summary>
-    /// <remarks>Compares each piece of canonical text with the file as it is written, so that the canonical text is never held or encoded whole.</remarks>
+    /// <remarks>Compares the canonical text an entry at a time with the file, so that it is never held or encoded whole.</remarks>
     public static long? FirstDifference(PolicyList list, ReadOnlyMemory<byte> actual)
     {
         var comparison = new ComparingSink(actual);
@@ -276,8 +276,8 @@ public static class CanonicalWriter
             var rest = actual.Span[(int)Math.Min(Offset, actual.Length)..];
             if (Ascii.IsValid(text))
             {
-                // Canonical text is ASCII (the writer escapes the rest), one byte per character: compared where it
-                // stands, without encoding.
+                // Canonical text is ASCII (the writer escapes strings; only a number built in code could be
+                // otherwise), one byte per character: compared where it stands, without encoding.
                 if (rest.Length >= text.Length && Ascii.Equals(rest[..text.Length], text))
                 {
                     Offset += text.Length;

@@ -209,10 +209,15 @@ internal sealed class ValidationShapes
 
     /// <summary>Every schema that <paramref name="schema"/> applies to its value or to values inside it.</summary>
     private static IEnumerable<JsonSchema> Children(JsonSchema schema) =>
-        schema.Properties.Values.Concat(schema.PatternProperties.Values)
-            .Concat(Applied(schema).Skip(1))
-            .Concat(schema.Items)
-            .Concat(new[] { schema.Item, schema.AdditionalPropertiesSchema, schema.AdditionalItemsSchema }.OfType<JsonSchema>());
+        schema.Properties.Values.Concat(MemberSchemas(schema)).Concat(Applied(schema).Skip(1)).Concat(ItemSchemas(schema));
+
+    /// <summary>The schemas that may judge any member of an object: patternProperties and additionalProperties.</summary>
+    private static IEnumerable<JsonSchema> MemberSchemas(JsonSchema schema) =>
+        schema.PatternProperties.Values.Concat(new[] { schema.AdditionalPropertiesSchema }.OfType<JsonSchema>());
+
+    /// <summary>The schemas that may judge an item of an array.</summary>
+    private static IEnumerable<JsonSchema> ItemSchemas(JsonSchema schema) =>
+        schema.Items.Concat(new[] { schema.Item, schema.AdditionalItemsSchema }.OfType<JsonSchema>());
 
     /// <summary>The schema itself and those it applies to the same value (allOf, anyOf, oneOf, not).</summary>
     private static IEnumerable<JsonSchema> Applied(JsonSchema schema) =>
@@ -278,13 +283,13 @@ internal sealed class ValidationShapes
 
             // Any member may be judged by every patternProperties schema and by additionalProperties:
             // which patterns match is in the shape already, and a superset is safe.
-            var anyMember = set.SelectMany(s => s.PatternProperties.Values.Concat(new[] { s.AdditionalPropertiesSchema }.OfType<JsonSchema>())).ToList();
+            var anyMember = set.SelectMany(MemberSchemas).ToList();
             place.Other = For(anyMember);
             place.SetNamed(set.SelectMany(s => s.Properties.Keys).Distinct().ToDictionary(
                 name => name,
                 name => For(anyMember.Concat(set.Where(s => s.Properties.ContainsKey(name)).Select(s => s.Properties[name]))),
                 StringComparer.Ordinal));
-            place.Items = For(set.SelectMany(s => s.Items.Concat(new[] { s.Item, s.AdditionalItemsSchema }.OfType<JsonSchema>())));
+            place.Items = For(set.SelectMany(ItemSchemas));
             return place;
         }
 

@@ -76,7 +76,8 @@ public static class JsonSyntaxReader
         var root = scanner.Read() ? ReadValue(ref scanner, source, 0, deferFromDepth, skipped, tail) : null;
         bool read = root is { Failure: null } && !scanner.Read() && scanner.Error == JsonScanError.None;
 
-        // Waited for even after a failure: the checks read the source, which the caller may let go.
+        // Ended even after a failure, so that nothing goes on reading beside the exact reader or the caller.
+        tail?.Abandon();
         bool distinct = skipped.KeysAreDistinct();
         return read && distinct ? root : null;
     }
@@ -176,7 +177,7 @@ public static class JsonSyntaxReader
                 var container = containers.Peek();
                 container.Add(completed);
                 completed = null;
-                if (tail is not null && containers.Count == 2 && scanner.Position == tail.Comma && container is { IsObject: true, Deferred: false })
+                if (tail is not null && containers.Count == deferFromDepth && scanner.Position == tail.Comma && container is { IsObject: true, Deferred: false })
                 {
                     if (tail.JoinTo(container, skipped!) is { } end)
                     {
@@ -240,12 +241,15 @@ public static class JsonSyntaxReader
         // Below this, splitting costs more than it saves.
         private const int MinBytes = 1 << 20;
 
+        private readonly SourceText _source;
         private readonly Task<Members?> _members;
+        private volatile bool _abandoned;
 
-        private MapTail(int comma, Task<Members?> members)
+        private MapTail(SourceText source, int comma)
         {
+            _source = source;
             Comma = comma;
-            _members = members;
+            _members = Task.Run(Read);
         }
 
         /// <summary>The offset of the <c>,</c> where the tail starts.</summary>
@@ -266,8 +270,14 @@ public static class JsonSyntaxReader
                 return null;
             }
 
-            int comma = (bytes.Length / 2) + found;
-            return new MapTail(comma, Task.Run(() => Read(source, comma)));
+            return new MapTail(source, (bytes.Length / 2) + found);
+        }
+
+        /// <summary>Stops reading the tail if it is still being read, and waits until it has stopped.</summary>
+        public void Abandon()
+        {
+            _abandoned = true;
+            _members.Wait();
         }
 
         /// <summary>Appends the tail's members to <paramref name="map"/> and notes its containers; the offset of the map's <c>}</c>, or null when the tail cannot be used.</summary>
@@ -286,12 +296,12 @@ public static class JsonSyntaxReader
             return tail.End;
         }
 
-        private static Members? Read(SourceText source, int comma)
+        private Members? Read()
         {
             // The map is at depth 2 for the main reader and at depth 1 here.
-            var scanner = JsonScanner.InsideObject(source.Bytes.Span, comma + 1, MaxDepth - 1, MaxTokenBytes);
+            var scanner = JsonScanner.InsideObject(_source.Bytes.Span, Comma + 1, MaxDepth - 1, MaxTokenBytes);
             var properties = new List<JsonPropertySyntax>();
-            while (scanner.Read())
+            while (!_abandoned && scanner.Read())
             {
                 if (scanner.Token == JsonToken.EndObject)
                 {
