@@ -50,13 +50,13 @@ status=0
 for project in tests/*/*.Tests.csproj; do
   name="$(basename "$project" .csproj)"
   dotnet test "$project" --nologo --no-build -v quiet \
-    --logger "trx;LogFileName=$name.trx" --results-directory "$results" \
+    --logger "console;verbosity=minimal" --logger "trx;LogFileName=$name.trx" --results-directory "$results" \
     --blame-hang-timeout 5m || status=$?
 done
 
 # The command tests once more, on the published binary that large lists and the benchmark use.
 POLICYCURATION_POLICYCTL="$published/policyctl" dotnet test tests/PolicyCuration.Cli.Tests/PolicyCuration.Cli.Tests.csproj \
-  --nologo --no-build -v quiet --logger "trx;LogFileName=PolicyCuration.Cli.Tests.published.trx" --results-directory "$results" \
+  --nologo --no-build -v quiet --logger "console;verbosity=minimal" --logger "trx;LogFileName=PolicyCuration.Cli.Tests.published.trx" --results-directory "$results" \
   --blame-hang-timeout 5m || status=$?
 
 passed=0 failed=0 skipped=0

@@ -18,16 +18,13 @@ internal sealed record RecordedRequest(string Method, string PathAndQuery, strin
 /// </summary>
 internal sealed class FakeGitHubApi : IDisposable
 {
-    private readonly HttpListener listener = new();
+    private readonly HttpListener listener;
     private readonly Task loop;
     private int nextId = 1;
 
     public FakeGitHubApi()
     {
-        int port = FreePort();
-        BaseUrl = $"http://127.0.0.1:{port}/";
-        listener.Prefixes.Add(BaseUrl);
-        listener.Start();
+        (listener, BaseUrl) = ListenOnFreePort();
         loop = Task.Run(ServeAsync);
     }
 
@@ -64,11 +61,35 @@ internal sealed class FakeGitHubApi : IDisposable
         }
     }
 
-    private static int FreePort()
+    /// <summary>
+    /// A listener on a port the system just gave out. HttpListener cannot ask for port 0, and between the probe and
+    /// the listener's bind a connection from a test running alongside may take the port as its local end: then it
+    /// tries another.
+    /// </summary>
+    private static (HttpListener Listener, string BaseUrl) ListenOnFreePort()
     {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
+        for (int attempt = 1; ; attempt++)
+        {
+            int port;
+            using (var probe = new TcpListener(IPAddress.Loopback, 0))
+            {
+                probe.Start();
+                port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            }
+
+            string baseUrl = $"http://127.0.0.1:{port}/";
+            var candidate = new HttpListener();
+            candidate.Prefixes.Add(baseUrl);
+            try
+            {
+                candidate.Start();
+                return (candidate, baseUrl);
+            }
+            catch (HttpListenerException) when (attempt < 10)
+            {
+                candidate.Close();
+            }
+        }
     }
 
     private async Task ServeAsync()
