@@ -106,18 +106,49 @@ internal sealed class FakeGitHubApi : IDisposable
                 return;
             }
 
-            using var body = new MemoryStream();
-            await context.Request.InputStream.CopyToAsync(body);
-            var request = new RecordedRequest(
-                context.Request.HttpMethod, context.Request.Url!.PathAndQuery, context.Request.Headers["Authorization"], context.Request.ContentType, body.ToArray());
-            Requests.Enqueue(request);
-            var (status, json) = Route(request);
+            try
+            {
+                await AnswerAsync(context);
+            }
+            catch (Exception e) when (e is IOException or HttpListenerException or JsonException or KeyNotFoundException or FormatException)
+            {
+                // One request the fake could not take must not stop it answering the next; the client sees why.
+                await ReplyAsync(context, 500, JsonSerializer.Serialize(new Dictionary<string, string> { ["message"] = $"fake GitHub API: {e.GetType().Name}: {e.Message}" }));
+            }
+        }
+    }
+
+    private async Task AnswerAsync(HttpListenerContext context)
+    {
+        using var body = new MemoryStream();
+        await context.Request.InputStream.CopyToAsync(body);
+        if (context.Request.ContentLength64 > 0 && body.Length != context.Request.ContentLength64)
+        {
+            throw new IOException($"read {body.Length} bytes of a {context.Request.ContentLength64}-byte body");
+        }
+
+        var request = new RecordedRequest(
+            context.Request.HttpMethod, context.Request.Url!.PathAndQuery, context.Request.Headers["Authorization"], context.Request.ContentType, body.ToArray());
+        Requests.Enqueue(request);
+        var (status, json) = Route(request);
+        await ReplyAsync(context, status, json);
+    }
+
+    private static async Task ReplyAsync(HttpListenerContext context, int status, string json)
+    {
+        try
+        {
             byte[] bytes = Encoding.UTF8.GetBytes(json);
             context.Response.StatusCode = status;
             context.Response.ContentType = "application/json; charset=utf-8";
             context.Response.ContentLength64 = bytes.Length;
             await context.Response.OutputStream.WriteAsync(bytes);
             context.Response.Close();
+        }
+        catch (Exception e) when (e is IOException or HttpListenerException or InvalidOperationException or ObjectDisposedException)
+        {
+            // The client went away or the answer had begun; the client's side of the test reports it.
+            context.Response.Abort();
         }
     }
 
