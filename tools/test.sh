@@ -81,6 +81,14 @@ if [ "$status" -eq 0 ] && [ "$failed" -gt 0 ]; then
   status=1
 fi
 
+# The failures again at the end, where a log cut to its tail still shows them.
+if [ "$failed" -gt 0 ]; then
+  say "failed tests"
+  for trx in "${trx_files[@]}"; do
+    awk -v run="$(basename "$trx")" -f tools/test-failures.awk "$trx"
+  done
+fi
+
 echo "${#trx_files[@]} test runs (every project, and the command tests again on the published policyctl)"
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$status"
