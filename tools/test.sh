@@ -47,17 +47,17 @@ bash tools/fixtures/start.sh
 say "test"
 rm -rf "$results"
 status=0
+# Each run prints its failures with their messages and writes a trx file, which the totals below are read from.
+run_tests() { # PROJECT TRX_NAME
+  dotnet test "$1" --nologo --no-build -v quiet --logger "console;verbosity=minimal" --logger "trx;LogFileName=$2" \
+    --results-directory "$results" --blame-hang-timeout 5m || status=$?
+}
 for project in tests/*/*.Tests.csproj; do
-  name="$(basename "$project" .csproj)"
-  dotnet test "$project" --nologo --no-build -v quiet \
-    --logger "console;verbosity=minimal" --logger "trx;LogFileName=$name.trx" --results-directory "$results" \
-    --blame-hang-timeout 5m || status=$?
+  run_tests "$project" "$(basename "$project" .csproj).trx"
 done
 
 # The command tests once more, on the published binary that large lists and the benchmark use.
-POLICYCURATION_POLICYCTL="$published/policyctl" dotnet test tests/PolicyCuration.Cli.Tests/PolicyCuration.Cli.Tests.csproj \
-  --nologo --no-build -v quiet --logger "console;verbosity=minimal" --logger "trx;LogFileName=PolicyCuration.Cli.Tests.published.trx" --results-directory "$results" \
-  --blame-hang-timeout 5m || status=$?
+POLICYCURATION_POLICYCTL="$published/policyctl" run_tests tests/PolicyCuration.Cli.Tests/PolicyCuration.Cli.Tests.csproj PolicyCuration.Cli.Tests.published.trx
 
 passed=0 failed=0 skipped=0
 shopt -s nullglob

@@ -484,7 +484,7 @@ public static class JsonSyntaxReader
             return null;
         }
 
-        /// <summary>Appends members read elsewhere, each after the one before in ordinal order, all after this object's last.</summary>
+        /// <summary>Appends members read elsewhere, which the caller has found in ascending ordinal order, when the first comes after this object's last; false, appending nothing, otherwise.</summary>
         public bool TryAppendInOrder(List<JsonPropertySyntax> members)
         {
             if (!IsObject || !_inOrder || members.Count == 0 || (_properties.Count > 0 && string.CompareOrdinal(_properties[^1].Name, members[0].Name) >= 0))
