@@ -1,3 +1,3 @@
 using PolicyCuration.Cli;
 
-return ManagedCompanion.Handles(args) ? ManagedCompanion.Run(args, Console.Error) : PolicyCtl.Run(args, Console.Out, Console.Error);
+return PolicyCtl.Run(args, Console.Out, Console.Error);

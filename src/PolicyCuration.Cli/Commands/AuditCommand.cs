@@ -99,7 +99,7 @@ internal static class AuditCommand
         var repo = new Option<string?>("--repo") { Description = "The GitHub repository, OWNER/NAME, for --open-prs" };
         var baseBranch = new Option<string>("--base") { Description = "The branch the pull requests go to", DefaultValueFactory = _ => "main" };
         var listPath = new Option<string>("--list") { Description = $"The list the pull requests edit, as checked out from --base (default: {CommonOptions.DefaultList})", DefaultValueFactory = _ => CommonOptions.DefaultList };
-        var api = new Option<string>("--api-url") { Description = "The GitHub API's base URL", DefaultValueFactory = _ => ReleasePublishOptions.DefaultApi };
+        var api = CommonOptions.ApiUrl();
         var repoPath = new Option<string>("--path-in-repo") { Description = $"The list's path in the GitHub repository (default: {CommonOptions.DefaultList})", DefaultValueFactory = _ => CommonOptions.DefaultList };
         var command = new Command("propose", """
             Say what the history supports, with its evidence: demote an enforced domain failing audits at least 7 days

@@ -42,6 +42,16 @@ internal static class CommonOptions
         Description = "The clock for expiry checks, RFC 3339 (default: the current time)",
     };
 
+    /// <summary>GitHub's API: <c>--api-url</c>, else <c>$GITHUB_API_URL</c> (which Actions sets, for GitHub Enterprise too), else api.github.com.</summary>
+    public static Option<string> ApiUrl() => new("--api-url")
+    {
+        Description = "The GitHub API's base URL (default: $GITHUB_API_URL, else https://api.github.com/)",
+        DefaultValueFactory = _ => Setting("GITHUB_API_URL") ?? "https://api.github.com/",
+    };
+
+    /// <summary>The value of the environment variable <paramref name="name"/>; null when unset or empty.</summary>
+    public static string? Setting(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
+
     public static FindingFormat ParseFormat(string text) => text switch
     {
         "json" => FindingFormat.Json,

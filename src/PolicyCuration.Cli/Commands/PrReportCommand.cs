@@ -26,7 +26,7 @@ internal static class PrReportCommand
         var headSha = new Option<string>("--head-sha") { Description = "The commit the check ran on (workflow_run.head_sha); the PR must still be at it", Required = true };
         var comment = new Option<string>("--comment") { Description = "The comment body check-pr wrote (--comment-out)", Required = true };
         var report = new Option<string>("--report") { Description = "check-pr's JSON report, for the verdict", Required = true };
-        var api = new Option<string>("--api-url") { Description = "The GitHub API's base URL", DefaultValueFactory = _ => ReleasePublishOptions.DefaultApi };
+        var api = CommonOptions.ApiUrl();
         var command = new Command("pr-report", """
             Post check-pr's report on the pull request: update its one comment in place (or create it) and set the label
             'list-check: passed' or 'list-check: failed'. Token from GITHUB_TOKEN. Treats its inputs as untrusted.

@@ -128,10 +128,12 @@ internal static class ProbeCommand
 /// <summary>The probe options shared by <c>probe</c> and the commands that probe (check-pr, audit, add).</summary>
 internal sealed class ProbeCommandOptions
 {
-    private readonly Option<string?> dns = new("--dns") { Description = "DNS server as IP:PORT (default: the servers of /etc/resolv.conf)" };
-    private readonly Option<int> smtpPort = new("--smtp-port") { Description = "SMTP port of every MX host", DefaultValueFactory = _ => 25 };
-    private readonly Option<int> httpsPort = new("--https-port") { Description = "HTTPS port of every mta-sts host", DefaultValueFactory = _ => 443 };
-    private readonly Option<string?> caFile = new("--ca-file") { Description = "Trust only the CA certificates in this PEM file (default: the system trust store)" };
+    // Each default can come from the environment, so that a vantage (a self-hosted runner) sets its resolver, ports
+    // and trust roots once for every workflow step that probes.
+    private readonly Option<string?> dns = new("--dns") { Description = "DNS server as IP:PORT (default: $POLICYCTL_DNS, else the servers of /etc/resolv.conf)", DefaultValueFactory = _ => CommonOptions.Setting("POLICYCTL_DNS") };
+    private readonly Option<int> smtpPort = new("--smtp-port") { Description = "SMTP port of every MX host (default: $POLICYCTL_SMTP_PORT, else 25)", DefaultValueFactory = result => PortSetting(result, "POLICYCTL_SMTP_PORT", 25) };
+    private readonly Option<int> httpsPort = new("--https-port") { Description = "HTTPS port of every mta-sts host (default: $POLICYCTL_HTTPS_PORT, else 443)", DefaultValueFactory = result => PortSetting(result, "POLICYCTL_HTTPS_PORT", 443) };
+    private readonly Option<string?> caFile = new("--ca-file") { Description = "Trust only the CA certificates in this PEM file (default: $POLICYCTL_CA_FILE, else the system trust store)", DefaultValueFactory = _ => CommonOptions.Setting("POLICYCTL_CA_FILE") };
     private readonly Option<string> ehlo = new("--ehlo") { Description = "Name sent with EHLO", DefaultValueFactory = _ => new ProbeOptions().EhloName };
     private readonly Option<double> timeout = new("--timeout") { Description = "Seconds allowed for each network step", DefaultValueFactory = _ => 30 };
     private readonly Option<int> concurrency = new("--concurrency") { Description = "Domains, and MX sessions, probed at once", DefaultValueFactory = _ => new ProbeOptions().Concurrency };
@@ -182,6 +184,22 @@ internal sealed class ProbeCommandOptions
             Timeout = TimeSpan.FromSeconds(seconds),
             Concurrency = slots,
         };
+    }
+
+    private static int PortSetting(System.CommandLine.Parsing.ArgumentResult result, string variable, int fallback)
+    {
+        if (CommonOptions.Setting(variable) is not { } text)
+        {
+            return fallback;
+        }
+
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int port))
+        {
+            return port;
+        }
+
+        result.AddError($"${variable} is \"{text}\": give a port from 1 to 65535");
+        return fallback;
     }
 
     private static IPEndPoint ParseServer(string text)

@@ -7,12 +7,9 @@ namespace PolicyCuration.Cli.Commands;
 /// <summary><c>release --publish</c>: the GitHub release of the four files, through Octokit.</summary>
 internal sealed class ReleasePublishOptions
 {
-    /// <summary>GitHub's API; tests give a server of their own.</summary>
-    public const string DefaultApi = "https://api.github.com/";
-
     private readonly Option<bool> publish = new("--publish") { Description = "Upload the release to GitHub (token from GITHUB_TOKEN)" };
     private readonly Option<string?> repository = new("--repo") { Description = "The GitHub repository, OWNER/NAME" };
-    private readonly Option<string> api = new("--api-url") { Description = "The GitHub API's base URL", DefaultValueFactory = _ => DefaultApi };
+    private readonly Option<string> api = CommonOptions.ApiUrl();
 
     public void AddTo(Command command, bool withSwitch = true)
     {

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Newtonsoft.Json.Linq;
 using NJsonSchema;
@@ -40,14 +39,6 @@ public sealed class PolicySchema
 
     /// <summary>Loads the schema from <paramref name="path"/>.</summary>
     /// <exception cref="SchemaLoadException">The file is missing or not a JSON Schema.</exception>
-    // A native build keeps reflection data only for what code names. NJsonSchema reads schemas through Newtonsoft,
-    // which reflects over the extension-data dictionary, and through Namotion, which reads the compiler's
-    // nullability attributes by their fields.
-    [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(IDictionary<string, object>))]
-    [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(Dictionary<string, object>))]
-    [DynamicDependency(DynamicallyAccessedMemberTypes.All, typeof(ICollection<KeyValuePair<string, object>>))]
-    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicFields, "System.Runtime.CompilerServices.NullableAttribute", "System.Private.CoreLib")]
-    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicFields, "System.Runtime.CompilerServices.NullableContextAttribute", "System.Private.CoreLib")]
     public static PolicySchema Load(string path)
     {
         try

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Collections.Frozen;
-using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.RegularExpressions;
 using NJsonSchema;
@@ -52,25 +51,8 @@ internal sealed class ValidationShapes
     /// <summary>A buffer for one thread, with its own copies of the schema's patterns (a shared Regex hands out one runner at a time).</summary>
     public ShapeText NewText() => new([.. _patterns.Select(Compile)]);
 
-    // The same pattern text and default options as the validator's own matching. Where code can be generated the
-    // pattern is compiled; a native build cannot, and there the non-backtracking engine, which accepts the same
-    // strings for every construct it supports, is several times faster than the interpreter.
-    private static Regex Compile(string pattern)
-    {
-        if (RuntimeFeature.IsDynamicCodeCompiled)
-        {
-            return new Regex(pattern, RegexOptions.Compiled);
-        }
-
-        try
-        {
-            return new Regex(pattern, RegexOptions.NonBacktracking);
-        }
-        catch (NotSupportedException)
-        {
-            return new Regex(pattern);
-        }
-    }
+    // The same pattern text and default options as the validator's own matching, compiled once per thread.
+    private static Regex Compile(string pattern) => new(pattern, RegexOptions.Compiled);
 
     /// <summary>Where the entries of the map whose schema is <paramref name="map"/> stand, one of the maps the shapes were made for.</summary>
     public Place PlaceOf(JsonSchema map) => _roots[map];

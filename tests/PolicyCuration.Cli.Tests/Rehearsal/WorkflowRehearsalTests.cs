@@ -1,0 +1,203 @@
+using System.Text.Json.Nodes;
+using PolicyCuration.Audit;
+using PolicyCuration.Testing;
+
+namespace PolicyCuration.Cli.Tests.Rehearsal;
+
+/// <summary>
+/// Each workflow of .github/workflows played as GitHub would run it (<see cref="WorkflowRunner"/>): its steps as
+/// written, against a bare origin, the probe fixtures as the vantage's network, and the local GitHub API.
+/// </summary>
+[Collection("rehearsal")]
+public sealed class WorkflowRehearsalTests(Workbench bench)
+{
+    private WorkflowRunner Runner => bench.Runner;
+
+    [Fact]
+    public void APullRequestThatAddsAGoodDomainPassesAndItsReportIsPostedOnce()
+    {
+        const int number = 42;
+        string head = bench.PushPullRequest(number, list => list.Replace(
+            "\"policies\": {",
+            "\"policies\": {\n    \"valid.probe.test\": {\n      \"mode\": \"testing\",\n      \"mxs\": [\n        \"mx.valid.probe.test\",\n        \"mx2.valid.probe.test\"\n      ]\n    },",
+            StringComparison.Ordinal));
+        bench.Api.HeadShas[number] = head;
+
+        var pr = Runner.Play("pr.yml", PullRequest(number, head));
+
+        var check = pr.Job("check");
+        Assert.True(check.Result == "success", pr.Describe());
+        Assert.Equal("success", check.Step("verdict").Outcome);
+        Assert.Equal(["comment.md", "pr-number", "report.json"], Files(pr.Artifacts["pr-report"]));
+        Assert.Equal($"{number}\n", File.ReadAllText(Path.Combine(pr.Artifacts["pr-report"], "pr-number")));
+        Assert.StartsWith("<!-- policyctl check-pr -->", File.ReadAllText(Path.Combine(pr.Artifacts["pr-report"], "comment.md")), StringComparison.Ordinal);
+        Assert.Contains("### `valid.probe.test` (added): passes", check.Summary, StringComparison.Ordinal);
+
+        var report = Runner.Play("pr-report.yml", WorkflowRunCompleted(pr, head));
+
+        Assert.True(report.Conclusion == "success", report.Describe());
+        var comments = bench.Api.Comments[number];
+        Assert.Single(comments);
+        Assert.StartsWith("<!-- policyctl check-pr -->", comments[0].Body, StringComparison.Ordinal);
+        Assert.Contains("list-check: passed", bench.Api.Labels[number]);
+    }
+
+    [Fact]
+    public void APullRequestThatBreaksTheSchemaFailsWithAnAnnotationOnTheLineAndItsReportSaysSo()
+    {
+        const int number = 43;
+        string head = bench.PushPullRequest(number, list => list.Replace(
+            "\"mode\": \"enforce\",\n      \"mxs\": [\n        \"mx1.wildcard", "\"mode\": \"sometimes\",\n      \"mxs\": [\n        \"mx1.wildcard", StringComparison.Ordinal));
+        int line = File.ReadAllLines(Path.Combine(bench.Scratch($"pr-{number}"), "policy", "policy.json")).ToList().FindIndex(l => l.Contains("sometimes", StringComparison.Ordinal)) + 1;
+        bench.Api.HeadShas[number] = head;
+
+        var pr = Runner.Play("pr.yml", PullRequest(number, head));
+
+        var check = pr.Job("check");
+        Assert.True(check.Result == "failure", pr.Describe());
+        Assert.Equal("failure", check.Step("verdict").Outcome);
+        Assert.Contains(check.Step("check-pr").Annotations, a => a.StartsWith($"::error file=policy/policy.json,line={line},", StringComparison.Ordinal) && a.Contains("schema.enum", StringComparison.Ordinal));
+        Assert.True(pr.Artifacts.ContainsKey("pr-report"), "the report is uploaded even when the check fails");
+
+        var report = Runner.Play("pr-report.yml", WorkflowRunCompleted(pr, head));
+
+        Assert.True(report.Conclusion == "success", report.Describe());
+        Assert.Single(bench.Api.Comments[number]);
+        Assert.Contains("list-check: failed", bench.Api.Labels[number]);
+    }
+
+    [Fact]
+    public void APullRequestThatTouchesNoListFileDoesNotStartTheCheck()
+    {
+        var run = Runner.Play("pr.yml", PullRequest(44, bench.MainCommit, changed: ["README.md"]));
+
+        Assert.False(run.Triggered);
+    }
+
+    [Fact]
+    public void TheReleaseIsSignedTaggedPushedAndPublishedWithItsFourFiles()
+    {
+        var run = Runner.Play("release.yml", new WorkflowTrigger("workflow_dispatch", [], "refs/heads/main", bench.MainCommit));
+
+        Assert.True(run.Conclusion == "success", run.Describe());
+        string release = run.Artifacts["release"];
+        Assert.Equal(["manifest.json", "manifest.json.minisig", "policy.json", "policy.json.minisig"], Files(release));
+        string serial = JsonNode.Parse(File.ReadAllText(Path.Combine(release, "manifest.json")))!["serial"]!.ToJsonString();
+        string publicKey = Path.Combine(bench.Scratch("release-key"), "release.pub");
+        File.WriteAllText(publicKey, Workbench.Shell(Runner.Origin, $"git show {bench.MainCommit}:policy/release.pub"));
+        foreach (string file in new[] { "policy.json", "manifest.json" })
+        {
+            var (code, said) = ExternalTool.Run("minisign", ["-Vm", Path.Combine(release, file), "-p", publicKey]);
+            Assert.True(code == 0, said);
+        }
+
+        Assert.Contains($"refs/tags/list-v{serial}", Workbench.Shell(Runner.Origin, "git for-each-ref --format='%(refname)' refs/tags"), StringComparison.Ordinal);
+        var published = bench.Api.Requests.Where(r => r.Method == "POST" && r.PathAndQuery.Contains("/releases", StringComparison.Ordinal)).ToList();
+        Assert.Contains(published, r => r.PathAndQuery.EndsWith("/repos/owner/list/releases", StringComparison.Ordinal) && r.BodyText.Contains($"\"list-v{serial}\"", StringComparison.Ordinal));
+        foreach (string file in Files(release))
+        {
+            Assert.Contains(published, r => r.PathAndQuery.Contains($"name={file}", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void ReleasesRunOnlyFromMain()
+    {
+        var run = Runner.Play("release.yml", new WorkflowTrigger("workflow_dispatch", [], "refs/heads/topic", bench.MainCommit));
+
+        Assert.Equal("skipped", run.Job("release").Result);
+    }
+
+    [Fact]
+    public void TheAuditPlansItsShardsProbesEachMergesTheHistoryAndProposesADemotion()
+    {
+        SeedAuditHistory(daysAgo: 8);
+
+        var run = Runner.Play("audit.yml", new WorkflowTrigger("schedule", new JsonObject { ["schedule"] = "41 3 * * *" }, "refs/heads/main", bench.MainCommit));
+
+        Assert.True(run.Conclusion == "success", run.Describe());
+        var plan = run.Job("plan");
+        var shards = JsonNode.Parse(plan.Outputs["shards"])!.AsArray().Select(n => (int)n!).ToList();
+        int declared = int.Parse(Workbench.Shell(Runner.Origin, $"git show {bench.MainCommit}:.github/workflows/audit.yml").Split('\n')
+            .Single(l => l.TrimStart().StartsWith("SHARDS:", StringComparison.Ordinal)).Split('\'')[1], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(Enumerable.Range(1, declared), shards);
+        var legs = run.Jobs.Where(j => j.Id == "probe").ToList();
+        Assert.Equal(shards.Select(s => $"audit shard {s}"), legs.Select(j => j.Name));
+        Assert.All(legs, leg => Assert.Equal("success", leg.Result));
+
+        // Every domain of the list was probed in exactly one shard, and today's records reached audit-history.
+        var records = run.Artifacts.Where(a => a.Key.StartsWith("results-", StringComparison.Ordinal))
+            .SelectMany(a => Directory.GetFiles(a.Value)).SelectMany(File.ReadAllLines).Select(AuditRecord.Parse).ToList();
+        Assert.Equal(["expired.probe.test", "wildcard.probe.test"], records.Select(r => r.Domain).Order(StringComparer.Ordinal));
+        string today = DateTimeOffset.UtcNow.ToString("yyyy/MM/dd", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains("expired.probe.test", Workbench.Shell(Runner.Origin, $"git show audit-history:{today}.jsonl"), StringComparison.Ordinal);
+
+        // Two failures more than a week apart: the demotion is proposed as a pull request.
+        Assert.Equal("success", run.Job("decide").Result);
+        Assert.Contains(bench.Api.PullRequests, pr => pr.Body.Contains("expired.probe.test", StringComparison.Ordinal) && pr.Title.Contains("demote", StringComparison.Ordinal));
+        Assert.Contains(bench.Api.FileUpdates, update => update.Path == "policy/policy.json" && update.Content.Contains("\"expired.probe.test\": {\n      \"mode\": \"testing\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void CiValidatesTheListAndRunsTheTestCommand()
+    {
+        Runner.StandIns["bash tools/test.sh"] = "this is the command running now: .ci/run runs it on a fresh clone";
+
+        var run = Runner.Play("ci.yml", new WorkflowTrigger("push", new JsonObject { ["ref"] = "refs/heads/main" }, "refs/heads/main", bench.MainCommit));
+
+        Assert.True(run.Conclusion == "success", run.Describe());
+        Assert.Equal("success", run.Job("list").Step("policyctl validate").Outcome);
+        Assert.Equal("success", run.Job("list").Step("policyctl fmt --check").Outcome);
+        Assert.Contains("exec bash tools/test.sh", File.ReadAllText(Path.Combine(TestFiles.Root, ".ci", "run")), StringComparison.Ordinal);
+        Assert.Equal("success", run.Job("test").Step("tools/test.sh").Outcome);
+    }
+
+    private WorkflowTrigger PullRequest(int number, string head, string[]? changed = null) => new(
+        "pull_request",
+        new JsonObject
+        {
+            ["number"] = number,
+            ["pull_request"] = new JsonObject
+            {
+                ["number"] = number,
+                ["head"] = new JsonObject { ["sha"] = head, ["ref"] = "topic" },
+                ["base"] = new JsonObject { ["sha"] = bench.MainCommit, ["ref"] = "main" },
+            },
+        },
+        $"refs/pull/{number}/merge",
+        head,
+        changed ?? ["policy/policy.json"]);
+
+    private WorkflowTrigger WorkflowRunCompleted(WorkflowRun run, string head) => new(
+        "workflow_run",
+        new JsonObject
+        {
+            ["workflow_run"] = new JsonObject
+            {
+                ["id"] = run.Id,
+                ["name"] = "pr",
+                ["event"] = "pull_request",
+                ["head_sha"] = head,
+                ["conclusion"] = run.Conclusion,
+            },
+        },
+        "refs/heads/main",
+        bench.MainCommit);
+
+    /// <summary>Puts on origin's audit-history what an audit <paramref name="daysAgo"/> days ago recorded: today's results, dated then.</summary>
+    private void SeedAuditHistory(int daysAgo)
+    {
+        string clone = bench.Scratch("audit-seed");
+        Workbench.Shell(clone, $"rm -rf repo && git clone -q {Workbench.Quote(Runner.Origin)} repo && git -C repo config user.name seed && git -C repo config user.email seed@localhost");
+        string repo = Path.Combine(clone, "repo"), today = Path.Combine(clone, "today.jsonl"), then = Path.Combine(clone, "then.jsonl");
+        var audit = PolicyCtlRunner.Run(["audit", "--list", Path.Combine(repo, "policy", "policy.json"), "--out", today, .. ProbeFixtures.CommandLine()]);
+        Assert.True(audit.ExitCode == 0, audit.Error);
+        File.WriteAllLines(then, File.ReadAllLines(today).Select(AuditRecord.Parse).Select(r => (r with { Time = r.Time.AddDays(-daysAgo) }).ToJsonLine()));
+        var merge = PolicyCtlRunner.Run("audit", "merge", then, "--history", repo);
+        Assert.True(merge.ExitCode == 0, merge.Error);
+        Workbench.Shell(repo, "git push -q -f origin audit-history");
+    }
+
+    private static List<string> Files(string directory) =>
+        [.. Directory.GetFiles(directory, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(directory, f)).Order(StringComparer.Ordinal)];
+}
