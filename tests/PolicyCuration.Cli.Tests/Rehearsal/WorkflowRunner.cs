@@ -149,6 +149,25 @@ internal sealed partial class WorkflowRunner
         return code == 0 ? output : throw new InvalidOperationException($"git {string.Join(' ', args)} failed ({code}): {output}");
     }
 
+    /// <summary>A full clone of origin at <paramref name="reference"/> in the workspace, as a newcomer's clone would be; returns the workspace.</summary>
+    public string CheckOut(string reference)
+    {
+        Checkout(reference, depth: 0, persistCredentials: true, new StringBuilder());
+        return Workspace;
+    }
+
+    /// <summary>Runs <paramref name="command"/> with bash in the workspace, with the runner machine's environment and <paramref name="variables"/>.</summary>
+    public (int Code, string Output) Shell(string command, IReadOnlyDictionary<string, string> variables, TimeSpan timeout)
+    {
+        var env = BaseEnvironment();
+        foreach (var (k, v) in variables)
+        {
+            env[k] = v;
+        }
+
+        return Execute("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", command], Workspace, env, timeout);
+    }
+
     private int TryGit(string directory, params string[] args) => Execute("git", args, directory, BaseEnvironment(), TimeSpan.FromMinutes(5)).Code;
 
     private JobRun RunJob(string workflow, string id, YamlMappingNode job, JsonObject github, Dictionary<string, string> workflowEnv, JsonObject needs, JsonObject? matrix, WorkflowRun run)
