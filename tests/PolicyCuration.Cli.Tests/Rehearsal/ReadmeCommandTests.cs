@@ -178,6 +178,6 @@ public sealed partial class ReadmeCommandTests(Workbench bench, ITestOutputHelpe
     [GeneratedRegex(@"^(\S+\s+){5}\S+\s+")]
     private static partial Regex CronFields();
 
-    [GeneratedRegex(@"Unhandled exception|error CS\d+|Build FAILED|The build failed")]
+    [GeneratedRegex(@"Unhandled exception|\berror [A-Z]{2,}\d{3,}|Build FAILED|The build failed")]
     private static partial Regex Crash();
 }
