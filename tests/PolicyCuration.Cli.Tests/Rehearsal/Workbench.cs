@@ -21,7 +21,8 @@ public sealed class Workbench : IDisposable
     {
         Api = new FakeGitHubApi();
         string snapshot = dir.File("snapshot");
-        Shell(dir.Path, $"git clone -q {Quote(TestFiles.Root)} snapshot");
+        // The checkout may belong to another user than the one running the tests (a CI clone): git must read it anyway.
+        Shell(dir.Path, $"git -c safe.directory='*' clone -q {Quote(TestFiles.Root)} snapshot");
         OverlayWorkingTree(snapshot);
         ProjectCommit = Shell(snapshot, "git rev-parse HEAD").Trim();
 
@@ -84,6 +85,17 @@ public sealed class Workbench : IDisposable
         return Shell(clone, "git rev-parse HEAD").Trim();
     }
 
+    /// <summary>Pushes a commit on top of main that adds <paramref name="path"/> with <paramref name="content"/>, as <paramref name="branch"/>; returns its SHA.</summary>
+    public string PushBranch(string branch, string path, string content)
+    {
+        string clone = dir.File("branch-" + branch);
+        Shell(dir.Path, $"rm -rf {Quote(clone)} && git clone -q origin.git {Quote(clone)}");
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(clone, path))!);
+        File.WriteAllText(Path.Combine(clone, path), content);
+        Shell(clone, $"git add -A && git {Identity} commit -q -m {Quote(branch)} && git push -q origin HEAD:refs/heads/{branch}");
+        return Shell(clone, "git rev-parse HEAD").Trim();
+    }
+
     /// <summary>Runs a shell command in <paramref name="directory"/>; throws with its output when it fails.</summary>
     public static string Shell(string directory, string command)
     {
@@ -127,7 +139,7 @@ public sealed class Workbench : IDisposable
     /// <summary>Makes the clone hold this checkout's working tree as a commit, so that uncommitted changes are what is rehearsed.</summary>
     private static void OverlayWorkingTree(string clone)
     {
-        string files = Shell(TestFiles.Root, "git ls-files -z --cached --others --exclude-standard");
+        string files = Shell(TestFiles.Root, "git -c safe.directory='*' ls-files -z --cached --others --exclude-standard");
         foreach (string file in files.Split('\0', StringSplitOptions.RemoveEmptyEntries))
         {
             string from = Path.Combine(TestFiles.Root, file), to = Path.Combine(clone, file);
@@ -142,7 +154,7 @@ public sealed class Workbench : IDisposable
             }
         }
 
-        foreach (string file in Shell(TestFiles.Root, "git ls-files -z --deleted").Split('\0', StringSplitOptions.RemoveEmptyEntries))
+        foreach (string file in Shell(TestFiles.Root, "git -c safe.directory='*' ls-files -z --deleted").Split('\0', StringSplitOptions.RemoveEmptyEntries))
         {
             File.Delete(Path.Combine(clone, file));
         }

@@ -152,6 +152,21 @@ public sealed class WorkflowRehearsalTests(Workbench bench)
         Assert.Equal("success", run.Job("test").Step("tools/test.sh").Outcome);
     }
 
+    [Theory]
+    [InlineData("      - uses: actions/cache@0c45773b623bea8c8e75f6c82b208c3cf94ea4f9\n        with:\n          path: x\n          key: y\n", "the action actions/cache")]
+    [InlineData("      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683\n        with:\n          submodules: true\n", "actions/checkout's input submodules")]
+    [InlineData("      - run: echo ${{ hashFiles('x') }}\n", "the function hashFiles")]
+    [InlineData("      - run: echo hi\n        shell: pwsh\n", "the key shell")]
+    public void AWorkflowTheRehearsalCannotPlayFailsNamingWhat(string step, string named)
+    {
+        string branch = "unplayable-" + Guid.NewGuid().ToString("N")[..8];
+        string sha = bench.PushBranch(branch, ".github/workflows/unplayable.yml", $"name: unplayable\non: workflow_dispatch\njobs:\n  one:\n    runs-on: ubuntu-24.04\n    steps:\n{step}");
+
+        var refused = Assert.Throws<NotSupportedException>(() => Runner.Play("unplayable.yml", new WorkflowTrigger("workflow_dispatch", [], $"refs/heads/{branch}", sha)));
+
+        Assert.Contains(named, refused.Message, StringComparison.Ordinal);
+    }
+
     private WorkflowTrigger PullRequest(int number, string head, string[]? changed = null) => new(
         "pull_request",
         new JsonObject

@@ -257,7 +257,8 @@ internal sealed partial class WorkflowRunner
                 }
                 else if (script is not null)
                 {
-                    RunScript(script, stepEnv, github, id, stepTimeout, stepRun, outputs, addedEnv, summary);
+                    // GitHub puts each expression's value into the script's text before bash sees it.
+                    RunScript(Interpolate(script, contexts, StepStatus), stepEnv, github, id, stepTimeout, stepRun, outputs, addedEnv, summary);
                 }
                 else
                 {
