@@ -2,14 +2,21 @@ using Octokit;
 
 namespace PolicyCuration.GitHub;
 
-/// <summary>The review's presence on a pull request: one comment, updated in place, and one verdict label.</summary>
+/// <summary>A pull request as the API reports it.</summary>
+/// <param name="Number">Its number.</param>
+/// <param name="Open">Whether it is open.</param>
+/// <param name="HeadSha">The commit its head is at.</param>
+/// <param name="BaseSha">The commit of the base branch it was last compared with.</param>
+public sealed record PullRequestState(int Number, bool Open, string HeadSha, string BaseSha);
+
+/// <summary>The review's presence on a pull request: a commit status on its head, and one comment of the bot's, updated in place.</summary>
 public sealed class GitHubPullRequests
 {
-    /// <summary>The label of a mergeable PR.</summary>
-    public const string PassedLabel = "list-check: passed";
+    /// <summary>The commit status's name: maintainers make it a required check.</summary>
+    public const string StatusContext = "list-check";
 
-    /// <summary>The label of a blocked PR.</summary>
-    public const string FailedLabel = "list-check: failed";
+    /// <summary>The identity a workflow's GITHUB_TOKEN writes as.</summary>
+    public const string ActionsBot = "github-actions[bot]";
 
     private readonly GitHubClient client;
 
@@ -20,23 +27,37 @@ public sealed class GitHubPullRequests
         client.SetRequestTimeout(TimeSpan.FromMinutes(1));
     }
 
-    /// <summary>The SHA of PR <paramref name="number"/>'s head commit.</summary>
-    public async Task<string> HeadShaAsync(string repository, int number)
+    /// <summary>PR <paramref name="number"/>: its state, head and base.</summary>
+    public async Task<PullRequestState> GetAsync(string repository, int number)
     {
         var (owner, name) = GitHubReleases.Split(repository);
         var pull = await client.PullRequest.Get(owner, name, number).ConfigureAwait(false);
-        return pull.Head.Sha;
+        return new PullRequestState(pull.Number, pull.State.Value == ItemState.Open, pull.Head.Sha, pull.Base.Sha);
+    }
+
+    /// <summary>Sets the <see cref="StatusContext"/> status of commit <paramref name="sha"/>.</summary>
+    public async Task SetStatusAsync(string repository, string sha, bool passed, string description, string? targetUrl)
+    {
+        var (owner, name) = GitHubReleases.Split(repository);
+        var status = new NewCommitStatus
+        {
+            State = passed ? CommitState.Success : CommitState.Failure,
+            Context = StatusContext,
+            Description = description.Length <= 140 ? description : description[..139] + "…",
+            TargetUrl = targetUrl,
+        };
+        await client.Repository.Status.Create(owner, name, sha, status).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Updates the comment on PR <paramref name="number"/> whose body starts with <paramref name="marker"/>, or creates it;
-    /// returns whether it was created.
+    /// Updates the comment on PR <paramref name="number"/> that <paramref name="author"/> wrote and that starts with
+    /// <paramref name="marker"/>, or creates one; returns whether it was created. A comment anyone else wrote is never adopted.
     /// </summary>
-    public async Task<bool> UpsertCommentAsync(string repository, int number, string marker, string body)
+    public async Task<bool> UpsertCommentAsync(string repository, int number, string marker, string body, string author)
     {
         var (owner, name) = GitHubReleases.Split(repository);
         var comments = await client.Issue.Comment.GetAllForIssue(owner, name, number, new ApiOptions { PageSize = 100, PageCount = 10 }).ConfigureAwait(false);
-        var ours = comments.FirstOrDefault(c => c.Body?.StartsWith(marker, StringComparison.Ordinal) == true);
+        var ours = comments.FirstOrDefault(c => string.Equals(c.User?.Login, author, StringComparison.OrdinalIgnoreCase) && c.Body?.StartsWith(marker, StringComparison.Ordinal) == true);
         if (ours is null)
         {
             await client.Issue.Comment.Create(owner, name, number, body).ConfigureAwait(false);
@@ -45,22 +66,5 @@ public sealed class GitHubPullRequests
 
         await client.Issue.Comment.Update(owner, name, ours.Id, body).ConfigureAwait(false);
         return false;
-    }
-
-    /// <summary>Sets the verdict label on PR <paramref name="number"/> and removes the other one if present.</summary>
-    public async Task SetVerdictAsync(string repository, int number, bool mergeable)
-    {
-        var (owner, name) = GitHubReleases.Split(repository);
-        string add = mergeable ? PassedLabel : FailedLabel, remove = mergeable ? FailedLabel : PassedLabel;
-        var labels = await client.Issue.Labels.GetAllForIssue(owner, name, number).ConfigureAwait(false);
-        if (labels.Any(l => l.Name == remove))
-        {
-            await client.Issue.Labels.RemoveFromIssue(owner, name, number, remove).ConfigureAwait(false);
-        }
-
-        if (!labels.Any(l => l.Name == add))
-        {
-            await client.Issue.Labels.AddToIssue(owner, name, number, [add]).ConfigureAwait(false);
-        }
     }
 }

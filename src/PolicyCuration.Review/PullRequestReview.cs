@@ -68,9 +68,10 @@ public static class PullRequestReview
         var baseRead = PolicyListReader.Read(ListRevision.Read(request.RepositoryPath, request.BaseRevision, request.ListPath));
         if (head.List is not { } headList || baseRead.List is not { } baseList)
         {
-            return new ReviewResult(head.Findings, [], null);
+            return new ReviewResult([.. head.Findings.Concat(OutsideTheList(request))], [], null);
         }
 
+        var listFindings = head.Findings.Concat(OutsideTheList(request)).ToList();
         var diff = ListDiff.Compare(baseList, headList);
         var history = new TestingHistory(ListHistory.Read(request.RepositoryPath, request.BaseRevision, request.ListPath));
         var dns = new MailDns(request.Dns ?? request.Probe?.DnsServer, request.Probe?.Timeout ?? TimeSpan.FromSeconds(30));
@@ -118,7 +119,27 @@ public static class PullRequestReview
             return new DomainReview(change.Domain, change.Kind, report, [.. findings.Select(f => f.Location is null ? f with { Location = location } : f)]);
         })).ConfigureAwait(false);
 
-        return new ReviewResult(head.Findings, reviews, diff);
+        return new ReviewResult(listFindings, reviews, diff);
+    }
+
+    /// <summary>A pull request that changes anything but the list is code for a maintainer to review: the bot never passes it.</summary>
+    private static IEnumerable<Finding> OutsideTheList(ReviewRequest request)
+    {
+        string directory = Path.GetDirectoryName(request.ListPath.Replace('\\', '/'))?.Replace('\\', '/') is { Length: > 0 } dir ? dir + "/" : string.Empty;
+        var outside = ChangedPaths.Between(request.RepositoryPath, request.BaseRevision, request.HeadRevision)
+            .Where(path => directory.Length == 0 ? path != request.ListPath : !path.StartsWith(directory, StringComparison.Ordinal))
+            .ToList();
+        if (outside.Count == 0)
+        {
+            yield break;
+        }
+
+        string shown = string.Join(", ", outside.Take(10)) + (outside.Count > 10 ? $" and {outside.Count - 10} more" : string.Empty);
+        yield return ReviewFindingKinds.ChangesOutsideList.At(
+            "list",
+            $"the pull request changes {outside.Count} file{(outside.Count == 1 ? string.Empty : "s")} outside {(directory.Length > 0 ? directory : request.ListPath)} ({shown}): " +
+            "a maintainer must review the code change; the list check never passes such a pull request",
+            null);
     }
 
     private static SourceLocation? LocationOf(PolicyList? list, string domain)

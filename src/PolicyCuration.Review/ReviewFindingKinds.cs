@@ -26,7 +26,10 @@ public static class ReviewFindingKinds
     /// <summary>A change from testing to enforce before 14 days in testing on the base branch.</summary>
     public static readonly FindingKind EnforceTooSoon = new("eligibility.enforce_too_soon", Severity.Error, "Too soon for enforce");
 
+    /// <summary>The pull request changes files outside the list's directory: code, workflows, the schema.</summary>
+    public static readonly FindingKind ChangesOutsideList = new("pr.changes_outside_list", Severity.Error, "Changes outside the list");
+
     /// <summary>Every kind, in the order above.</summary>
     public static IReadOnlyList<FindingKind> All { get; } =
-        [OwnershipMissing, OwnershipMismatch, OwnershipLookupFailed, OwnershipNotChecked, ProbeFailed, EnforceWithoutMtaSts, EnforceTooSoon];
+        [OwnershipMissing, OwnershipMismatch, OwnershipLookupFailed, OwnershipNotChecked, ProbeFailed, EnforceWithoutMtaSts, EnforceTooSoon, ChangesOutsideList];
 }

@@ -68,8 +68,9 @@ public static class ReviewReport
         return text.ToString();
     }
 
-    /// <summary>The body of the PR comment: the marker, then the Markdown.</summary>
-    public static string Comment(ReviewResult result) => CommentMarker + "\n" + Markdown(result);
+    /// <summary>The body of the PR comment: the marker, then the Markdown, naming the commit judged when it is given.</summary>
+    public static string Comment(ReviewResult result, string? commit = null) =>
+        CommentMarker + "\n" + Markdown(result) + (commit is { Length: >= 12 } ? $"\nChecked commit `{commit[..12]}`: a push makes this report stale until it is checked again.\n" : string.Empty);
 
     /// <summary>
     /// GitHub workflow commands on the lines of <paramref name="listPath"/>: errors first, then warnings, at most

@@ -154,8 +154,24 @@ public sealed class CheckPrCommandTests : IDisposable
     public static readonly string[] CodesProduced =
     [
         "ownership.txt.missing", "ownership.txt.mismatch", "ownership.lookup_failed", "ownership.not_checked",
-        "eligibility.probe_failed", "eligibility.enforce_without_mta_sts", "eligibility.enforce_too_soon",
+        "eligibility.probe_failed", "eligibility.enforce_without_mta_sts", "eligibility.enforce_too_soon", "pr.changes_outside_list",
     ];
+
+    [Fact]
+    public void APullRequestThatAlsoChangesCodeIsNeverMergeable()
+    {
+        Commit(List(("wildcard.probe.test", "testing", ["mx1.wildcard.probe.test"])), Now.AddDays(-30), "base");
+        Directory.CreateDirectory(Path.Combine(Repo, ".github", "workflows"));
+        File.WriteAllText(Path.Combine(Repo, ".github", "workflows", "pr.yml"), "name: pr\n");
+        Commit(List(("wildcard.probe.test", "testing", ["mx1.wildcard.probe.test"]), ("valid.probe.test", "testing", ["mx.valid.probe.test", "mx2.valid.probe.test"])), Now, "add valid, and a workflow");
+
+        var (code, output, _) = CheckPr("--repo", "owner/list", "--pr", "42");
+
+        Assert.Equal(ExitCodes.Findings, code);
+        Assert.Contains("`pr.changes_outside_list`", output);
+        Assert.Contains("outside policy/ (.github/workflows/pr.yml): a maintainer must review the code change", output);
+        Assert.Contains("### `valid.probe.test` (added): passes", output);
+    }
 
     private static int ClosedUdpPort()
     {

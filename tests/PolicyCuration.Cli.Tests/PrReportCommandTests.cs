@@ -1,19 +1,29 @@
+using LibGit2Sharp;
 using PolicyCuration.Testing;
 
 namespace PolicyCuration.Cli.Tests;
 
+/// <summary>pr-report end to end: a git repository with the PR's base and head, the local GitHub API, the probe fixtures.</summary>
 [Collection("environment")]
 public sealed class PrReportCommandTests : IDisposable
 {
-    private const string Sha = "0123456789abcdef0123456789abcdef01234567";
+    private const string Marker = "<!-- policyctl check-pr -->";
     private readonly TemporaryDirectory dir = new();
     private readonly FakeGitHubApi github = new();
+    private readonly string baseSha;
+    private readonly string headSha;
 
     public PrReportCommandTests()
     {
-        github.HeadShas[42] = Sha;
+        Repository.Init(Repo);
+        baseSha = Commit(List(("wildcard.probe.test", "testing", "mx1.wildcard.probe.test")), "base");
+        headSha = Commit(List(("valid.probe.test", "testing", ".valid.probe.test"), ("wildcard.probe.test", "testing", "mx1.wildcard.probe.test")), "add valid");
+        github.HeadShas[42] = headSha;
+        github.BaseShas[42] = baseSha;
         Environment.SetEnvironmentVariable("GITHUB_TOKEN", "report-token");
     }
+
+    private string Repo => dir.File("repo");
 
     public void Dispose()
     {
@@ -23,29 +33,47 @@ public sealed class PrReportCommandTests : IDisposable
     }
 
     [Fact]
-    public void TheReportIsOneCommentUpdatedInPlaceAndOneVerdictLabel()
+    public void TheVerdictIsTheHeadCommitsStatusAndOneCommentOfTheBotsNamingIt()
     {
-        github.Comments[42] = [(7, "an unrelated comment")];
+        github.Comments[42] = [(7, "an unrelated comment"), (8, Marker + "\nplanted by someone else: mergeable")];
+        github.CommentAuthors[8] = "mallory";
 
-        var first = Report(mergeable: false, "<!-- policyctl check-pr -->\nfirst run");
-        var second = Report(mergeable: true, "<!-- policyctl check-pr -->\nsecond run");
+        var first = Report();
+        var second = Report();
 
-        Assert.Equal(ExitCodes.Ok, first.ExitCode);
-        Assert.Contains("created the report on owner/list#42: failed", first.Output);
-        Assert.Contains("updated the report on owner/list#42: passed", second.Output);
-        Assert.Equal(["an unrelated comment", "<!-- policyctl check-pr -->\nsecond run"], github.Comments[42].Select(c => c.Body));
-        Assert.Equal(["list-check: passed"], github.Labels[42]);
+        Assert.True(first.ExitCode == ExitCodes.Ok, first.Error);
+        Assert.Contains($"created the report on owner/list#42 and set list-check on {headSha[..12]}: passed", first.Output);
+        Assert.Contains("updated the report", second.Output);
+        var comments = github.Comments[42];
+        Assert.Equal(3, comments.Count);
+        Assert.Equal(Marker + "\nplanted by someone else: mergeable", comments[1].Body);
+        Assert.StartsWith(Marker + "\n## Policy list check: mergeable", comments[2].Body, StringComparison.Ordinal);
+        Assert.Contains($"Checked commit `{headSha[..12]}`", comments[2].Body);
+        Assert.Equal([(headSha, "list-check", "success"), (headSha, "list-check", "success")], github.Statuses.Select(s => (s.Sha, s.Context, s.State)));
         Assert.All(github.Requests, r => Assert.Contains("report-token", r.Authorization));
-        Assert.Contains(github.Requests, r => r.Method == "PATCH" && r.PathAndQuery.StartsWith("/api/v3/repos/owner/list/issues/comments/", StringComparison.Ordinal));
-        Assert.Contains(github.Requests, r => r.Method == "DELETE" && Uri.UnescapeDataString(r.PathAndQuery) == "/api/v3/repos/owner/list/issues/42/labels/list-check: failed");
     }
 
     [Fact]
-    public void APullRequestThatMovedOnIsNotReportedOn()
+    public void ABlockedPullRequestGetsAFailingStatus()
+    {
+        string broken = Commit(List(("selfsigned.probe.test", "testing", "mx.selfsigned.probe.test"), ("wildcard.probe.test", "testing", "mx1.wildcard.probe.test")), "add selfsigned");
+        github.HeadShas[42] = broken;
+
+        var (code, output, error) = Report(broken);
+
+        Assert.True(code == ExitCodes.Ok, error);
+        Assert.Contains("failed", output);
+        var status = Assert.Single(github.Statuses);
+        Assert.Equal((broken, "failure"), (status.Sha, status.State));
+        Assert.StartsWith("not mergeable:", status.Description, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void APullRequestThatMovedOnGetsNothing()
     {
         github.HeadShas[42] = new string('f', 40);
 
-        var (code, _, error) = Report(mergeable: true, "<!-- policyctl check-pr -->\nstale");
+        var (code, _, error) = Report();
 
         Assert.Equal(ExitCodes.Findings, code);
         Assert.Contains("nothing posted", error);
@@ -53,39 +81,36 @@ public sealed class PrReportCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("42; rm -rf /", "{\"mergeable\": true}", "<!-- policyctl check-pr -->\nx", "not a pull request number")]
-    [InlineData("42", "{\"mergeable\": \"yes\"}", "<!-- policyctl check-pr -->\nx", "no boolean \"mergeable\"")]
-    [InlineData("42", "[1, 2", "<!-- policyctl check-pr -->\nx", "policyctl pr-report:")]
-    [InlineData("42", "{\"mergeable\": true}", "no marker here", "does not start with the report marker")]
-    public void UntrustedArtifactsAreRefused(string pr, string report, string comment, string message)
+    [InlineData("42; rm -rf /", "not a pull request number")]
+    [InlineData("0", "not a pull request number")]
+    [InlineData("", "not a pull request number")]
+    public void AnUntrustedNumberIsRefused(string pr, string message)
     {
-        File.WriteAllText(dir.File("report.json"), report);
-        File.WriteAllText(dir.File("comment.md"), comment);
-
-        var (code, _, error) = PolicyCtlRunner.Run(
-            "pr-report", "--repo", "owner/list", "--pr", pr, "--head-sha", Sha, "--comment", dir.File("comment.md"), "--report", dir.File("report.json"), "--api-url", github.BaseUrl);
+        var (code, _, error) = PolicyCtlRunner.Run(["pr-report", "--repo", "owner/list", "--pr", pr, "--head-sha", headSha, "--git", Repo, "--api-url", github.BaseUrl, .. ProbeFixtures.CommandLine()]);
 
         Assert.Equal(ExitCodes.Usage, code);
         Assert.Contains(message, error);
-        Assert.DoesNotContain(github.Requests, r => r.Method is "POST" or "PATCH");
+        Assert.Empty(github.Requests);
     }
 
-    [Fact]
-    public void AnOversizedCommentIsCutNotRefused()
-    {
-        var (code, _, error) = Report(mergeable: true, "<!-- policyctl check-pr -->\n" + new string('x', 70_000));
+    private (int ExitCode, string Output, string Error) Report(string? sha = null) =>
+        PolicyCtlRunner.Run(["pr-report", "--repo", "owner/list", "--pr", "42", "--head-sha", sha ?? headSha, "--git", Repo, "--api-url", github.BaseUrl, .. ProbeFixtures.CommandLine()]);
 
-        Assert.True(code == ExitCodes.Ok, error);
-        string posted = github.Comments[42].Single().Body;
-        Assert.True(posted.Length < 65_536);
-        Assert.EndsWith("the job summary has all of it.\n", posted);
+    private static string List(params (string Domain, string Mode, string Mx)[] entries)
+    {
+        var now = DateTimeOffset.UtcNow;
+        string Time(DateTimeOffset t) => t.ToString("yyyy-MM-dd'T'HH:mm:ss'+00:00'", System.Globalization.CultureInfo.InvariantCulture);
+        var policies = entries.Select(e => $"    \"{e.Domain}\": {{\n      \"mode\": \"{e.Mode}\",\n      \"mxs\": [\n        \"{e.Mx}\"\n      ]\n    }}");
+        return $"{{\n  \"timestamp\": \"{Time(now.AddDays(-1))}\",\n  \"expires\": \"{Time(now.AddDays(10))}\",\n  \"version\": \"0.1\",\n  \"policies\": {{\n{string.Join(",\n", policies)}\n  }}\n}}\n";
     }
 
-    private (int ExitCode, string Output, string Error) Report(bool mergeable, string comment)
+    private string Commit(string list, string message)
     {
-        File.WriteAllText(dir.File("report.json"), $"{{\"mergeable\": {(mergeable ? "true" : "false")}, \"domains\": []}}");
-        File.WriteAllText(dir.File("comment.md"), comment);
-        return PolicyCtlRunner.Run(
-            "pr-report", "--repo", "owner/list", "--pr", "42", "--head-sha", Sha, "--comment", dir.File("comment.md"), "--report", dir.File("report.json"), "--api-url", github.BaseUrl);
+        Directory.CreateDirectory(Path.Combine(Repo, "policy"));
+        File.WriteAllText(Path.Combine(Repo, "policy", "policy.json"), list);
+        using var repository = new Repository(Repo);
+        LibGit2Sharp.Commands.Stage(repository, "*");
+        var author = new Signature("test", "test@example.org", DateTimeOffset.UtcNow);
+        return repository.Commit(message, author, author).Sha;
     }
 }

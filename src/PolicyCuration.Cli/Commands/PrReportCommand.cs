@@ -1,47 +1,55 @@
 using System.CommandLine;
-using System.Text;
-using System.Text.Json;
+using System.Globalization;
+using PolicyCuration.Core.Schema;
+using PolicyCuration.Git;
 using PolicyCuration.GitHub;
 using PolicyCuration.Review;
 
 namespace PolicyCuration.Cli.Commands;
 
 /// <summary>
-/// <c>policyctl pr-report</c>: posts check-pr's report on the pull request. It runs in the privileged
-/// <c>workflow_run</c> job and reads the report from an artifact the PR's job wrote, so every input is untrusted data:
-/// sizes are capped, the verdict must be a JSON boolean, the comment must carry the marker, and the PR must still be
-/// at the head commit the check ran on.
+/// <c>policyctl pr-report</c>: judges a pull request where the PR cannot reach, and posts the verdict. It runs in the
+/// privileged <c>workflow_run</c> job, on the default branch's code. The PR's own job can only point at a pull
+/// request (its number, checked against the API); the verdict is worked out here again from the commit the event
+/// names, read from git as data, and set as the <c>list-check</c> status of that commit, so that a later push has
+/// no verdict until it is checked.
 /// </summary>
 internal static class PrReportCommand
 {
     /// <summary>The longest comment posted (GitHub refuses bodies over 65 536 characters).</summary>
     public const int MaxCommentCharacters = 60_000;
 
-    private const int MaxReportBytes = 8 * 1024 * 1024;
-
     public static Command Create()
     {
         var repo = new Option<string>("--repo") { Description = "The repository, OWNER/NAME", Required = true };
-        var pr = new Option<string>("--pr") { Description = "The pull request's number (from the artifact: checked)", Required = true };
-        var headSha = new Option<string>("--head-sha") { Description = "The commit the check ran on (workflow_run.head_sha); the PR must still be at it", Required = true };
-        var comment = new Option<string>("--comment") { Description = "The comment body check-pr wrote (--comment-out)", Required = true };
-        var report = new Option<string>("--report") { Description = "check-pr's JSON report, for the verdict", Required = true };
+        var pr = new Option<string>("--pr") { Description = "The pull request's number (from the PR's job: checked against the API)", Required = true };
+        var headSha = new Option<string>("--head-sha") { Description = "The commit to judge (workflow_run.head_sha); the PR must be at it, and git must hold it", Required = true };
+        var list = new Option<string>("--list") { Description = $"The list's path in the repository (default: {CommonOptions.DefaultList})", DefaultValueFactory = _ => CommonOptions.DefaultList };
+        var git = new Option<string>("--git") { Description = "A directory inside the git repository (default: the current one)", DefaultValueFactory = _ => "." };
+        var summary = new Option<string?>("--summary") { Description = "Append the Markdown report to this file (the job summary: $GITHUB_STEP_SUMMARY)" };
+        var author = new Option<string>("--bot-login") { Description = $"The login the token writes as; only its own comment is updated (default: {GitHubPullRequests.ActionsBot})", DefaultValueFactory = _ => GitHubPullRequests.ActionsBot };
+        var server = new Option<string>("--server-url") { Description = "GitHub's web address, for the PR's URL", DefaultValueFactory = _ => CommonOptions.Setting("GITHUB_SERVER_URL") ?? "https://github.com" };
+        var runUrl = new Option<string?>("--run-url") { Description = "The page the status links to (default: this workflow run's, from GITHUB_SERVER_URL, GITHUB_REPOSITORY and GITHUB_RUN_ID)" };
+        var now = CommonOptions.Now();
         var api = CommonOptions.ApiUrl();
+        var probe = new ProbeCommandOptions();
         var command = new Command("pr-report", """
-            Post check-pr's report on the pull request: update its one comment in place (or create it) and set the label
-            'list-check: passed' or 'list-check: failed'. Token from GITHUB_TOKEN. Treats its inputs as untrusted.
+            Judge a pull request to the list at the commit given and post the verdict: the 'list-check' status of that
+            commit, and one comment of the bot's, updated in place, naming the commit. The PR must be open and at that
+            commit; the review is check-pr's, run here on the commit read from git as data. Token from GITHUB_TOKEN.
+            Exit 0 when the verdict was posted (whatever it is), 1 when the PR has moved on (nothing posted), 2 for usage.
 
             Example:
-              policyctl pr-report --repo owner/list --pr 42 --head-sha "$HEAD_SHA" --comment comment.md --report report.json
+              policyctl pr-report --repo owner/list --pr 42 --head-sha "$HEAD_SHA" --summary "$GITHUB_STEP_SUMMARY"
             """)
-        { repo, pr, headSha, comment, report, api };
+        { repo, pr, headSha, list, git, summary, author, server, runUrl, now, api };
+        probe.AddTo(command);
         command.SetAction(async (parsed, cancellation) =>
         {
             var output = parsed.InvocationConfiguration.Output;
             var error = parsed.InvocationConfiguration.Error;
             try
             {
-                cancellation.ThrowIfCancellationRequested();
                 string repository = parsed.GetValue(repo)!;
                 GitHubReleases.Split(repository);
                 int number = ParseNumber(parsed.GetValue(pr)!);
@@ -51,23 +59,34 @@ internal static class PrReportCommand
                     throw new ArgumentException("--head-sha: give the 40-digit lower-case commit SHA");
                 }
 
-                bool mergeable = ReadVerdict(parsed.GetValue(report)!);
-                string body = ReadComment(parsed.GetValue(comment)!);
-                string token = Environment.GetEnvironmentVariable("GITHUB_TOKEN") is { Length: > 0 } value ? value : throw new ArgumentException("pr-report needs GITHUB_TOKEN in the environment");
+                var probeOptions = probe.Read(parsed);
+                string token = CommonOptions.Setting("GITHUB_TOKEN") ?? throw new ArgumentException("pr-report needs GITHUB_TOKEN in the environment");
                 var pulls = new GitHubPullRequests(new Uri(parsed.GetValue(api)!), token);
-                string current = await pulls.HeadShaAsync(repository, number).ConfigureAwait(false);
-                if (!string.Equals(current, sha, StringComparison.Ordinal))
+                var state = await pulls.GetAsync(repository, number).ConfigureAwait(false);
+                if (!state.Open || !string.Equals(state.HeadSha, sha, StringComparison.Ordinal))
                 {
-                    error.WriteLine($"policyctl pr-report: PR {number} is at {current[..12]} now, not {sha[..12]} which was checked; nothing posted (a newer run will report)");
+                    error.WriteLine($"policyctl pr-report: PR {number} is {(state.Open ? $"at {Short(state.HeadSha)} now, not {Short(sha)}" : "closed")}; nothing posted (a run for its head will report)");
                     return ExitCodes.Findings;
                 }
 
-                bool created = await pulls.UpsertCommentAsync(repository, number, ReviewReport.CommentMarker, body).ConfigureAwait(false);
-                await pulls.SetVerdictAsync(repository, number, mergeable).ConfigureAwait(false);
-                output.WriteLine($"{(created ? "created" : "updated")} the report on {repository}#{number}: {(mergeable ? "passed" : "failed")}");
+                string url = $"{parsed.GetValue(server)!.TrimEnd('/')}/{repository}/pull/{number.ToString(CultureInfo.InvariantCulture)}";
+                var request = new ReviewRequest(
+                    parsed.GetValue(git)!, parsed.GetValue(list)!, state.BaseSha, sha, url, probeOptions, probeOptions.DnsServer,
+                    CommonOptions.ParseNow(parsed.GetValue(now)), CommonOptions.LoadSchema(null));
+                var result = await PullRequestReview.RunAsync(request, cancellation).ConfigureAwait(false);
+                if (parsed.GetValue(summary) is { } summaryFile)
+                {
+                    File.AppendAllText(summaryFile, ReviewReport.Markdown(result));
+                }
+
+                int errors = result.Findings.Count(f => f.Severity == Format.Findings.Severity.Error);
+                string description = result.Mergeable ? $"mergeable: checked {Short(sha)}" : $"not mergeable: {errors} error{(errors == 1 ? string.Empty : "s")} at {Short(sha)}";
+                await pulls.SetStatusAsync(repository, sha, result.Mergeable, description, parsed.GetValue(runUrl) ?? RunUrl()).ConfigureAwait(false);
+                bool created = await pulls.UpsertCommentAsync(repository, number, ReviewReport.CommentMarker, Cut(ReviewReport.Comment(result, sha)), parsed.GetValue(author)!).ConfigureAwait(false);
+                output.WriteLine($"{(created ? "created" : "updated")} the report on {repository}#{number} and set {GitHubPullRequests.StatusContext} on {Short(sha)}: {(result.Mergeable ? "passed" : "failed")}");
                 return ExitCodes.Ok;
             }
-            catch (Exception e) when (e is IOException or ArgumentException or JsonException or Octokit.ApiException or HttpRequestException or InvalidDataException)
+            catch (Exception e) when (e is IOException or ArgumentException or Octokit.ApiException or HttpRequestException or RevisionException or SchemaLoadException or LibGit2Sharp.LibGit2SharpException)
             {
                 error.WriteLine($"policyctl pr-report: {e.Message}");
                 return ExitCodes.Usage;
@@ -76,45 +95,18 @@ internal static class PrReportCommand
         return command;
     }
 
+    private static string Short(string sha) => sha.Length >= 12 ? sha[..12] : sha;
+
+    private static string? RunUrl() =>
+        CommonOptions.Setting("GITHUB_SERVER_URL") is { } server && CommonOptions.Setting("GITHUB_REPOSITORY") is { } repository && CommonOptions.Setting("GITHUB_RUN_ID") is { } run
+            ? $"{server.TrimEnd('/')}/{repository}/actions/runs/{run}"
+            : null;
+
     private static int ParseNumber(string text) =>
-        text.Trim() is { Length: > 0 and <= 9 } digits && digits.All(char.IsAsciiDigit) && int.Parse(digits, System.Globalization.CultureInfo.InvariantCulture) is > 0 and var number
+        text.Trim() is { Length: > 0 and <= 9 } digits && digits.All(char.IsAsciiDigit) && int.Parse(digits, CultureInfo.InvariantCulture) is > 0 and var number
             ? number
             : throw new ArgumentException("--pr: not a pull request number");
 
-    private static bool ReadVerdict(string path)
-    {
-        var bytes = ReadCapped(path, MaxReportBytes);
-        using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 64 });
-        return document.RootElement.ValueKind == JsonValueKind.Object
-            && document.RootElement.TryGetProperty("mergeable", out var verdict)
-            && verdict.ValueKind is JsonValueKind.True or JsonValueKind.False
-            ? verdict.GetBoolean()
-            : throw new InvalidDataException($"{path}: no boolean \"mergeable\"; not a check-pr report");
-    }
-
-    private static string ReadComment(string path)
-    {
-        string body = Encoding.UTF8.GetString(ReadCapped(path, MaxCommentCharacters * 4));
-        if (!body.StartsWith(ReviewReport.CommentMarker, StringComparison.Ordinal))
-        {
-            throw new InvalidDataException($"{path}: does not start with the report marker; not a check-pr comment");
-        }
-
-        return body.Length <= MaxCommentCharacters
-            ? body
-            : body[..MaxCommentCharacters] + "\n\n… the report is cut here; the job summary has all of it.\n";
-    }
-
-    private static byte[] ReadCapped(string path, int max)
-    {
-        using var stream = File.OpenRead(path);
-        if (stream.Length > max)
-        {
-            throw new InvalidDataException($"{path}: {stream.Length} bytes, more than {max}");
-        }
-
-        var bytes = new byte[stream.Length];
-        stream.ReadExactly(bytes);
-        return bytes;
-    }
+    private static string Cut(string body) =>
+        body.Length <= MaxCommentCharacters ? body : body[..MaxCommentCharacters] + "\n\n… the report is cut here; the job summary has all of it.\n";
 }

@@ -69,8 +69,12 @@ public sealed class Workbench : IDisposable
         return path;
     }
 
-    /// <summary>Pushes a commit on top of main, whose list <paramref name="edit"/> rewrites, as <c>refs/pull/N/head</c>; returns its SHA.</summary>
-    public string PushPullRequest(int number, Func<string, string> edit)
+    /// <summary>
+    /// Pushes a commit on top of main, whose list <paramref name="edit"/> rewrites and whose other files
+    /// <paramref name="alsoChange"/> may change (given the clone's directory), as <c>refs/pull/N/head</c>, replacing
+    /// what was there (a force-push); returns its SHA.
+    /// </summary>
+    public string PushPullRequest(int number, Func<string, string> edit, Action<string>? alsoChange = null, string message = "pull request")
     {
         string clone = dir.File($"pr-{number}");
         if (Directory.Exists(clone))
@@ -81,7 +85,8 @@ public sealed class Workbench : IDisposable
         Shell(dir.Path, $"git clone -q origin.git {Quote(clone)}");
         string list = Path.Combine(clone, "policy", "policy.json");
         File.WriteAllText(list, edit(File.ReadAllText(list)));
-        Shell(clone, $"git {Identity} commit -q -am 'pull request {number}' && git push -q origin HEAD:refs/pull/{number}/head");
+        alsoChange?.Invoke(clone);
+        Shell(clone, $"git add -A && git {Identity} commit -q -m {Quote(message)} && git push -q -f origin HEAD:refs/pull/{number}/head");
         return Shell(clone, "git rev-parse HEAD").Trim();
     }
 

@@ -14,42 +14,37 @@ public sealed class WorkflowRehearsalTests(Workbench bench)
     private WorkflowRunner Runner => bench.Runner;
 
     [Fact]
-    public void APullRequestThatAddsAGoodDomainPassesAndItsReportIsPostedOnce()
+    public void APullRequestThatAddsAGoodDomainPassesAndItsHeadGetsAPassingStatusAndOneComment()
     {
         const int number = 42;
-        string head = bench.PushPullRequest(number, list => list.Replace(
-            "\"policies\": {",
-            "\"policies\": {\n    \"valid.probe.test\": {\n      \"mode\": \"testing\",\n      \"mxs\": [\n        \"mx.valid.probe.test\",\n        \"mx2.valid.probe.test\"\n      ]\n    },",
-            StringComparison.Ordinal));
-        bench.Api.HeadShas[number] = head;
+        string head = Open(number, AddValid);
 
         var pr = Runner.Play("pr.yml", PullRequest(number, head));
 
         var check = pr.Job("check");
         Assert.True(check.Result == "success", pr.Describe());
         Assert.Equal("success", check.Step("verdict").Outcome);
-        Assert.Equal(["comment.md", "pr-number", "report.json"], Files(pr.Artifacts["pr-report"]));
+        Assert.Equal(["pr-number"], Files(pr.Artifacts["pr-report"]));
         Assert.Equal($"{number}\n", File.ReadAllText(Path.Combine(pr.Artifacts["pr-report"], "pr-number")));
-        Assert.StartsWith("<!-- policyctl check-pr -->", File.ReadAllText(Path.Combine(pr.Artifacts["pr-report"], "comment.md")), StringComparison.Ordinal);
         Assert.Contains("### `valid.probe.test` (added): passes", check.Summary, StringComparison.Ordinal);
 
         var report = Runner.Play("pr-report.yml", WorkflowRunCompleted(pr, head));
 
         Assert.True(report.Conclusion == "success", report.Describe());
-        var comments = bench.Api.Comments[number];
-        Assert.Single(comments);
-        Assert.StartsWith("<!-- policyctl check-pr -->", comments[0].Body, StringComparison.Ordinal);
-        Assert.Contains("list-check: passed", bench.Api.Labels[number]);
+        Assert.Equal([(head, "success")], StatusesOf(head));
+        var comment = Assert.Single(bench.Api.Comments[number]);
+        Assert.StartsWith("<!-- policyctl check-pr -->\n## Policy list check: mergeable", comment.Body, StringComparison.Ordinal);
+        Assert.Contains($"Checked commit `{head[..12]}`", comment.Body, StringComparison.Ordinal);
+        Assert.Contains("### `valid.probe.test` (added): passes", report.Job("report").Summary, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void APullRequestThatBreaksTheSchemaFailsWithAnAnnotationOnTheLineAndItsReportSaysSo()
+    public void APullRequestThatBreaksTheSchemaFailsWithAnAnnotationOnTheLineAndAFailingStatus()
     {
         const int number = 43;
-        string head = bench.PushPullRequest(number, list => list.Replace(
+        string head = Open(number, list => list.Replace(
             "\"mode\": \"enforce\",\n      \"mxs\": [\n        \"mx1.wildcard", "\"mode\": \"sometimes\",\n      \"mxs\": [\n        \"mx1.wildcard", StringComparison.Ordinal));
         int line = File.ReadAllLines(Path.Combine(bench.Scratch($"pr-{number}"), "policy", "policy.json")).ToList().FindIndex(l => l.Contains("sometimes", StringComparison.Ordinal)) + 1;
-        bench.Api.HeadShas[number] = head;
 
         var pr = Runner.Play("pr.yml", PullRequest(number, head));
 
@@ -57,13 +52,78 @@ public sealed class WorkflowRehearsalTests(Workbench bench)
         Assert.True(check.Result == "failure", pr.Describe());
         Assert.Equal("failure", check.Step("verdict").Outcome);
         Assert.Contains(check.Step("check-pr").Annotations, a => a.StartsWith($"::error file=policy/policy.json,line={line},", StringComparison.Ordinal) && a.Contains("schema.enum", StringComparison.Ordinal));
-        Assert.True(pr.Artifacts.ContainsKey("pr-report"), "the report is uploaded even when the check fails");
+        Assert.True(pr.Artifacts.ContainsKey("pr-report"), "the PR number is uploaded even when the check fails");
 
         var report = Runner.Play("pr-report.yml", WorkflowRunCompleted(pr, head));
 
         Assert.True(report.Conclusion == "success", report.Describe());
-        Assert.Single(bench.Api.Comments[number]);
-        Assert.Contains("list-check: failed", bench.Api.Labels[number]);
+        Assert.Equal([(head, "failure")], StatusesOf(head));
+        Assert.StartsWith("<!-- policyctl check-pr -->\n## Policy list check: not mergeable", Assert.Single(bench.Api.Comments[number]).Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AForgedWorkflowAndArtifactCannotPassAPullRequest()
+    {
+        // The PR rewrites its own copy of pr.yml: no check, a passing verdict, and an artifact naming another PR.
+        const int number = 45, victim = 145;
+        string victimHead = Open(victim, AddValid);
+        string head = Open(number, AddValid, clone => File.WriteAllText(Path.Combine(clone, ".github", "workflows", "pr.yml"), ForgedPrWorkflow(victim)));
+
+        var pr = Runner.Play("pr.yml", PullRequest(number, head));
+        Assert.True(pr.Conclusion == "success", pr.Describe());
+        var pointedElsewhere = Runner.Play("pr-report.yml", WorkflowRunCompleted(pr, head));
+
+        Assert.Equal("failure", pointedElsewhere.Job("report").Step("judge and post").Outcome);
+        Assert.Empty(StatusesOf(head));
+        Assert.Empty(StatusesOf(victimHead));
+        Assert.False(bench.Api.Comments.ContainsKey(victim), "the victim PR got a comment");
+
+        // Pointed at itself, the PR is judged on what it changes: the workflow too, which no bot may pass.
+        string honest = Open(number, AddValid, clone => File.WriteAllText(Path.Combine(clone, ".github", "workflows", "pr.yml"), ForgedPrWorkflow(number)));
+        var selfPr = Runner.Play("pr.yml", PullRequest(number, honest));
+        var judged = Runner.Play("pr-report.yml", WorkflowRunCompleted(selfPr, honest));
+
+        Assert.True(judged.Conclusion == "success", judged.Describe());
+        Assert.Equal([(honest, "failure")], StatusesOf(honest));
+        Assert.Contains("pr.changes_outside_list", Assert.Single(bench.Api.Comments[number]).Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void APushThatStartsNoCheckLeavesItsCommitWithoutAVerdict()
+    {
+        // The fixtures' ownership records name PR 42: its first commit passes.
+        const int number = 42;
+        string checkedHead = Open(number, AddValid);
+        var pr = Runner.Play("pr.yml", PullRequest(number, checkedHead));
+        Runner.Play("pr-report.yml", WorkflowRunCompleted(pr, checkedHead));
+
+        // "[skip ci]" in the head commit's message: GitHub starts no pr run for it.
+        string skipped = Open(number, list => AddValid(list).Replace("mx2.valid.probe.test", "mx2.elsewhere.test", StringComparison.Ordinal), message: "[skip ci] sneak a change in");
+
+        Assert.Equal([(checkedHead, "success")], StatusesOf(checkedHead));
+        Assert.Empty(StatusesOf(skipped));
+    }
+
+    [Fact]
+    public void AForcePushRaceGetsOnlyTheCommitThatWasJudgedAVerdict()
+    {
+        const int number = 47;
+        string first = Open(number, AddValid);
+        var firstRun = Runner.Play("pr.yml", PullRequest(number, first));
+
+        // Before the report of the first run, the PR is force-pushed to another commit.
+        string second = Open(number, list => AddValid(list).Replace("mx2.valid.probe.test", "mx2.elsewhere.test", StringComparison.Ordinal));
+        var late = Runner.Play("pr-report.yml", WorkflowRunCompleted(firstRun, first));
+
+        Assert.Empty(StatusesOf(first));
+        Assert.False(bench.Api.Comments.ContainsKey(number), "a comment was posted for a commit the PR no longer has");
+        Assert.Contains("nothing posted", late.Job("report").Step("judge and post").Log, StringComparison.Ordinal);
+
+        var secondRun = Runner.Play("pr.yml", PullRequest(number, second));
+        Runner.Play("pr-report.yml", WorkflowRunCompleted(secondRun, second));
+
+        Assert.Equal([(second, "failure")], StatusesOf(second));
+        Assert.Contains($"Checked commit `{second[..12]}`", Assert.Single(bench.Api.Comments[number]).Body, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -166,6 +226,44 @@ public sealed class WorkflowRehearsalTests(Workbench bench)
 
         Assert.Contains(named, refused.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>Opens (or force-pushes) PR <paramref name="number"/>, as the API will report it.</summary>
+    private string Open(int number, Func<string, string> edit, Action<string>? alsoChange = null, string message = "pull request")
+    {
+        string head = bench.PushPullRequest(number, edit, alsoChange, message);
+        bench.Api.HeadShas[number] = head;
+        bench.Api.BaseShas[number] = bench.MainCommit;
+        return head;
+    }
+
+    private static string AddValid(string list) => list.Replace(
+        "\"policies\": {",
+        "\"policies\": {\n    \"valid.probe.test\": {\n      \"mode\": \"testing\",\n      \"mxs\": [\n        \"mx.valid.probe.test\",\n        \"mx2.valid.probe.test\"\n      ]\n    },",
+        StringComparison.Ordinal);
+
+    /// <summary>A pr.yml that checks nothing, passes, and uploads <paramref name="claimed"/> as the PR's number.</summary>
+    private static string ForgedPrWorkflow(int claimed) => $$"""
+        name: pr
+        on:
+          pull_request:
+        permissions:
+          contents: read
+        jobs:
+          check:
+            runs-on: ubuntu-24.04
+            steps:
+              - name: claim
+                run: mkdir -p report && echo {{claimed}} > report/pr-number
+              - uses: actions/upload-artifact@ea165f8d65b6e75b540449e92b4886f43607fa02 # v4.6.2
+                with:
+                  name: pr-report
+                  path: report
+              - name: verdict
+                run: "true"
+        """;
+
+    private List<(string Sha, string State)> StatusesOf(string sha) =>
+        [.. bench.Api.Statuses.Where(s => s.Sha == sha && s.Context == "list-check").Select(s => (s.Sha, s.State))];
 
     private WorkflowTrigger PullRequest(int number, string head, string[]? changed = null) => new(
         "pull_request",

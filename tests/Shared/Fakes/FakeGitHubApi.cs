@@ -36,6 +36,18 @@ internal sealed class FakeGitHubApi : IDisposable
     /// <summary>Each pull request's head commit, as GET /pulls/N answers.</summary>
     public ConcurrentDictionary<int, string> HeadShas { get; } = new();
 
+    /// <summary>Each pull request's base commit, as GET /pulls/N answers (zeros when unset).</summary>
+    public ConcurrentDictionary<int, string> BaseShas { get; } = new();
+
+    /// <summary>Each comment's author, by id; comments made through the API are the token's, <see cref="TokenLogin"/>.</summary>
+    public ConcurrentDictionary<long, string> CommentAuthors { get; } = new();
+
+    /// <summary>The login the token writes as.</summary>
+    public string TokenLogin { get; set; } = "github-actions[bot]";
+
+    /// <summary>Commit statuses set: commit, context, state, description.</summary>
+    public ConcurrentQueue<(string Sha, string Context, string State, string Description)> Statuses { get; } = new();
+
     /// <summary>Each issue's comments: id and body.</summary>
     public ConcurrentDictionary<int, List<(long Id, string Body)>> Comments { get; } = new();
 
@@ -200,7 +212,7 @@ internal sealed class FakeGitHubApi : IDisposable
                         ["number"] = int.Parse(n, System.Globalization.CultureInfo.InvariantCulture),
                         ["state"] = "open",
                         ["head"] = new Dictionary<string, object> { ["sha"] = sha, ["ref"] = "topic", ["label"] = "fork:topic" },
-                        ["base"] = new Dictionary<string, object> { ["sha"] = new string('0', 40), ["ref"] = "main", ["label"] = "owner:main" },
+                        ["base"] = new Dictionary<string, object> { ["sha"] = BaseShas.TryGetValue(int.Parse(n, System.Globalization.CultureInfo.InvariantCulture), out var baseSha) ? baseSha : new string('0', 40), ["ref"] = "main", ["label"] = "owner:main" },
                     }));
                 case ("GET", ["api", "v3", "repos", _, _, "git", "ref" or "refs", "heads", ..]):
                     return (200, JsonSerializer.Serialize(new Dictionary<string, object>
@@ -260,12 +272,26 @@ internal sealed class FakeGitHubApi : IDisposable
                         }));
                     }
 
+                case ("POST", ["api", "v3", "repos", _, _, "statuses", var sha]):
+                    {
+                        var root = JsonDocument.Parse(request.Body).RootElement;
+                        string state = root.GetProperty("state").GetString()!, context = root.GetProperty("context").GetString()!;
+                        Statuses.Enqueue((sha, context, state, root.TryGetProperty("description", out var d) ? d.GetString() ?? string.Empty : string.Empty));
+                        return (201, JsonSerializer.Serialize(new Dictionary<string, object> { ["id"] = Interlocked.Increment(ref nextId), ["state"] = state, ["context"] = context }));
+                    }
+
                 case ("GET", ["api", "v3", "repos", _, _, "issues", var n, "comments"]):
-                    return (200, JsonSerializer.Serialize(Comments.GetOrAdd(Number(n), _ => []).Select(c => new Dictionary<string, object> { ["id"] = c.Id, ["body"] = c.Body })));
+                    return (200, JsonSerializer.Serialize(Comments.GetOrAdd(Number(n), _ => []).Select(c => new Dictionary<string, object>
+                    {
+                        ["id"] = c.Id,
+                        ["body"] = c.Body,
+                        ["user"] = new Dictionary<string, object> { ["login"] = CommentAuthors.TryGetValue(c.Id, out var login) ? login : "someone", ["id"] = 1 },
+                    })));
                 case ("POST", ["api", "v3", "repos", _, _, "issues", var n, "comments"]):
                     {
                         string body = JsonDocument.Parse(request.Body).RootElement.GetProperty("body").GetString()!;
                         long id = Interlocked.Increment(ref nextId);
+                        CommentAuthors[id] = TokenLogin;
                         Comments.GetOrAdd(Number(n), _ => []).Add((id, body));
                         return (201, JsonSerializer.Serialize(new Dictionary<string, object> { ["id"] = id, ["body"] = body }));
                     }
