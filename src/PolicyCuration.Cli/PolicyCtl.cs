@@ -1,5 +1,6 @@
 using System.CommandLine;
 using PolicyCuration.Cli.Commands;
+using PolicyCuration.Format.Escaping;
 
 namespace PolicyCuration.Cli;
 
@@ -7,7 +8,15 @@ namespace PolicyCuration.Cli;
 public static class PolicyCtl
 {
     /// <summary>Runs <c>policyctl</c> with <paramref name="args"/>; returns the exit code.</summary>
+    /// <remarks>Everything it prints goes through a <see cref="TerminalWriter"/>: no text from outside reaches a terminal or a log raw.</remarks>
     public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        using var terminalOutput = new TerminalWriter(output);
+        using var terminalError = new TerminalWriter(error);
+        return Run(args, (TextWriter)terminalOutput, terminalError);
+    }
+
+    private static int Run(string[] args, TextWriter output, TerminalWriter error)
     {
         var root = new RootCommand("policyctl: curate a signed STARTTLS policy list (EFF format 0.1).")
         {

@@ -1,3 +1,7 @@
 using PolicyCuration.Consumer;
+using PolicyCuration.Format.Escaping;
 
-return StarttlsPolicy.Run(args, Console.Out, Console.Error);
+// Server replies and file contents can reach messages: every line goes through the terminal's escaping.
+using var output = new TerminalWriter(Console.Out);
+using var error = new TerminalWriter(Console.Error);
+return StarttlsPolicy.Run(args, output, error);

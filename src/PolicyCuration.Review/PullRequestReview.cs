@@ -78,7 +78,10 @@ public static class PullRequestReview
         var ownership = new OwnershipCheck(dns);
         using var prober = request.Probe is { } probeOptions ? new DomainProber(probeOptions) : null;
 
-        var reviews = await Task.WhenAll(diff.Domains.Select(async change =>
+        // A name the list's rules refuse is reported there, and never looked up or probed: it may be anything a PR wrote.
+        var refused = head.Findings.Where(f => f.Severity == Severity.Error && f.Code.StartsWith("list.domain.", StringComparison.Ordinal))
+            .Select(f => f.Subject).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var reviews = await Task.WhenAll(diff.Domains.Where(change => !refused.Contains(change.Domain)).Select(async change =>
         {
             var location = LocationOf(change.Kind == ChangeKind.Removed ? null : headList, change.Domain);
             var findings = new List<Finding>();

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using PolicyCuration.Core.Diff;
 using PolicyCuration.Core.Rendering;
+using PolicyCuration.Format.Escaping;
 using PolicyCuration.Format.Findings;
 using PolicyCuration.Probe;
 
@@ -41,7 +42,7 @@ public static class ReviewReport
 
         foreach (var domain in result.Domains.OrderBy(d => d.Passed).ThenBy(d => d.Domain, StringComparer.Ordinal))
         {
-            text.AppendLine($"### `{domain.Domain}` ({Kind(domain.Kind)}): {(domain.Passed ? "passes" : "blocked")}");
+            text.AppendLine($"### {MarkdownText.Code(domain.Domain)} ({Kind(domain.Kind)}): {(domain.Passed ? "passes" : "blocked")}");
             text.AppendLine();
             if (domain.Probe is { } probe && probe.Hosts.Count > 0)
             {
@@ -49,9 +50,9 @@ public static class ReviewReport
                 text.AppendLine("| --- | --- | --- | --- | --- |");
                 foreach (var host in probe.Hosts)
                 {
-                    string certificate = host.Certificate is { } c ? $"{Cell(string.Join(", ", c.Names.Take(2)))} until {c.NotAfter:yyyy-MM-dd}" : "-";
+                    string certificate = host.Certificate is { } c ? $"{MarkdownText.Inline(string.Join(", ", c.Names.Take(2)))} until {c.NotAfter:yyyy-MM-dd}" : "-";
                     string verdict = host.Passed ? "ok" : string.Join(" ", host.Findings.Where(f => f.Severity == Severity.Error).Select(f => $"`{f.Code}`").Distinct());
-                    text.AppendLine($"| {Cell(host.Host)} | {host.Address?.ToString() ?? "-"} | {host.TlsVersion ?? "-"} | {certificate} | {verdict} |");
+                    text.AppendLine($"| {MarkdownText.Inline(host.Host)} | {host.Address?.ToString() ?? "-"} | {MarkdownText.Inline(host.TlsVersion ?? "-")} | {certificate} | {verdict} |");
                 }
 
                 text.AppendLine();
@@ -157,7 +158,7 @@ public static class ReviewReport
         foreach (var finding in shown)
         {
             string where = finding.Location is { } at ? $" (line {at.Line})" : string.Empty;
-            text.AppendLine($"| {FindingJson.SeverityName(finding.Severity)} | `{finding.Code}` | {Cell(finding.Message)}{where} |");
+            text.AppendLine($"| {FindingJson.SeverityName(finding.Severity)} | `{finding.Code}` | {MarkdownText.Inline(finding.Message)}{where} |");
         }
 
         text.AppendLine();
@@ -170,11 +171,6 @@ public static class ReviewReport
         ChangeKind.AliasChanged => "changed through its alias",
         _ => "changed",
     };
-
-    // Table cells take no newline and no bare pipe; input can be hostile, so HTML is neutralised too.
-    private static string Cell(string text) =>
-        text.Replace("\r", " ", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal)
-            .Replace("|", "\\|", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
 
     private static string Count(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 }

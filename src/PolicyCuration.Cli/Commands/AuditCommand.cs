@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text;
 using PolicyCuration.Audit;
 using PolicyCuration.Format;
+using PolicyCuration.Format.Escaping;
 using PolicyCuration.Format.Findings;
 using PolicyCuration.Format.Model;
 using PolicyCuration.Probe;
@@ -168,10 +169,10 @@ internal static class AuditCommand
         var body = new StringBuilder($"The daily audit proposes to {what} these domains (history on the `{AuditHistory.DefaultBranch}` branch).\n\n");
         foreach (var proposal in proposals)
         {
-            body.Append($"### `{proposal.Domain}`\n\n{proposal.Reason}.\n\n| audit | result |\n| --- | --- |\n");
+            body.Append($"### {MarkdownText.Code(proposal.Domain)}\n\n{MarkdownText.Inline(proposal.Reason)}.\n\n| audit | result |\n| --- | --- |\n");
             foreach (var audit in proposal.Evidence)
             {
-                body.Append($"| {audit.Time:yyyy-MM-dd HH:mm}Z | {(audit.Passed ? "passed" : string.Join(", ", audit.ErrorCodes.Select(c => $"`{c}`")))} |\n");
+                body.Append($"| {audit.Time:yyyy-MM-dd HH:mm}Z | {(audit.Passed ? "passed" : string.Join(", ", audit.ErrorCodes.Select(MarkdownText.Code)))} |\n");
             }
 
             body.Append('\n');

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using PolicyCuration.Core.Schema;
+using PolicyCuration.Format.Escaping;
 using PolicyCuration.Git;
 using PolicyCuration.GitHub;
 using PolicyCuration.Review;
@@ -87,7 +88,7 @@ internal static class CheckPrCommand
                 {
                     foreach (string line in ReviewReport.Annotations(result, parsed.GetValue(list)!))
                     {
-                        output.WriteLine(line);
+                        TerminalWriter.WriteCommand(output, line);
                     }
                 }
 

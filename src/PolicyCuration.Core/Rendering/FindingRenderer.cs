@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using PolicyCuration.Format.Escaping;
 using PolicyCuration.Format.Findings;
 
 namespace PolicyCuration.Core.Rendering;
@@ -18,7 +19,7 @@ public static class FindingRenderer
             case FindingFormat.GitHub:
                 foreach (var finding in findings)
                 {
-                    output.WriteLine(ToWorkflowCommand(finding));
+                    TerminalWriter.WriteCommand(output, ToWorkflowCommand(finding));
                 }
 
                 output.WriteLine(total);
@@ -94,9 +95,9 @@ public static class FindingRenderer
     /// <summary>The lower-case name of a severity.</summary>
     public static string SeverityName(Severity severity) => FindingJson.SeverityName(severity);
 
-    /// <summary>GitHub's escaping of a command's message.</summary>
+    /// <summary>A command's message: the terminal's escapes, then GitHub's.</summary>
     public static string EscapeData(string value) =>
-        value.Replace("%", "%25", StringComparison.Ordinal).Replace("\r", "%0D", StringComparison.Ordinal).Replace("\n", "%0A", StringComparison.Ordinal);
+        TerminalText.Line(value).Replace("%", "%25", StringComparison.Ordinal).Replace("\r", "%0D", StringComparison.Ordinal).Replace("\n", "%0A", StringComparison.Ordinal);
 
     /// <summary>GitHub's escaping of a command's property value: the message's, plus <c>:</c> and <c>,</c>.</summary>
     public static string EscapeProperty(string value) =>

@@ -1,0 +1,131 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using LibGit2Sharp;
+using PolicyCuration.Testing;
+
+namespace PolicyCuration.Cli.Tests;
+
+/// <summary>
+/// A pull request's list carrying text meant for the runner, a terminal or a Markdown renderer, through every command
+/// that prints it: every line and every report comes out inert.
+/// </summary>
+public sealed partial class InjectionTests : IDisposable
+{
+    private const string Key = "x.org\n::notice title=policyctl check-pr::mergeable\n::add-mask::error\n::stop-commands::zz";
+    private const string Pattern = "[click](https://evil.example/) @maintainers <img src=x> ##[set-output name=v]1 \u001b[31m\u0085";
+    private readonly TemporaryDirectory dir = new();
+
+    public InjectionTests()
+    {
+        Repository.Init(Repo);
+        Commit(List(("valid.example", "mx.valid.example")), "base");
+        Commit(List(("valid.example", "mx.valid.example"), (Key, Pattern), ("@maintainers.example", "mx.example.org")), "hostile");
+    }
+
+    private string Repo => dir.File("repo");
+
+    private string ListFile => Path.Combine(Repo, "policy", "policy.json");
+
+    public void Dispose() => dir.Dispose();
+
+    [Theory]
+    [InlineData("text")]
+    [InlineData("github")]
+    [InlineData("json")]
+    public void ValidateInEveryFormat(string format)
+    {
+        var (code, output, error) = PolicyCtlRunner.Run("validate", ListFile, "--schema", TestFiles.Schema, "--format", format);
+
+        Assert.Equal(ExitCodes.Findings, code);
+        AssertInertLines(output + error);
+        if (format == "json")
+        {
+            JsonDocument.Parse(output[..(output.LastIndexOf(']') + 1)]).Dispose();
+        }
+    }
+
+    [Fact]
+    public void FmtCheck()
+    {
+        var (_, output, error) = PolicyCtlRunner.Run("fmt", ListFile, "--schema", TestFiles.Schema, "--check");
+
+        AssertInertLines(output + error);
+    }
+
+    [Fact]
+    public void CheckPrInEveryOutputWithoutLookingUpTheNamesItRefuses()
+    {
+        string summary = dir.File("summary.md"), comment = dir.File("comment.md"), json = dir.File("report.json");
+
+        var (code, output, error) = PolicyCtlRunner.Run(
+            "check-pr", "--git", Repo, "--base", "HEAD~1", "--head", "HEAD", "--repo", "owner/list", "--pr", "42", "--no-probe", "--dns", "127.0.0.1:9",
+            "--timeout", "2", "--annotations", "--summary", summary, "--comment-out", comment, "--json-out", json);
+
+        Assert.Equal(ExitCodes.Findings, code);
+        AssertInertLines(output + error);
+        foreach (string markdown in new[] { File.ReadAllText(summary), File.ReadAllText(comment) })
+        {
+            AssertInertMarkdown(markdown);
+            Assert.DoesNotContain("ownership", markdown, StringComparison.Ordinal);
+        }
+
+        using var report = JsonDocument.Parse(File.ReadAllText(json));
+        Assert.False(report.RootElement.GetProperty("mergeable").GetBoolean());
+        Assert.DoesNotContain(report.RootElement.GetProperty("domains").EnumerateArray(), d => d.GetProperty("domain").GetString()!.Contains("::", StringComparison.Ordinal));
+    }
+
+    /// <summary>Every line is either one of the program's own annotations or inert text.</summary>
+    private static void AssertInertLines(string text)
+    {
+        foreach (string line in text.Split('\n'))
+        {
+            if (OwnAnnotation().IsMatch(line))
+            {
+                Assert.DoesNotContain("##[", line, StringComparison.Ordinal);
+                continue;
+            }
+
+            Assert.False(line.TrimStart().StartsWith("::", StringComparison.Ordinal), $"a line starts a workflow command: {line}");
+            Assert.DoesNotContain("##[", line, StringComparison.Ordinal);
+            Assert.DoesNotMatch(UnsafeCharacter(), line);
+        }
+    }
+
+    /// <summary>Outside code spans, nothing that renders a link, image, mention or HTML.</summary>
+    private static void AssertInertMarkdown(string markdown)
+    {
+        Assert.DoesNotMatch(UnsafeCharacter(), markdown.Replace("\n", string.Empty, StringComparison.Ordinal));
+        string outside = CodeSpan().Replace(markdown, string.Empty).Replace("<!-- policyctl check-pr -->", string.Empty, StringComparison.Ordinal);
+        foreach (string danger in new[] { "](", "<img", "<", "@maintainers", "https://", "##[", "::notice" })
+        {
+            Assert.DoesNotContain(danger, outside, StringComparison.Ordinal);
+        }
+    }
+
+    private static string List(params (string Domain, string Mx)[] entries)
+    {
+        var now = DateTimeOffset.UtcNow;
+        string Time(DateTimeOffset t) => t.ToString("yyyy-MM-dd'T'HH:mm:ss'+00:00'", System.Globalization.CultureInfo.InvariantCulture);
+        var policies = entries.Select(e => $"    {JsonSerializer.Serialize(e.Domain)}: {{\n      \"mode\": \"testing\",\n      \"mxs\": [\n        {JsonSerializer.Serialize(e.Mx)}\n      ]\n    }}");
+        return $"{{\n  \"timestamp\": \"{Time(now.AddDays(-1))}\",\n  \"expires\": \"{Time(now.AddDays(10))}\",\n  \"version\": \"0.1\",\n  \"policies\": {{\n{string.Join(",\n", policies)}\n  }}\n}}\n";
+    }
+
+    private void Commit(string list, string message)
+    {
+        Directory.CreateDirectory(Path.Combine(Repo, "policy"));
+        File.WriteAllText(ListFile, list);
+        using var repository = new Repository(Repo);
+        LibGit2Sharp.Commands.Stage(repository, "*");
+        var author = new Signature("test", "test@example.org", DateTimeOffset.UtcNow);
+        repository.Commit(message, author, author);
+    }
+
+    [GeneratedRegex(@"^::(error|warning|notice) (file=[^,:]*,line=\d+,col=\d+,)?title=[a-z0-9._ -]+::[^\r\n]*$")]
+    private static partial Regex OwnAnnotation();
+
+    [GeneratedRegex(@"[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069\u200B-\u200F\uFEFF]")]
+    private static partial Regex UnsafeCharacter();
+
+    [GeneratedRegex(@"(`+).*?\1", RegexOptions.Singleline)]
+    private static partial Regex CodeSpan();
+}

@@ -1,0 +1,111 @@
+using System.Text.RegularExpressions;
+using PolicyCuration.Format.Escaping;
+
+namespace PolicyCuration.Format.Tests;
+
+/// <summary>Each sink's one escaping function, against the payloads a PR, a server or a DNS record can carry.</summary>
+public sealed partial class EscapingTests
+{
+    /// <summary>Text from outside that a runner, a terminal or a Markdown renderer would obey.</summary>
+    public static TheoryData<string> Payloads { get; } =
+    [
+        "x.org\n::notice title=policyctl check-pr::mergeable\n::add-mask::error\n::stop-commands::zz",
+        "::error::forged",
+        "   ::warning file=policy/policy.json::indented",
+        "250-mx.example.org says ##[set-output name=verdict]pass",
+        "garbage\r::notice::after a carriage return",
+        "\u001b[2J\u001b[31mred\u001b[0m",
+        "next line\u0085::notice::C1",
+        "\u202Egro.elpmaxe\u2066 reversed",
+        "zero\u200Bwidth\uFEFF",
+        "[click me](https://evil.example/) and ![img](http://evil.example/x.png)",
+        "@maintainers please merge",
+        "<img src=x onerror=alert(1)><script>alert(1)</script>",
+        "a ` b `` c ``` d",
+        "cell | break | the table",
+        "**bold** _it_ # heading ~~strike~~ www.evil.example",
+        "`",
+        " ",
+    ];
+
+    [Theory]
+    [MemberData(nameof(Payloads))]
+    public void NoLineOfTheTerminalSinkCanCommandTheRunnerOrTheTerminal(string payload)
+    {
+        var output = new StringWriter();
+        using (var terminal = new TerminalWriter(output))
+        {
+            terminal.WriteLine($"{payload}: error list.domain.invalid: \"{payload}\" is not a domain");
+            terminal.Write(payload);
+            terminal.WriteLine();
+            terminal.WriteWorkflowCommand("::error file=policy/policy.json,line=3,col=5,title=list.domain.invalid::ours");
+            terminal.Write(payload);
+        }
+
+        var lines = output.ToString().Split('\n');
+        Assert.Contains("::error file=policy/policy.json,line=3,col=5,title=list.domain.invalid::ours", lines);
+        foreach (string line in lines.Where(l => !l.StartsWith("::error file=policy/policy.json,line=3,col=5", StringComparison.Ordinal)))
+        {
+            AssertInertLine(line);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Payloads))]
+    public void TheMarkdownSinkRendersNothing(string payload)
+    {
+        string inline = MarkdownText.Inline(payload);
+        string code = MarkdownText.Code(payload);
+
+        AssertInertMarkdown(inline);
+        AssertInertMarkdown(code);
+        Assert.StartsWith("`", code, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PlainTextStaysReadableAndTheEscapesAreJsons()
+    {
+        Assert.Equal("mx.example.org (127.0.0.1): connection refused, 2 tries", MarkdownText.Inline("mx.example.org (127.0.0.1): connection refused, 2 tries"));
+        Assert.Equal("`https://mta-sts.example.org/`", MarkdownText.Inline("https://mta-sts.example.org/"));
+        Assert.Equal("```a ` b `` c```", MarkdownText.Code("a ` b `` c"));
+        Assert.Equal("\\u001B[31mred \\u000D\\u000A", TerminalText.Line("\u001b[31mred \r\n"));
+        Assert.Equal("2001:db8::1 stays", TerminalText.Line("2001:db8::1 stays"));
+        Assert.Equal("  \\u003A:notice::x", TerminalText.Line("  ::notice::x"));
+        Assert.Equal("a ##\\u005Bcmd]", TerminalText.Line("a ##[cmd]"));
+    }
+
+    /// <summary>A line a runner would not obey and a terminal would show as it is.</summary>
+    internal static void AssertInertLine(string line)
+    {
+        Assert.False(line.TrimStart().StartsWith("::", StringComparison.Ordinal), $"a line starts a workflow command: {line}");
+        Assert.DoesNotContain("##[", line, StringComparison.Ordinal);
+        Assert.DoesNotMatch(UnsafeCharacter(), line);
+    }
+
+    /// <summary>Markdown that renders no link, image, mention, HTML or formatting, and stays in its cell.</summary>
+    internal static void AssertInertMarkdown(string markdown)
+    {
+        Assert.DoesNotContain('\n', markdown);
+        Assert.DoesNotMatch(UnsafeCharacter(), markdown);
+        Assert.DoesNotMatch(UnescapedPipe(), markdown);
+        if (!markdown.StartsWith('`'))
+        {
+            Assert.Matches(PlainText(), markdown);
+            return;
+        }
+
+        int fence = markdown.TakeWhile(c => c == '`').Count();
+        Assert.EndsWith(new string('`', fence), markdown, StringComparison.Ordinal);
+        string inner = markdown[fence..^fence];
+        Assert.DoesNotContain(new string('`', fence), inner, StringComparison.Ordinal);
+    }
+
+    [GeneratedRegex(@"[\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069\u200B-\u200F\uFEFF]")]
+    private static partial Regex UnsafeCharacter();
+
+    [GeneratedRegex(@"(?<!\\)\|")]
+    private static partial Regex UnescapedPipe();
+
+    [GeneratedRegex(@"^[\p{L}\p{N} .,;:'""()/=+%-]*$")]
+    private static partial Regex PlainText();
+}
