@@ -167,7 +167,22 @@ public sealed class DomainProber : IDisposable
             return [new MxHostReport(mx.Host, mx.Preference, null, null, null, null, [.. hostFindings, finding])];
         }
 
-        var sessions = addresses.Records.Take(options.MaxAddressesPerHost).Select(async address =>
+        foreach (var address in addresses.Records)
+        {
+            if (!options.AllowPrivateAddresses && AddressScope.NonPublicKind(address) is { } kind)
+            {
+                hostFindings.Add(ProbeFindingKinds.AddressNotPublic.At(
+                    mx.Host, $"MX {mx.Host} resolves to {address}, a {kind} address: senders on the internet cannot deliver there, and the probe does not connect to it; publish only public addresses", null));
+            }
+        }
+
+        var reachable = addresses.Records.Where(a => options.AllowPrivateAddresses || AddressScope.NonPublicKind(a) is null).Take(options.MaxAddressesPerHost).ToList();
+        if (reachable.Count == 0)
+        {
+            return [new MxHostReport(mx.Host, mx.Preference, null, null, null, null, hostFindings)];
+        }
+
+        var sessions = reachable.Select(async address =>
         {
             await sessionSlots.WaitAsync(cancellation).ConfigureAwait(false);
             try

@@ -32,6 +32,9 @@ public static class ProbeFindingKinds
     /// <summary>The address lookup of an MX host failed.</summary>
     public static readonly FindingKind AddressLookupFailed = new("dns.address.lookup_failed", Severity.Error, "Address lookup failed");
 
+    /// <summary>An MX host resolves to an address that is not on the public internet; the probe does not connect there.</summary>
+    public static readonly FindingKind AddressNotPublic = new("dns.address.not_public", Severity.Error, "MX address not public");
+
     /// <summary>No TCP connection to the MX host.</summary>
     public static readonly FindingKind ConnectFailed = new("smtp.connect.failed", Severity.Error, "Cannot connect");
 
@@ -137,7 +140,7 @@ public static class ProbeFindingKinds
     /// <summary>Every kind, in the order above.</summary>
     public static IReadOnlyList<FindingKind> All { get; } =
     [
-        MxNone, MxNull, MxNxDomain, MxLookupFailed, MxUnmatched, MxTooMany, CnameLoop, AddressNone, AddressLookupFailed,
+        MxNone, MxNull, MxNxDomain, MxLookupFailed, MxUnmatched, MxTooMany, CnameLoop, AddressNone, AddressLookupFailed, AddressNotPublic,
         ConnectFailed, GreetingTimeout, GreetingRejected, EhloFailed, ConnectionLost, ReplyTimeout, ReplyOversized, ReplyMalformed,
         StartTlsNotOffered, StartTlsRejected, HandshakeFailed, VersionObsolete,
         CertUntrusted, CertExpired, CertNotYetValid, CertNameMismatch, CertPatternMismatch, CertExpiresSoon,

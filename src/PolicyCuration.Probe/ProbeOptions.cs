@@ -36,6 +36,9 @@ public sealed record ProbeOptions
     /// <summary>How many MX hosts of one domain are probed; beyond it, <c>dns.mx.too_many</c>.</summary>
     public int MaxMxHosts { get; init; } = 32;
 
+    /// <summary>Whether loopback, private, link-local, multicast and unspecified addresses may be connected to (tests, self-hosted setups).</summary>
+    public bool AllowPrivateAddresses { get; init; }
+
     /// <summary>How many addresses of one MX host are probed.</summary>
     public int MaxAddressesPerHost { get; init; } = 4;
 }

@@ -123,7 +123,7 @@ public sealed partial class InjectionTests : IDisposable
     [GeneratedRegex(@"^::(error|warning|notice) (file=[^,:]*,line=\d+,col=\d+,)?title=[a-z0-9._ -]+::[^\r\n]*$")]
     private static partial Regex OwnAnnotation();
 
-    [GeneratedRegex(@"[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069\u200B-\u200F\uFEFF]")]
+    [GeneratedRegex(@"[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069\u200B-\u200F\uFEFF]")]
     private static partial Regex UnsafeCharacter();
 
     [GeneratedRegex(@"(`+).*?\1", RegexOptions.Singleline)]

@@ -27,7 +27,8 @@ public class FindingRendererTests
     public void GitHubCommandsEscapeDataAndProperties()
     {
         Assert.Equal(
-            "::error file=policy/a%2Cb%3Ac.json,line=12,col=9,title=list.mx.invalid_pattern::100%25 wrong:%0D%0Asee, here",
+            // Controls in a message are shown as escapes (the terminal's sink), then GitHub's own escaping applies.
+            "::error file=policy/a%2Cb%3Ac.json,line=12,col=9,title=list.mx.invalid_pattern::100%25 wrong:\\u000D\\u000Asee, here",
             FindingRenderer.ToWorkflowCommand(Error));
         Assert.Equal("::warning title=list.expired::expired", FindingRenderer.ToWorkflowCommand(Warning));
         Assert.StartsWith("::notice ", FindingRenderer.ToWorkflowCommand(Warning with { Severity = Severity.Info }), StringComparison.Ordinal);

@@ -100,7 +100,7 @@ public sealed partial class EscapingTests
         Assert.DoesNotContain(new string('`', fence), inner, StringComparison.Ordinal);
     }
 
-    [GeneratedRegex(@"[\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069\u200B-\u200F\uFEFF]")]
+    [GeneratedRegex(@"[\u0000-\u0008\u000A-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069\u200B-\u200F\uFEFF]")]
     private static partial Regex UnsafeCharacter();
 
     [GeneratedRegex(@"(?<!\\)\|")]

@@ -157,9 +157,45 @@ public sealed class FixtureProbeTests(FixtureReports reports) : IClassFixture<Fi
         Assert.Contains(report.Findings, f => f.Code == "smtp.greeting.timeout");
     }
 
+    [Fact]
+    public async Task WithoutAllowPrivateAddressesTheProbeConnectsToNoLoopbackAddress()
+    {
+        using var prober = new DomainProber(ProbeFixtures.Options() with { AllowPrivateAddresses = false });
+
+        var report = await prober.ProbeAsync(new ProbeTarget("valid.probe.test"), CancellationToken.None);
+
+        Assert.False(report.Passed);
+        Assert.All(report.Hosts, host => Assert.Null(host.Address));
+        Assert.All(report.Hosts, host => Assert.Null(host.TlsVersion));
+        Assert.Contains(report.Findings, f => f.Code == "dns.address.not_public" && f.Message.Contains("127.0.10.11, a loopback address", StringComparison.Ordinal));
+        Assert.Contains(report.Findings, f => f.Code == "mtasts.policy.fetch_failed" && f.Message.Contains("not public", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1", "loopback")]
+    [InlineData("10.1.2.3", "private")]
+    [InlineData("172.31.0.1", "private")]
+    [InlineData("192.168.1.1", "private")]
+    [InlineData("100.64.0.1", "shared (carrier-grade NAT)")]
+    [InlineData("169.254.169.254", "link-local")]
+    [InlineData("224.0.0.1", "multicast")]
+    [InlineData("0.0.0.0", "unspecified")]
+    [InlineData("255.255.255.255", "reserved")]
+    [InlineData("::1", "loopback")]
+    [InlineData("::", "unspecified")]
+    [InlineData("fe80::1", "link-local")]
+    [InlineData("fd00::1", "private")]
+    [InlineData("ff02::1", "multicast")]
+    [InlineData("::ffff:127.0.0.1", "loopback")]
+    [InlineData("93.184.215.14", null)]
+    [InlineData("172.32.0.1", null)]
+    [InlineData("2606:2800:21f:cb07:6820:80da:af6b:8b2c", null)]
+    public void OnlyPublicAddressesArePublic(string address, string? kind) =>
+        Assert.Equal(kind, PolicyCuration.Probe.Dns.AddressScope.NonPublicKind(System.Net.IPAddress.Parse(address)));
+
     /// <summary>Every code some test here expects.</summary>
     public static IEnumerable<string> CodesCovered() =>
-        Cases.Select(c => (string[])c[1]).Concat(JudgedCases.Select(c => (string[])c[1])).SelectMany(c => c).Append("smtp.greeting.timeout");
+        Cases.Select(c => (string[])c[1]).Concat(JudgedCases.Select(c => (string[])c[1])).SelectMany(c => c).Append("smtp.greeting.timeout").Append("dns.address.not_public");
 
     private static string Describe(DomainReport report) =>
         string.Join("; ", report.Findings.Select(f => $"{FindingJson.SeverityName(f.Severity)} {f.Code}: {f.Message}")) is { Length: > 0 } text ? text : "no findings";

@@ -139,6 +139,7 @@ public sealed class HostilePeerTests
             DnsServer = dns.EndPoint,
             SmtpPort = ClosedPort(),
             Timeout = StepTimeout,
+            AllowPrivateAddresses = true,
         });
         var clock = Stopwatch.StartNew();
 
@@ -152,7 +153,7 @@ public sealed class HostilePeerTests
     public async Task AThousandMxRecordsAreCutToTheProbedMaximum()
     {
         await using var dns = new FakeDnsServer(DnsScript("thousand-mx"));
-        using var prober = new DomainProber(new ProbeOptions { DnsServer = dns.EndPoint, SmtpPort = ClosedPort(), Timeout = StepTimeout });
+        using var prober = new DomainProber(new ProbeOptions { DnsServer = dns.EndPoint, SmtpPort = ClosedPort(), Timeout = StepTimeout, AllowPrivateAddresses = true });
 
         var report = await prober.ProbeAsync(new ProbeTarget("hostile.test"), CancellationToken.None);
 

@@ -134,6 +134,7 @@ internal sealed class ProbeCommandOptions
     private readonly Option<int> smtpPort = new("--smtp-port") { Description = "SMTP port of every MX host (default: $POLICYCTL_SMTP_PORT, else 25)", DefaultValueFactory = result => PortSetting(result, "POLICYCTL_SMTP_PORT", 25) };
     private readonly Option<int> httpsPort = new("--https-port") { Description = "HTTPS port of every mta-sts host (default: $POLICYCTL_HTTPS_PORT, else 443)", DefaultValueFactory = result => PortSetting(result, "POLICYCTL_HTTPS_PORT", 443) };
     private readonly Option<string?> caFile = new("--ca-file") { Description = "Trust only the CA certificates in this PEM file (default: $POLICYCTL_CA_FILE, else the system trust store)", DefaultValueFactory = _ => CommonOptions.Setting("POLICYCTL_CA_FILE") };
+    private readonly Option<bool> allowPrivate = new("--allow-private-addresses") { Description = "Connect to loopback, private, link-local and other non-public addresses too (tests, self-hosted setups; default: $POLICYCTL_ALLOW_PRIVATE_ADDRESSES is 1 or true)", DefaultValueFactory = _ => CommonOptions.Setting("POLICYCTL_ALLOW_PRIVATE_ADDRESSES") is "1" or "true" };
     private readonly Option<string> ehlo = new("--ehlo") { Description = "Name sent with EHLO", DefaultValueFactory = _ => new ProbeOptions().EhloName };
     private readonly Option<double> timeout = new("--timeout") { Description = "Seconds allowed for each network step", DefaultValueFactory = _ => 30 };
     private readonly Option<int> concurrency = new("--concurrency") { Description = "Domains, and MX sessions, probed at once", DefaultValueFactory = _ => new ProbeOptions().Concurrency };
@@ -145,6 +146,7 @@ internal sealed class ProbeCommandOptions
         command.Options.Add(smtpPort);
         command.Options.Add(httpsPort);
         command.Options.Add(caFile);
+        command.Options.Add(allowPrivate);
         command.Options.Add(ehlo);
         command.Options.Add(timeout);
         command.Options.Add(concurrency);
@@ -181,6 +183,7 @@ internal sealed class ProbeCommandOptions
             HttpsPort = Port(parsed.GetValue(httpsPort), "--https-port"),
             TrustRoots = parsed.GetValue(caFile) is { } path ? LoadRoots(path) : null,
             EhloName = parsed.GetValue(ehlo)!,
+            AllowPrivateAddresses = parsed.GetValue(allowPrivate),
             Timeout = TimeSpan.FromSeconds(seconds),
             Concurrency = slots,
         };

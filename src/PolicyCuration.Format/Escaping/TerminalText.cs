@@ -26,7 +26,7 @@ public static class TerminalText
         return text.AsSpan(start).StartsWith("::", StringComparison.Ordinal) ? string.Concat(text.AsSpan(0, start), "\\u003A", text.AsSpan(start + 1)) : text;
     }
 
-    /// <summary><paramref name="text"/> with every character that moves the cursor, changes colour or reorders text shown as <c>\uXXXX</c>.</summary>
+    /// <summary><paramref name="text"/> with every character that moves the cursor (but the tab), changes colour or reorders text shown as <c>\uXXXX</c>.</summary>
     public static string Characters(string text)
     {
         int first = 0;
@@ -56,9 +56,9 @@ public static class TerminalText
         return escaped.ToString();
     }
 
-    // C0 and C1 controls and DEL; the line and paragraph separators; the bidirectional embeddings, overrides and
+    // C0 controls but the tab (maps and tables are tab-separated), C1 controls and DEL; the line and paragraph separators; the bidirectional embeddings, overrides and
     // isolates and the zero-width characters, which make text read otherwise than it is.
     private static bool IsUnsafe(char c) =>
-        c < ' ' || c is >= '\u007F' and <= '\u009F' || c is '\u2028' or '\u2029' or >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069'
+        (c < ' ' && c != '\t') || c is >= '\u007F' and <= '\u009F' || c is '\u2028' or '\u2029' or >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069'
         or >= '\u200B' and <= '\u200F' or '\uFEFF';
 }

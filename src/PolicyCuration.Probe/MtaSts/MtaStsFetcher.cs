@@ -145,7 +145,13 @@ public sealed class MtaStsFetcher : IDisposable
 
         NetworkStream? network = null;
         string? lastError = null;
-        foreach (var address in addresses.Records.Take(options.MaxAddressesPerHost))
+        var allowed = addresses.Records.Where(a => options.AllowPrivateAddresses || AddressScope.NonPublicKind(a) is null).Take(options.MaxAddressesPerHost).ToList();
+        if (allowed.Count == 0)
+        {
+            throw Refused(context, $"{host} resolves only to addresses that are not public ({string.Join(", ", addresses.Records.Take(4))}); the probe does not connect there");
+        }
+
+        foreach (var address in allowed)
         {
             var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try

@@ -42,11 +42,13 @@ public sealed class Workbench : IDisposable
         Runner = new WorkflowRunner(dir.File("runner"), dir.File("origin.git")) { ApiUrl = Api.BaseUrl + "api/v3" };
         Runner.EnvironmentSecrets["release"] = new() { ["RELEASE_KEY"] = File.ReadAllText(secretKey) };
 
-        // The vantage: a self-hosted runner that resolves through the fixtures' DNS and trusts their CA.
+        // The vantage: a self-hosted runner that resolves through the fixtures' DNS, trusts their CA and, since they
+        // are on loopback, connects to private addresses.
         Runner.MachineEnvironment["POLICYCTL_DNS"] = ProbeFixtures.Dns.ToString();
         Runner.MachineEnvironment["POLICYCTL_SMTP_PORT"] = ProbeFixtures.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         Runner.MachineEnvironment["POLICYCTL_HTTPS_PORT"] = ProbeFixtures.HttpsPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         Runner.MachineEnvironment["POLICYCTL_CA_FILE"] = ProbeFixtures.CaFile;
+        Runner.MachineEnvironment["POLICYCTL_ALLOW_PRIVATE_ADDRESSES"] = "1";
     }
 
     /// <summary>The local GitHub API every GitHub call goes to.</summary>

@@ -37,7 +37,7 @@ internal static class ProbeFixtures
     /// <summary>The HTTPS base URL of <see cref="ReleasesDirectory"/>, certificate from the test CA.</summary>
     public static string ReleasesUrl => Settings.Value["RELEASES_URL"];
 
-    /// <summary>Probe options pointing at the fixtures and trusting only the test CA.</summary>
+    /// <summary>Probe options pointing at the fixtures (on loopback, so private addresses are allowed) and trusting only the test CA.</summary>
     public static ProbeOptions Options(double timeoutSeconds = 10)
     {
         var roots = new X509Certificate2Collection();
@@ -49,13 +49,14 @@ internal static class ProbeFixtures
             HttpsPort = HttpsPort,
             TrustRoots = roots,
             Timeout = TimeSpan.FromSeconds(timeoutSeconds),
+            AllowPrivateAddresses = true,
         };
     }
 
     /// <summary>The arguments that point <c>policyctl probe</c> at the fixtures.</summary>
     public static string[] CommandLine(double timeoutSeconds = 10) =>
         ["--dns", Settings.Value["DNS"], "--smtp-port", Settings.Value["SMTP_PORT"], "--https-port", Settings.Value["HTTPS_PORT"],
-         "--ca-file", CaFile, "--timeout", timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+         "--ca-file", CaFile, "--timeout", timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "--allow-private-addresses"];
 
     private static IReadOnlyDictionary<string, string> Load()
     {
