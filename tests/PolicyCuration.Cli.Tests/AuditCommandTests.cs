@@ -100,6 +100,26 @@ public sealed class AuditCommandTests : IDisposable
     }
 
     [Fact]
+    public void AProposalThatWouldBreakTheListIsNotMade()
+    {
+        var when = DateTimeOffset.UtcNow.AddHours(-1);
+        File.WriteAllLines(dir.File("today.jsonl"),
+        [
+            new AuditRecord("expired.probe.test", when, Format.Model.PolicyMode.Enforce, ["mx.expired.probe.test"], [], "enforce", [".co.uk"]).ToJsonLine(),
+            new AuditRecord("valid.probe.test", when, Format.Model.PolicyMode.Enforce, ["mx.valid.probe.test", ".valid.probe.test"], [], "enforce", ["mx.valid.probe.test", ".mail.valid.probe.test"]).ToJsonLine(),
+        ]);
+        Assert.Equal(ExitCodes.Ok, PolicyCtlRunner.Run("audit", "merge", dir.File("today.jsonl"), "--history", dir.File("repo")).ExitCode);
+
+        var (code, output, error) = PolicyCtlRunner.Run("audit", "propose", "--history", dir.File("repo"), "--write", dir.File("policy.json"));
+
+        Assert.True(code == ExitCodes.Ok, error);
+        Assert.Contains("not proposed: update expired.probe.test would break the list (list.mx.too_broad", output);
+        string list = File.ReadAllText(dir.File("policy.json"));
+        Assert.DoesNotContain(".co.uk", list);
+        Assert.Contains("\".mail.valid.probe.test\"", list);
+    }
+
+    [Fact]
     public void ShardsOfTheListCoverEachDomainOnce()
     {
         var seen = new List<string>();

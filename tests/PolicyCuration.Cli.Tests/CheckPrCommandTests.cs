@@ -158,6 +158,32 @@ public sealed class CheckPrCommandTests : IDisposable
     ];
 
     [Fact]
+    public void TheFourteenDaysCountFromTheMergeIntoTheBaseNotFromDatesThePrAuthorSet()
+    {
+        Commit(List(("other.example", "testing", ["mx.other.example"])), Now.AddDays(-60), "base");
+        using (var repository = new Repository(Repo))
+        {
+            // A PR whose commit claims to be 30 days old, merged today by a merge commit on the base branch.
+            var before = repository.Head.Tip;
+            File.WriteAllText(Path.Combine(Repo, "policy", "policy.json"), List(("other.example", "testing", ["mx.other.example"]), ("wildcard.probe.test", "testing", ["mx1.wildcard.probe.test"])));
+            LibGit2Sharp.Commands.Stage(repository, "*");
+            var tree = repository.Index.WriteToTree();
+            var backdated = new Signature("contributor", "c@example.org", Now.AddDays(-30));
+            var branch = repository.ObjectDatabase.CreateCommit(backdated, backdated, "add wildcard", tree, [before], prettifyMessage: false);
+            var merger = new Signature("GitHub", "noreply@github.com", Now);
+            var merge = repository.ObjectDatabase.CreateCommit(merger, merger, "Merge pull request #7", tree, [before, branch], prettifyMessage: false);
+            repository.Refs.UpdateTarget(repository.Head.Reference.ResolveToDirectReference(), merge.Id);
+        }
+
+        Commit(List(("other.example", "testing", ["mx.other.example"]), ("wildcard.probe.test", "enforce", ["mx1.wildcard.probe.test"])), Now, "enforce wildcard");
+
+        var (exit, output, _) = CheckPr("--repo", "owner/list", "--pr", "42", "--format", "json");
+
+        Assert.Equal(ExitCodes.Findings, exit);
+        Assert.Contains("eligibility.enforce_too_soon", output);
+    }
+
+    [Fact]
     public void APullRequestThatAlsoChangesCodeIsNeverMergeable()
     {
         Commit(List(("wildcard.probe.test", "testing", ["mx1.wildcard.probe.test"])), Now.AddDays(-30), "base");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using PolicyCuration.Audit;
+using PolicyCuration.Core;
 using PolicyCuration.Format;
 using PolicyCuration.Format.Escaping;
 using PolicyCuration.Format.Findings;
@@ -124,7 +125,20 @@ internal static class AuditCommand
                 }
 
                 output.WriteLine($"{proposals.Count} proposals");
-                if (parsed.GetValue(list) is { } file)
+                string? file = parsed.GetValue(list);
+                string checkedList = file ?? parsed.GetValue(listPath)!;
+                if (file is not null || parsed.GetValue(openPrs))
+                {
+                    var (kept, refused) = Vet(checkedList, proposals);
+                    foreach (var (proposal, finding) in refused)
+                    {
+                        output.WriteLine($"not proposed: {proposal.Kind.ToString().ToLowerInvariant()} {proposal.Domain} would break the list ({finding.Code}: {finding.Message})");
+                    }
+
+                    proposals = kept;
+                }
+
+                if (file is not null)
                 {
                     AtomicFile.Write(file, Apply(file, proposals));
                 }
@@ -208,6 +222,47 @@ internal static class AuditCommand
         }
 
         return Encoding.UTF8.GetBytes(CanonicalWriter.Write(list with { Policies = policies }));
+    }
+
+    /// <summary>
+    /// The proposals that leave <paramref name="file"/> valid, and those refused with the error each would add (a policy's
+    /// MTA-STS <c>*.co.uk</c> must not become <c>.co.uk</c>): the list is validated once with all of them, and again
+    /// without those a new error names.
+    /// </summary>
+    private static (IReadOnlyList<Proposal> Kept, IReadOnlyList<(Proposal Proposal, Finding Finding)> Refused) Vet(string file, IReadOnlyList<Proposal> proposals)
+    {
+        if (proposals.Count == 0)
+        {
+            return (proposals, []);
+        }
+
+        var validator = new ListValidator(CommonOptions.LoadSchema(null));
+        var now = DateTimeOffset.UtcNow;
+        HashSet<(string, string)> Errors(byte[] bytes) =>
+            [.. validator.Validate(new SourceText(file, bytes), now).Findings.Where(f => f.Severity == Severity.Error).Select(f => (f.Code, f.Subject.ToLowerInvariant()))];
+        List<Finding> Fresh(byte[] bytes, HashSet<(string, string)> before) =>
+            [.. validator.Validate(new SourceText(file, bytes), now).Findings.Where(f => f.Severity == Severity.Error && !before.Contains((f.Code, f.Subject.ToLowerInvariant())))];
+
+        var before = Errors(File.ReadAllBytes(file));
+        var fresh = Fresh(Apply(file, proposals), before);
+        var refused = new List<(Proposal, Finding)>();
+        foreach (var proposal in proposals)
+        {
+            var blame = fresh.FirstOrDefault(f => string.Equals(f.Subject, proposal.Domain, StringComparison.OrdinalIgnoreCase));
+            if (blame is not null)
+            {
+                refused.Add((proposal, blame));
+            }
+        }
+
+        var kept = proposals.Where(p => !refused.Any(r => r.Item1 == p)).ToList();
+        if (kept.Count > 0 && Fresh(Apply(file, kept), before) is [var remaining, ..])
+        {
+            // An error no single proposal is named by: propose nothing rather than a broken list.
+            return ([], [.. refused, .. kept.Select(p => (p, remaining))]);
+        }
+
+        return (kept, refused);
     }
 
     private static IReadOnlyList<ProbeTarget> Targets(string path, AuditShard shard)

@@ -41,6 +41,7 @@ public sealed class Workbench : IDisposable
         Shell(dir.Path, "git clone -q --bare snapshot origin.git && git -C origin.git config uploadpack.allowAnySHA1InWant true");
         Runner = new WorkflowRunner(dir.File("runner"), dir.File("origin.git")) { ApiUrl = Api.BaseUrl + "api/v3" };
         Runner.EnvironmentSecrets["release"] = new() { ["RELEASE_KEY"] = File.ReadAllText(secretKey) };
+        Runner.Secrets["AUDIT_PR_TOKEN"] = "audit-pr-token";
 
         // The vantage: a self-hosted runner that resolves through the fixtures' DNS, trusts their CA and, since they
         // are on loopback, connects to private addresses.

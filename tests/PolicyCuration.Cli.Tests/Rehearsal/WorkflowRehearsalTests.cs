@@ -196,6 +196,9 @@ public sealed class WorkflowRehearsalTests(Workbench bench)
         Assert.Equal("success", run.Job("decide").Result);
         Assert.Contains(bench.Api.PullRequests, pr => pr.Body.Contains("expired.probe.test", StringComparison.Ordinal) && pr.Title.Contains("demote", StringComparison.Ordinal));
         Assert.Contains(bench.Api.FileUpdates, update => update.Path == "policy/policy.json" && update.Content.Contains("\"expired.probe.test\": {\n      \"mode\": \"testing\"", StringComparison.Ordinal));
+
+        // Opened with the token that starts the pr workflow on them, not the workflow's own.
+        Assert.Contains(bench.Api.Requests, r => r.Method == "POST" && r.PathAndQuery.EndsWith("/repos/owner/list/pulls", StringComparison.Ordinal) && r.Authorization?.Contains("audit-pr-token", StringComparison.Ordinal) == true);
     }
 
     [Fact]

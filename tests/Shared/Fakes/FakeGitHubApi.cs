@@ -57,13 +57,18 @@ internal sealed class FakeGitHubApi : IDisposable
     /// <summary>Pull requests opened: title, head branch, base branch, body.</summary>
     public ConcurrentQueue<(string Title, string Head, string Base, string Body)> PullRequests { get; } = new();
 
-    /// <summary>Each issue's labels.</summary>
-    public ConcurrentDictionary<int, SortedSet<string>> Labels { get; } = new();
-
     public void Dispose()
     {
-        listener.Stop();
-        listener.Close();
+        try
+        {
+            listener.Close();
+        }
+        catch (HttpListenerException)
+        {
+            // The managed listener looks its endpoint up again to remove its prefix, binding the port anew if it has
+            // to; when another socket took the port meanwhile, that fails, but the listener is closed all the same.
+        }
+
         try
         {
             loop.Wait(TimeSpan.FromSeconds(5));
@@ -312,23 +317,6 @@ internal sealed class FakeGitHubApi : IDisposable
                         return (404, "{\"message\": \"Not Found\"}");
                     }
 
-                case ("GET", ["api", "v3", "repos", _, _, "issues", var n, "labels"]):
-                    return (200, LabelsJson(Number(n)));
-                case ("POST", ["api", "v3", "repos", _, _, "issues", var n, "labels"]):
-                    {
-                        var root = JsonDocument.Parse(request.Body).RootElement;
-                        var names = root.ValueKind == JsonValueKind.Array ? root.EnumerateArray() : root.GetProperty("labels").EnumerateArray();
-                        foreach (var label in names)
-                        {
-                            Labels.GetOrAdd(Number(n), _ => []).Add(label.GetString()!);
-                        }
-
-                        return (200, LabelsJson(Number(n)));
-                    }
-
-                case ("DELETE", ["api", "v3", "repos", _, _, "issues", var n, "labels", var label]):
-                    Labels.GetOrAdd(Number(n), _ => []).Remove(Uri.UnescapeDataString(label));
-                    return (200, LabelsJson(Number(n)));
                 default:
                     return (404, "{\"message\": \"Not Found\"}");
             }
@@ -336,7 +324,4 @@ internal sealed class FakeGitHubApi : IDisposable
     }
 
     private static int Number(string text) => int.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
-
-    private string LabelsJson(int number) =>
-        JsonSerializer.Serialize(Labels.GetOrAdd(number, _ => []).Select(name => new Dictionary<string, object> { ["name"] = name, ["id"] = name.Length }));
 }
