@@ -74,6 +74,26 @@ public sealed partial class InjectionTests : IDisposable
         Assert.DoesNotContain(report.RootElement.GetProperty("domains").EnumerateArray(), d => d.GetProperty("domain").GetString()!.Contains("::", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void AnOwnershipRecordQuotedInEveryOutputOfCheckPr()
+    {
+        // The fixture zone's record at _starttls-policy.hostile.probe.test holds the payloads.
+        Commit(List(("valid.example", "mx.valid.example"), ("hostile.probe.test", "mx.valid.probe.test")), "add hostile");
+        string summary = dir.File("summary.md"), comment = dir.File("comment.md");
+
+        var (code, output, error) = PolicyCtlRunner.Run(
+            "check-pr", "--git", Repo, "--base", "HEAD~2", "--head", "HEAD", "--repo", "owner/list", "--pr", "42", "--no-probe",
+            "--dns", ProbeFixtures.Dns.ToString(), "--annotations", "--summary", summary, "--comment-out", comment);
+
+        Assert.Equal(ExitCodes.Findings, code);
+        Assert.Contains("ownership.txt.mismatch", output);
+        Assert.Contains("evil.example", output);
+        AssertInertLines(output + error);
+        AssertInertMarkdown(File.ReadAllText(summary));
+        AssertInertMarkdown(File.ReadAllText(comment));
+        Assert.Contains("evil.example", File.ReadAllText(comment));
+    }
+
     /// <summary>Every line is either one of the program's own annotations or inert text.</summary>
     private static void AssertInertLines(string text)
     {
