@@ -94,6 +94,49 @@ public sealed partial class InjectionTests : IDisposable
         Assert.Contains("evil.example", File.ReadAllText(comment));
     }
 
+    [Fact]
+    public async Task AnSmtpServersRepliesInEveryOutputOfProbeAndCheckPr()
+    {
+        // A peer no real server can be set up as: its greeting carries the payloads, raw C1 bytes and a bare CR included.
+        using var peer = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Parse("127.0.10.40"), ProbeFixtures.SmtpPort);
+        peer.Start();
+        using var stop = new CancellationTokenSource();
+        var serving = Task.Run(async () =>
+        {
+            byte[] greeting = [.. System.Text.Encoding.UTF8.GetBytes("554 ::notice title=x::mergeable ##[set-output name=v]1 \u001b[31m "), 0x85, 0x9B,
+                .. System.Text.Encoding.UTF8.GetBytes(" <img src=x> @maintainers [a](https://evil.example/) bad\r::error::forged\r\n")];
+            while (!stop.IsCancellationRequested)
+            {
+                using var client = await peer.AcceptTcpClientAsync(stop.Token);
+                await client.GetStream().WriteAsync(greeting, stop.Token);
+            }
+        });
+        Commit(List(("valid.example", "mx.valid.example"), ("hostile-smtp.probe.test", "mx.hostile.probe.test")), "add hostile-smtp");
+        string summary = dir.File("summary.md");
+
+        try
+        {
+            var text = PolicyCtlRunner.Run(["probe", "hostile-smtp.probe.test", .. ProbeFixtures.CommandLine(timeoutSeconds: 5)]);
+            var json = PolicyCtlRunner.Run(["probe", "hostile-smtp.probe.test", "--format", "json", .. ProbeFixtures.CommandLine(timeoutSeconds: 5)]);
+            var pr = PolicyCtlRunner.Run(["check-pr", "--git", Repo, "--base", "HEAD~2", "--head", "HEAD", "--annotations", "--summary", summary, .. ProbeFixtures.CommandLine(timeoutSeconds: 5)]);
+
+            Assert.Contains("smtp.greeting.rejected", text.Output);
+            Assert.True(text.Output.Contains("evil.example", StringComparison.Ordinal), text.Output);
+            AssertInertLines(text.Output + text.Error);
+            AssertInertLines(json.Output + json.Error);
+            JsonDocument.Parse(json.Output).Dispose();
+            Assert.Contains("smtp.greeting.rejected", pr.Output);
+            AssertInertLines(pr.Output + pr.Error);
+            AssertInertMarkdown(File.ReadAllText(summary));
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            peer.Stop();
+            await Assert.ThrowsAnyAsync<Exception>(() => serving);
+        }
+    }
+
     /// <summary>Every line is either one of the program's own annotations or inert text.</summary>
     private static void AssertInertLines(string text)
     {
