@@ -118,6 +118,8 @@ public sealed partial class InjectionTests : IDisposable
         {
             var text = PolicyCtlRunner.Run(["probe", "hostile-smtp.probe.test", .. ProbeFixtures.CommandLine(timeoutSeconds: 5)]);
             var json = PolicyCtlRunner.Run(["probe", "hostile-smtp.probe.test", "--format", "json", .. ProbeFixtures.CommandLine(timeoutSeconds: 5)]);
+            File.WriteAllText(dir.File("add.json"), List(("valid.example", "mx.valid.example")));
+            var add = PolicyCtlRunner.Run(["add", "hostile-smtp.probe.test", "--list", dir.File("add.json"), .. ProbeFixtures.CommandLine(timeoutSeconds: 5)]);
             var pr = PolicyCtlRunner.Run(["check-pr", "--git", Repo, "--base", "HEAD~2", "--head", "HEAD", "--annotations", "--summary", summary, .. ProbeFixtures.CommandLine(timeoutSeconds: 5)]);
 
             Assert.Contains("smtp.greeting.rejected", text.Output);
@@ -125,6 +127,9 @@ public sealed partial class InjectionTests : IDisposable
             AssertInertLines(text.Output + text.Error);
             AssertInertLines(json.Output + json.Error);
             JsonDocument.Parse(json.Output).Dispose();
+            Assert.Equal(ExitCodes.Findings, add.ExitCode);
+            Assert.Contains("smtp.greeting.rejected", add.Error);
+            AssertInertLines(add.Output + add.Error);
             Assert.Contains("smtp.greeting.rejected", pr.Output);
             AssertInertLines(pr.Output + pr.Error);
             AssertInertMarkdown(File.ReadAllText(summary));
@@ -138,7 +143,7 @@ public sealed partial class InjectionTests : IDisposable
     }
 
     /// <summary>Every line is either one of the program's own annotations or inert text.</summary>
-    private static void AssertInertLines(string text)
+    internal static void AssertInertLines(string text)
     {
         foreach (string line in text.Split('\n'))
         {
@@ -155,7 +160,7 @@ public sealed partial class InjectionTests : IDisposable
     }
 
     /// <summary>Outside code spans, nothing that renders a link, image, mention or HTML.</summary>
-    private static void AssertInertMarkdown(string markdown)
+    internal static void AssertInertMarkdown(string markdown)
     {
         Assert.DoesNotMatch(UnsafeCharacter(), markdown.Replace("\n", string.Empty, StringComparison.Ordinal));
         string outside = CodeSpan().Replace(markdown, string.Empty).Replace("<!-- policyctl check-pr -->", string.Empty, StringComparison.Ordinal);

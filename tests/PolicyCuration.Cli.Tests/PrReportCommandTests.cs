@@ -69,6 +69,22 @@ public sealed class PrReportCommandTests : IDisposable
     }
 
     [Fact]
+    public void TextFromOutsideReachesTheCommentInert()
+    {
+        // The fixture zone's ownership record at _starttls-policy.hostile.probe.test is full of payloads.
+        string hostile = Commit(List(("hostile.probe.test", "testing", "mx.valid.probe.test"), ("valid.probe.test", "testing", ".valid.probe.test"), ("wildcard.probe.test", "testing", "mx1.wildcard.probe.test")), "add hostile");
+        github.HeadShas[42] = hostile;
+
+        var (code, output, error) = Report(hostile);
+
+        Assert.True(code == ExitCodes.Ok, error);
+        InjectionTests.AssertInertLines(output + error);
+        string posted = Assert.Single(github.Comments[42]).Body;
+        Assert.Contains("evil.example", posted);
+        InjectionTests.AssertInertMarkdown(posted);
+    }
+
+    [Fact]
     public void APullRequestThatMovedOnGetsNothing()
     {
         github.HeadShas[42] = new string('f', 40);
