@@ -13,10 +13,10 @@ public static class PolicyCtl
     {
         using var terminalOutput = new TerminalWriter(output);
         using var terminalError = new TerminalWriter(error);
-        return Run(args, (TextWriter)terminalOutput, terminalError);
+        return Invoke(args, terminalOutput, terminalError);
     }
 
-    private static int Run(string[] args, TextWriter output, TerminalWriter error)
+    private static int Invoke(string[] args, TerminalWriter output, TerminalWriter error)
     {
         var root = new RootCommand("policyctl: curate a signed STARTTLS policy list (EFF format 0.1).")
         {
