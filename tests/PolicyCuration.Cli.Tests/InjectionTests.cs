@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using LibGit2Sharp;
 using PolicyCuration.Testing;
 
 namespace PolicyCuration.Cli.Tests;
@@ -14,17 +13,18 @@ public sealed partial class InjectionTests : IDisposable
     private const string Key = "x.org\n::notice title=policyctl check-pr::mergeable\n::add-mask::error\n::stop-commands::zz";
     private const string Pattern = "[click](https://evil.example/) @maintainers <img src=x> ##[set-output name=v]1 \u001b[31m\u0085";
     private readonly TemporaryDirectory dir = new();
+    private readonly ListRepository repository;
 
     public InjectionTests()
     {
-        Repository.Init(Repo);
-        Commit(List(("valid.example", "mx.valid.example")), "base");
-        Commit(List(("valid.example", "mx.valid.example"), (Key, Pattern), ("@maintainers.example", "mx.example.org")), "hostile");
+        repository = new ListRepository(dir.File("repo"));
+        repository.Commit(ListRepository.List(("valid.example", "mx.valid.example")), "base");
+        repository.Commit(ListRepository.List(("valid.example", "mx.valid.example"), (Key, Pattern), ("@maintainers.example", "mx.example.org")), "hostile");
     }
 
-    private string Repo => dir.File("repo");
+    private string Repo => repository.Path;
 
-    private string ListFile => Path.Combine(Repo, "policy", "policy.json");
+    private string ListFile => repository.ListFile;
 
     public void Dispose() => dir.Dispose();
 
@@ -78,7 +78,7 @@ public sealed partial class InjectionTests : IDisposable
     public void AnOwnershipRecordQuotedInEveryOutputOfCheckPr()
     {
         // The fixture zone's record at _starttls-policy.hostile.probe.test holds the payloads.
-        Commit(List(("valid.example", "mx.valid.example"), ("hostile.probe.test", "mx.valid.probe.test")), "add hostile");
+        repository.Commit(ListRepository.List(("valid.example", "mx.valid.example"), ("hostile.probe.test", "mx.valid.probe.test")), "add hostile");
         string summary = dir.File("summary.md"), comment = dir.File("comment.md");
 
         var (code, output, error) = PolicyCtlRunner.Run(
@@ -111,14 +111,14 @@ public sealed partial class InjectionTests : IDisposable
                 await client.GetStream().WriteAsync(greeting, stop.Token);
             }
         });
-        Commit(List(("valid.example", "mx.valid.example"), ("hostile-smtp.probe.test", "mx.hostile.probe.test")), "add hostile-smtp");
+        repository.Commit(ListRepository.List(("valid.example", "mx.valid.example"), ("hostile-smtp.probe.test", "mx.hostile.probe.test")), "add hostile-smtp");
         string summary = dir.File("summary.md");
 
         try
         {
             var text = PolicyCtlRunner.Run(["probe", "hostile-smtp.probe.test", .. ProbeFixtures.CommandLine(timeoutSeconds: 5)]);
             var json = PolicyCtlRunner.Run(["probe", "hostile-smtp.probe.test", "--format", "json", .. ProbeFixtures.CommandLine(timeoutSeconds: 5)]);
-            File.WriteAllText(dir.File("add.json"), List(("valid.example", "mx.valid.example")));
+            File.WriteAllText(dir.File("add.json"), ListRepository.List(("valid.example", "mx.valid.example")));
             var add = PolicyCtlRunner.Run(["add", "hostile-smtp.probe.test", "--list", dir.File("add.json"), .. ProbeFixtures.CommandLine(timeoutSeconds: 5)]);
             var pr = PolicyCtlRunner.Run(["check-pr", "--git", Repo, "--base", "HEAD~2", "--head", "HEAD", "--annotations", "--summary", summary, .. ProbeFixtures.CommandLine(timeoutSeconds: 5)]);
 
@@ -168,24 +168,6 @@ public sealed partial class InjectionTests : IDisposable
         {
             Assert.DoesNotContain(danger, outside, StringComparison.Ordinal);
         }
-    }
-
-    private static string List(params (string Domain, string Mx)[] entries)
-    {
-        var now = DateTimeOffset.UtcNow;
-        string Time(DateTimeOffset t) => t.ToString("yyyy-MM-dd'T'HH:mm:ss'+00:00'", System.Globalization.CultureInfo.InvariantCulture);
-        var policies = entries.Select(e => $"    {JsonSerializer.Serialize(e.Domain)}: {{\n      \"mode\": \"testing\",\n      \"mxs\": [\n        {JsonSerializer.Serialize(e.Mx)}\n      ]\n    }}");
-        return $"{{\n  \"timestamp\": \"{Time(now.AddDays(-1))}\",\n  \"expires\": \"{Time(now.AddDays(10))}\",\n  \"version\": \"0.1\",\n  \"policies\": {{\n{string.Join(",\n", policies)}\n  }}\n}}\n";
-    }
-
-    private void Commit(string list, string message)
-    {
-        Directory.CreateDirectory(Path.Combine(Repo, "policy"));
-        File.WriteAllText(ListFile, list);
-        using var repository = new Repository(Repo);
-        LibGit2Sharp.Commands.Stage(repository, "*");
-        var author = new Signature("test", "test@example.org", DateTimeOffset.UtcNow);
-        repository.Commit(message, author, author);
     }
 
     [GeneratedRegex(@"^::(error|warning|notice) (file=[^,:]*,line=\d+,col=\d+,)?title=[a-z0-9._ -]+::[^\r\n]*$")]

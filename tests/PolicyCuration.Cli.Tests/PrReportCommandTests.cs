@@ -1,4 +1,3 @@
-using LibGit2Sharp;
 using PolicyCuration.Testing;
 
 namespace PolicyCuration.Cli.Tests;
@@ -9,21 +8,22 @@ public sealed class PrReportCommandTests : IDisposable
 {
     private const string Marker = "<!-- policyctl check-pr -->";
     private readonly TemporaryDirectory dir = new();
+    private readonly ListRepository repository;
     private readonly FakeGitHubApi github = new();
     private readonly string baseSha;
     private readonly string headSha;
 
     public PrReportCommandTests()
     {
-        Repository.Init(Repo);
-        baseSha = Commit(List(("wildcard.probe.test", "testing", "mx1.wildcard.probe.test")), "base");
-        headSha = Commit(List(("valid.probe.test", "testing", ".valid.probe.test"), ("wildcard.probe.test", "testing", "mx1.wildcard.probe.test")), "add valid");
+        repository = new ListRepository(dir.File("repo"));
+        baseSha = repository.Commit(ListRepository.List(("wildcard.probe.test", "mx1.wildcard.probe.test")), "base");
+        headSha = repository.Commit(ListRepository.List(("valid.probe.test", ".valid.probe.test"), ("wildcard.probe.test", "mx1.wildcard.probe.test")), "add valid");
         github.HeadShas[42] = headSha;
         github.BaseShas[42] = baseSha;
         Environment.SetEnvironmentVariable("GITHUB_TOKEN", "report-token");
     }
 
-    private string Repo => dir.File("repo");
+    private string Repo => repository.Path;
 
     public void Dispose()
     {
@@ -56,7 +56,7 @@ public sealed class PrReportCommandTests : IDisposable
     [Fact]
     public void ABlockedPullRequestGetsAFailingStatus()
     {
-        string broken = Commit(List(("selfsigned.probe.test", "testing", "mx.selfsigned.probe.test"), ("wildcard.probe.test", "testing", "mx1.wildcard.probe.test")), "add selfsigned");
+        string broken = repository.Commit(ListRepository.List(("selfsigned.probe.test", "mx.selfsigned.probe.test"), ("wildcard.probe.test", "mx1.wildcard.probe.test")), "add selfsigned");
         github.HeadShas[42] = broken;
 
         var (code, output, error) = Report(broken);
@@ -72,7 +72,7 @@ public sealed class PrReportCommandTests : IDisposable
     public void TextFromOutsideReachesTheCommentInert()
     {
         // The fixture zone's ownership record at _starttls-policy.hostile.probe.test is full of payloads.
-        string hostile = Commit(List(("hostile.probe.test", "testing", "mx.valid.probe.test"), ("valid.probe.test", "testing", ".valid.probe.test"), ("wildcard.probe.test", "testing", "mx1.wildcard.probe.test")), "add hostile");
+        string hostile = repository.Commit(ListRepository.List(("hostile.probe.test", "mx.valid.probe.test"), ("valid.probe.test", ".valid.probe.test"), ("wildcard.probe.test", "mx1.wildcard.probe.test")), "add hostile");
         github.HeadShas[42] = hostile;
 
         var (code, output, error) = Report(hostile);
@@ -111,22 +111,4 @@ public sealed class PrReportCommandTests : IDisposable
 
     private (int ExitCode, string Output, string Error) Report(string? sha = null) =>
         PolicyCtlRunner.Run(["pr-report", "--repo", "owner/list", "--pr", "42", "--head-sha", sha ?? headSha, "--git", Repo, "--api-url", github.BaseUrl, .. ProbeFixtures.CommandLine()]);
-
-    private static string List(params (string Domain, string Mode, string Mx)[] entries)
-    {
-        var now = DateTimeOffset.UtcNow;
-        string Time(DateTimeOffset t) => t.ToString("yyyy-MM-dd'T'HH:mm:ss'+00:00'", System.Globalization.CultureInfo.InvariantCulture);
-        var policies = entries.Select(e => $"    \"{e.Domain}\": {{\n      \"mode\": \"{e.Mode}\",\n      \"mxs\": [\n        \"{e.Mx}\"\n      ]\n    }}");
-        return $"{{\n  \"timestamp\": \"{Time(now.AddDays(-1))}\",\n  \"expires\": \"{Time(now.AddDays(10))}\",\n  \"version\": \"0.1\",\n  \"policies\": {{\n{string.Join(",\n", policies)}\n  }}\n}}\n";
-    }
-
-    private string Commit(string list, string message)
-    {
-        Directory.CreateDirectory(Path.Combine(Repo, "policy"));
-        File.WriteAllText(Path.Combine(Repo, "policy", "policy.json"), list);
-        using var repository = new Repository(Repo);
-        LibGit2Sharp.Commands.Stage(repository, "*");
-        var author = new Signature("test", "test@example.org", DateTimeOffset.UtcNow);
-        return repository.Commit(message, author, author).Sha;
-    }
 }

@@ -431,11 +431,7 @@ internal sealed partial class WorkflowRunner
         }
 
         log.AppendLine(Git(Workspace, [.. fetch]));
-        if (isSha)
-        {
-            log.AppendLine(Git(Workspace, "checkout", "-q", "--force", reference));
-        }
-        else if (reference.StartsWith("refs/", StringComparison.Ordinal) && !reference.StartsWith("refs/heads/", StringComparison.Ordinal))
+        if (isSha || (reference.StartsWith("refs/", StringComparison.Ordinal) && !reference.StartsWith("refs/heads/", StringComparison.Ordinal)))
         {
             log.AppendLine(Git(Workspace, "checkout", "-q", "--force", reference));
         }
