@@ -25,7 +25,9 @@ public sealed record Proposal(string Domain, ProposalKind Kind, string Reason, I
 
 /// <summary>
 /// The audit's decisions, with hysteresis as hstspreload removes domains only after scans weeks apart: one flaky failure
-/// never changes anything, and a domain that recovers is dropped from the proposals.
+/// never changes anything, and a domain that recovers is dropped from the proposals. Only runs from a healthy vantage
+/// count; where two or more vantages audit the list, a failure counts only when another vantage saw the domain fail
+/// within <see cref="ConfirmationWindow"/>, and a pass from any of them is a pass.
 /// </summary>
 public static class AuditDecisions
 {
@@ -35,14 +37,37 @@ public static class AuditDecisions
     /// <summary>How long a domain must fail every audit to be removed.</summary>
     public static readonly TimeSpan RemovalWindow = TimeSpan.FromDays(30);
 
+    /// <summary>The share of the list one run may demote or remove unless a maintainer allows more.</summary>
+    public const double DefaultMaxChange = 0.05;
+
+    /// <summary>How many domains of a list of <paramref name="size"/> one run may demote or remove: <paramref name="share"/> of it, at least one.</summary>
+    public static int MassChangeAllowance(int size, double share) => Math.Max(1, (int)Math.Floor(size * share));
+
+    /// <summary>How close in time another vantage's failure must be to confirm one.</summary>
+    public static readonly TimeSpan ConfirmationWindow = TimeSpan.FromDays(1);
+
     /// <summary>The proposals that <paramref name="history"/> supports, one per domain at most, by domain.</summary>
     public static IReadOnlyList<Proposal> Decide(IEnumerable<AuditRecord> history)
     {
+        var trusted = history.Where(r => r.Trusted).ToList();
+        if (trusted.Count == 0)
+        {
+            return [];
+        }
+
+        // The vantages auditing the list lately: one that stopped a month ago confirms nothing, and need not.
+        var latestRun = trusted.Max(r => r.Time);
+        bool severalVantages = trusted.Where(r => r.Time >= latestRun - RemovalWindow).Select(r => r.VantageId).Distinct(StringComparer.Ordinal).Count() >= 2;
         var proposals = new List<Proposal>();
-        foreach (var audits in history.GroupBy(r => r.Domain, StringComparer.OrdinalIgnoreCase).OrderBy(g => g.Key, StringComparer.Ordinal))
+        foreach (var audits in trusted.GroupBy(r => r.Domain, StringComparer.OrdinalIgnoreCase).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var ordered = audits.OrderBy(r => r.Time).ToList();
-            if (Decide(ordered) is { } proposal)
+            if (severalVantages)
+            {
+                ordered = Confirmed(ordered);
+            }
+
+            if (ordered.Count > 0 && Decide(ordered) is { } proposal)
             {
                 proposals.Add(proposal);
             }
@@ -50,6 +75,11 @@ public static class AuditDecisions
 
         return proposals;
     }
+
+    /// <summary>The passes, and the failures another vantage also saw within <see cref="ConfirmationWindow"/>.</summary>
+    private static List<AuditRecord> Confirmed(List<AuditRecord> audits) =>
+        [.. audits.Where(r => r.Passed || audits.Any(other =>
+            !other.Passed && other.VantageId != r.VantageId && (other.Time - r.Time).Duration() <= ConfirmationWindow))];
 
     private static Proposal? Decide(List<AuditRecord> audits)
     {

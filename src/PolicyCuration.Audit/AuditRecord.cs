@@ -5,6 +5,7 @@ using PolicyCuration.Format.Findings;
 using PolicyCuration.Format.Json;
 using PolicyCuration.Format.Model;
 using PolicyCuration.Probe;
+using PolicyCuration.Probe.Vantage;
 
 namespace PolicyCuration.Audit;
 
@@ -17,6 +18,8 @@ namespace PolicyCuration.Audit;
 /// <param name="MtaStsMode">Its MTA-STS policy's mode, when one was fetched.</param>
 /// <param name="MtaStsMx">Its MTA-STS policy's mx patterns in the list's notation, when one was fetched.</param>
 /// <param name="Findings">Every finding of the probe, warnings and information included, for the record.</param>
+/// <param name="Vantage">Where the run probed from and whether it could be believed; null in records older than vantages.</param>
+/// <param name="TlsRpt">Where the domain asks for TLS reports, when it publishes a usable TLS-RPT record.</param>
 public sealed record AuditRecord(
     string Domain,
     DateTimeOffset Time,
@@ -25,18 +28,26 @@ public sealed record AuditRecord(
     IReadOnlyList<string> ErrorCodes,
     string? MtaStsMode,
     IReadOnlyList<string>? MtaStsMx,
-    IReadOnlyList<Finding>? Findings = null)
+    IReadOnlyList<Finding>? Findings = null,
+    VantageHealth? Vantage = null,
+    IReadOnlyList<string>? TlsRpt = null)
 {
     private static readonly string[] UnresolvedCodes = ["dns.mx.nxdomain", "dns.mx.none", "dns.mx.null"];
 
     /// <summary>Whether no error was found.</summary>
     public bool Passed => ErrorCodes.Count == 0;
 
+    /// <summary>The vantage's name; empty for records older than vantages, which all came from one.</summary>
+    public string VantageId => Vantage?.Id ?? string.Empty;
+
+    /// <summary>Whether the run that made this record may be held against the domain: its vantage was healthy (or predates the check).</summary>
+    public bool Trusted => Vantage is null || Vantage.Trusted;
+
     /// <summary>Whether the domain's MX no longer resolves: no such domain, no MX, or a null MX.</summary>
     public bool MxUnresolved => ErrorCodes.Any(UnresolvedCodes.Contains);
 
-    /// <summary>The record of a probe report made at <paramref name="time"/>.</summary>
-    public static AuditRecord From(DomainReport report, DateTimeOffset time) => new(
+    /// <summary>The record of a probe report made at <paramref name="time"/> from <paramref name="vantage"/>.</summary>
+    public static AuditRecord From(DomainReport report, DateTimeOffset time, VantageHealth? vantage = null) => new(
         report.Domain,
         time,
         report.Target.Mode ?? PolicyMode.Testing,
@@ -44,7 +55,9 @@ public sealed record AuditRecord(
         [.. report.Findings.Where(f => f.Severity == Severity.Error).Select(f => f.Code).Distinct().Order(StringComparer.Ordinal)],
         report.MtaStsPolicy?.Mode,
         report.MtaStsPolicy is { } policy ? [.. policy.ListPatterns.Select(p => p.Text).Distinct()] : null,
-        [.. report.Findings]);
+        [.. report.Findings],
+        vantage,
+        report.TlsRpt?.ReportUris);
 
     /// <summary>The record as one line of JSON, without the newline.</summary>
     public string ToJsonLine()
@@ -80,6 +93,24 @@ public sealed record AuditRecord(
             }
 
             json.WriteEndArray();
+            if (Vantage is { } vantage)
+            {
+                json.WriteStartObject("vantage");
+                json.WriteString("id", vantage.Id);
+                json.WriteString("status", vantage.StatusName);
+                json.WriteString("reason", vantage.Reason);
+                json.WriteNumber("canaries_reached", vantage.CanariesReached);
+                json.WriteNumber("canaries", vantage.Canaries);
+                json.WriteNumber("endpoints", vantage.Endpoints);
+                json.WriteNumber("endpoints_unreachable", vantage.EndpointsUnreachable);
+                json.WriteEndObject();
+            }
+
+            if (TlsRpt is { } rua)
+            {
+                json.WriteStringArray("tls_rpt", rua);
+            }
+
             json.WriteEndObject();
         }
 
@@ -104,13 +135,24 @@ public sealed record AuditRecord(
                 [.. root.GetProperty("errors").EnumerateArray().Select(e => e.GetString()!)],
                 sts.ValueKind == JsonValueKind.Null ? null : sts.GetProperty("mode").GetString(),
                 sts.ValueKind == JsonValueKind.Null ? null : [.. sts.GetProperty("mx").EnumerateArray().Select(m => m.GetString()!)],
-                root.TryGetProperty("findings", out var findings) ? [.. findings.EnumerateArray().Select(ReadFinding)] : null);
+                root.TryGetProperty("findings", out var findings) ? [.. findings.EnumerateArray().Select(ReadFinding)] : null,
+                root.TryGetProperty("vantage", out var vantage) ? ReadVantage(vantage) : null,
+                root.TryGetProperty("tls_rpt", out var rua) ? [.. rua.EnumerateArray().Select(u => u.GetString()!)] : null);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {
             throw new FormatException($"not an audit record: {e.Message}", e);
         }
     }
+
+    private static VantageHealth ReadVantage(JsonElement vantage) => new(
+        vantage.GetProperty("id").GetString()!,
+        Enum.TryParse<VantageStatus>(vantage.GetProperty("status").GetString(), ignoreCase: true, out var status) && Enum.IsDefined(status) ? status : throw new FormatException("unknown vantage status"),
+        vantage.GetProperty("reason").GetString()!,
+        vantage.GetProperty("canaries_reached").GetInt32(),
+        vantage.GetProperty("canaries").GetInt32(),
+        vantage.GetProperty("endpoints").GetInt32(),
+        vantage.GetProperty("endpoints_unreachable").GetInt32());
 
     private static Finding ReadFinding(JsonElement finding) => new(
         finding.GetProperty("code").GetString()!,

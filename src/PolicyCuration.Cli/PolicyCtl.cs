@@ -61,4 +61,7 @@ public static class ExitCodes
 
     /// <summary>Bad arguments, or input that cannot be read at all.</summary>
     public const int Usage = 2;
+
+    /// <summary>No verdict: the probing host could not reach mail servers (its canaries), so its probes judge no one.</summary>
+    public const int Inconclusive = 3;
 }

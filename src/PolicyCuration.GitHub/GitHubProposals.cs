@@ -30,4 +30,46 @@ public sealed class GitHubProposals
         var pull = await client.PullRequest.Create(owner, name, new NewPullRequest(title, branch, baseBranch) { Body = body }).ConfigureAwait(false);
         return pull.HtmlUrl;
     }
+
+    /// <summary>Opens an issue; returns its URL.</summary>
+    public async Task<string> OpenIssueAsync(string repository, string title, string body)
+    {
+        var (owner, name) = GitHubReleases.Split(repository);
+        var issue = await client.Issue.Create(owner, name, new NewIssue(title) { Body = body }).ConfigureAwait(false);
+        return issue.HtmlUrl;
+    }
+
+    /// <summary>
+    /// The login of whoever opened the pull request that brought each commit of <paramref name="shas"/> in, where the
+    /// API knows one; else the commit's author's account, where it has one.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, string>> OpenersAsync(string repository, IEnumerable<string> shas)
+    {
+        var (owner, name) = GitHubReleases.Split(repository);
+        var logins = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string sha in shas.Distinct(StringComparer.Ordinal))
+        {
+            try
+            {
+                var pulls = await client.Repository.Commit.PullRequests(owner, name, sha).ConfigureAwait(false);
+                if (pulls.FirstOrDefault()?.User?.Login is { Length: > 0 } opener)
+                {
+                    logins[sha] = opener;
+                    continue;
+                }
+
+                var commit = await client.Repository.Commit.Get(owner, name, sha).ConfigureAwait(false);
+                if (commit.Author?.Login is { Length: > 0 } author)
+                {
+                    logins[sha] = author;
+                }
+            }
+            catch (NotFoundException)
+            {
+                // A commit GitHub does not have (history rewritten, imported): no one to name for it.
+            }
+        }
+
+        return logins;
+    }
 }

@@ -35,13 +35,13 @@ public sealed class GitHubPullRequests
         return new PullRequestState(pull.Number, pull.State.Value == ItemState.Open, pull.Head.Sha, pull.Base.Sha);
     }
 
-    /// <summary>Sets the <see cref="StatusContext"/> status of commit <paramref name="sha"/>.</summary>
-    public async Task SetStatusAsync(string repository, string sha, bool passed, string description, string? targetUrl)
+    /// <summary>Sets the <see cref="StatusContext"/> status of commit <paramref name="sha"/>: success, failure, or error when <paramref name="passed"/> is null (no verdict).</summary>
+    public async Task SetStatusAsync(string repository, string sha, bool? passed, string description, string? targetUrl)
     {
         var (owner, name) = GitHubReleases.Split(repository);
         var status = new NewCommitStatus
         {
-            State = passed ? CommitState.Success : CommitState.Failure,
+            State = passed switch { true => CommitState.Success, false => CommitState.Failure, null => CommitState.Error },
             Context = StatusContext,
             Description = description.Length <= 140 ? description : description[..139] + "…",
             TargetUrl = targetUrl,

@@ -3,13 +3,16 @@ using PolicyCuration.Format.Model;
 using PolicyCuration.Probe.Dns;
 using PolicyCuration.Probe.MtaSts;
 using PolicyCuration.Probe.Smtp;
+using PolicyCuration.Probe.Tls;
+using PolicyCuration.Probe.Vantage;
 
 namespace PolicyCuration.Probe;
 
 /// <summary>
 /// Probes mail domains: MX lookup and coverage, a STARTTLS session with every address of every MX host, MTA-STS,
 /// TLS-RPT and DANE. Domains and MX sessions each run concurrently up to <see cref="ProbeOptions.Concurrency"/>, so one
-/// slow or hostile host costs one timeout, never the run.
+/// slow or hostile host costs one timeout, never the run. One prober is one run: it greets the canaries first, talks
+/// to each (MX host, address) once whatever the number of domains behind it, and keeps DNS answers within their TTL.
 /// </summary>
 public sealed class DomainProber : IDisposable
 {
@@ -23,8 +26,10 @@ public sealed class DomainProber : IDisposable
     private readonly MailDns dns;
     private readonly MtaStsFetcher mtaSts;
     private readonly SemaphoreSlim domainSlots;
-    private readonly SemaphoreSlim sessionSlots;
-    private readonly AddressGate addressGate;
+    private readonly EndpointSessions sessions;
+    private readonly Lazy<Task<IReadOnlyList<CanaryOutcome>>> canaries;
+    private int domainsProbed;
+    private int mxLookupsFailed;
 
     /// <summary>A prober with the servers, ports, trust and bounds of <paramref name="options"/>.</summary>
     public DomainProber(ProbeOptions options)
@@ -34,8 +39,19 @@ public sealed class DomainProber : IDisposable
         dns = new MailDns(options.DnsServer, options.Timeout);
         mtaSts = new MtaStsFetcher(dns, options);
         domainSlots = new SemaphoreSlim(options.Concurrency);
-        sessionSlots = new SemaphoreSlim(options.Concurrency);
-        addressGate = new AddressGate(options.SessionsPerAddress);
+        sessions = new EndpointSessions(options);
+        canaries = new(() => Task.WhenAll(options.Canaries.Select(CanaryAsync)).ContinueWith(t => (IReadOnlyList<CanaryOutcome>)t.Result, TaskScheduler.Default));
+    }
+
+    /// <summary>What the run has done so far.</summary>
+    public ProbeStatistics Statistics => new(
+        Volatile.Read(ref domainsProbed), Volatile.Read(ref mxLookupsFailed), sessions.Endpoints, sessions.Unreachable, sessions.Opened, sessions.Uses, dns.QuestionsAsked);
+
+    /// <summary>The health of this run's vantage: its canaries (greeted now if no domain was probed yet) and the run so far.</summary>
+    public async Task<VantageHealth> VantageAsync()
+    {
+        var greeted = await canaries.Value.ConfigureAwait(false);
+        return VantageHealth.Judge(options.VantageId, greeted, Statistics);
     }
 
     /// <summary>Probes every target, calling <paramref name="finished"/> as each report completes; reports come back in target order.</summary>
@@ -54,9 +70,12 @@ public sealed class DomainProber : IDisposable
     /// <summary>Probes one domain.</summary>
     public async Task<DomainReport> ProbeAsync(ProbeTarget target, CancellationToken cancellation)
     {
+        // The canaries first: their sessions must not queue behind a thousand domains'.
+        await canaries.Value.WaitAsync(cancellation).ConfigureAwait(false);
         await domainSlots.WaitAsync(cancellation).ConfigureAwait(false);
         try
         {
+            Interlocked.Increment(ref domainsProbed);
             long started = options.Clock.GetTimestamp();
             var report = await ProbeDomainAsync(target, cancellation).ConfigureAwait(false);
             return report with { Elapsed = options.Clock.GetElapsedTime(started) };
@@ -72,7 +91,6 @@ public sealed class DomainProber : IDisposable
     {
         mtaSts.Dispose();
         domainSlots.Dispose();
-        sessionSlots.Dispose();
     }
 
     private async Task<DomainReport> ProbeDomainAsync(ProbeTarget target, CancellationToken cancellation)
@@ -97,6 +115,7 @@ public sealed class DomainProber : IDisposable
                 findings.Add(ProbeFindingKinds.CnameLoop.At(domain, $"MX {domain}: {answer.Error}", null));
                 break;
             case DnsOutcome.Failed:
+                Interlocked.Increment(ref mxLookupsFailed);
                 findings.Add(ProbeFindingKinds.MxLookupFailed.At(domain, $"MX {domain}: {answer.Error}", null));
                 break;
             case DnsOutcome.Found when mx.Any(r => r.Host.Length == 0):
@@ -114,9 +133,10 @@ public sealed class DomainProber : IDisposable
             findings.AddRange(MtaStsChecks.AgainstEntry(target, policy, mx.Select(r => r.Host).Where(h => h.Length > 0).ToList()));
         }
 
-        findings.AddRange(await tlsRptTask.ConfigureAwait(false));
+        var (tlsRpt, tlsRptFindings) = await tlsRptTask.ConfigureAwait(false);
+        findings.AddRange(tlsRptFindings);
         var suggested = answer.Outcome == DnsOutcome.Found && hosts.Count > 0 ? Suggest(mx, policy) : null;
-        return new DomainReport(target, mx, hosts, record, policy, findings, suggested, TimeSpan.Zero);
+        return new DomainReport(target, mx, hosts, record, policy, findings, suggested, TimeSpan.Zero, tlsRpt);
     }
 
     private async Task<List<MxHostReport>> HostsAsync(ProbeTarget target, IReadOnlyList<MxRecord> mx, List<Finding> findings, CancellationToken cancellation)
@@ -182,24 +202,44 @@ public sealed class DomainProber : IDisposable
             return [new MxHostReport(mx.Host, mx.Preference, null, null, null, null, hostFindings)];
         }
 
-        var sessions = reachable.Select(async address =>
+        var probed = reachable.Select(async address =>
         {
-            await sessionSlots.WaitAsync(cancellation).ConfigureAwait(false);
-            try
+            var outcome = await this.sessions.GetAsync(mx.Host, address, cancellation).ConfigureAwait(false);
+            var findings = outcome.Findings;
+            if (outcome.Certificate is { } certificate)
             {
-                var outcome = await StartTlsSession.RunAsync(mx.Host, address, options, target.Mxs, cancellation, addressGate).ConfigureAwait(false);
-                return new MxHostReport(mx.Host, mx.Preference, address, outcome.TlsVersion, outcome.CipherSuite, outcome.Certificate?.Certificate, outcome.Findings);
+                string where = $"{mx.Host} ({new System.Net.IPEndPoint(address, options.SmtpPort)})";
+                findings = [.. findings, .. CertificateVerdict.PatternFindings(certificate.Certificate.Names, mx.Host, target.Mxs, mx.Host)
+                    .Select(f => f with { Message = $"{where}: {f.Message}" })];
             }
-            finally
-            {
-                sessionSlots.Release();
-            }
+
+            return new MxHostReport(mx.Host, mx.Preference, address, outcome.TlsVersion, outcome.CipherSuite, outcome.Certificate?.Certificate, findings);
         });
-        var reports = await Task.WhenAll(sessions).ConfigureAwait(false);
+        var reports = await Task.WhenAll(probed).ConfigureAwait(false);
 
         // Host-wide findings (DANE) once, on the first address.
         reports[0] = reports[0] with { Findings = [.. hostFindings, .. reports[0].Findings] };
         return reports;
+    }
+
+    private async Task<CanaryOutcome> CanaryAsync(string host)
+    {
+        var addresses = await dns.AddressesAsync(host, CancellationToken.None).ConfigureAwait(false);
+        if (addresses.Outcome != DnsOutcome.Found)
+        {
+            return new CanaryOutcome(host, false, addresses.Error ?? $"no address ({addresses.Outcome})");
+        }
+
+        var address = addresses.Records.FirstOrDefault(a => options.AllowPrivateAddresses || AddressScope.NonPublicKind(a) is null);
+        if (address is null)
+        {
+            return new CanaryOutcome(host, false, "it has only non-public addresses");
+        }
+
+        var outcome = await StartTlsSession.RunAsync(host, address, options, null, CancellationToken.None).ConfigureAwait(false);
+        return outcome.Unreachable || outcome.Transient
+            ? new CanaryOutcome(host, false, outcome.Findings.First(f => f.Severity == Severity.Error).Message)
+            : new CanaryOutcome(host, true, $"{address} greeted");
     }
 
     private async Task<(MtaStsRecord? Record, MtaStsPolicy? Policy, IReadOnlyList<Finding> Findings)> MtaStsAsync(string domain, CancellationToken cancellation)
@@ -226,21 +266,21 @@ public sealed class DomainProber : IDisposable
         return (record, fetch.Policy, fetch.Findings);
     }
 
-    private async Task<IReadOnlyList<Finding>> TlsRptAsync(string domain, CancellationToken cancellation)
+    private async Task<(TlsRptRecord? Record, IReadOnlyList<Finding> Findings)> TlsRptAsync(string domain, CancellationToken cancellation)
     {
         var txt = await dns.TxtAsync($"_smtp._tls.{domain}", cancellation).ConfigureAwait(false);
-        var (record, problem, count) = MtaSts.TlsRptRecord.Select(txt.Records);
+        var (record, problem, count) = TlsRptRecord.Select(txt.Records);
         if (record is not null)
         {
-            return [];
+            return (record, []);
         }
 
-        return count switch
+        return (null, count switch
         {
             0 => [ProbeFindingKinds.TlsRptNone.At(domain, $"{domain} asks for no TLS reports (no v=TLSRPTv1 record at _smtp._tls.{domain})", null)],
             1 => [ProbeFindingKinds.TlsRptInvalid.At(domain, $"_smtp._tls.{domain}: {problem}", null)],
             _ => [ProbeFindingKinds.TlsRptMultiple.At(domain, $"_smtp._tls.{domain}: {problem}; senders send no reports", null)],
-        };
+        });
     }
 
     private static SuggestedEntry Suggest(IReadOnlyList<MxRecord> mx, MtaStsPolicy? policy)

@@ -137,6 +137,15 @@ public static class ProbeFindingKinds
     /// <summary>The MX host publishes TLSA records (DANE).</summary>
     public static readonly FindingKind DaneTlsaPresent = new("dane.tlsa.present", Severity.Info, "DANE TLSA published");
 
+    /// <summary>Most canaries could not be reached: the run says nothing about the domains.</summary>
+    public static readonly FindingKind VantageUnhealthy = new("probe.vantage.unhealthy", Severity.Error, "Probing host cannot reach mail servers");
+
+    /// <summary>The canaries were reached but a fifth or more of the run failed to connect or resolve.</summary>
+    public static readonly FindingKind VantageSuspect = new("probe.vantage.suspect", Severity.Error, "Probing host suspect");
+
+    /// <summary>No canaries are configured, so nothing shows the probing host reaches port 25.</summary>
+    public static readonly FindingKind VantageUnchecked = new("probe.vantage.unchecked", Severity.Warning, "Probing host not checked");
+
     /// <summary>Every kind, in the order above.</summary>
     public static IReadOnlyList<FindingKind> All { get; } =
     [
@@ -147,6 +156,6 @@ public static class ProbeFindingKinds
         MtaStsTxtNone, MtaStsTxtMultiple, MtaStsTxtInvalid, MtaStsTxtLookupFailed,
         MtaStsPolicyFetchFailed, MtaStsPolicyRedirect, MtaStsPolicyContentType, MtaStsPolicyTooLarge, MtaStsPolicyInvalid,
         MtaStsPolicyModeMismatch, MtaStsPolicyMxMismatch, MtaStsPolicyMaxAgeShort,
-        TlsRptNone, TlsRptMultiple, TlsRptInvalid, DaneTlsaPresent,
+        TlsRptNone, TlsRptMultiple, TlsRptInvalid, DaneTlsaPresent, VantageUnhealthy, VantageSuspect, VantageUnchecked,
     ];
 }

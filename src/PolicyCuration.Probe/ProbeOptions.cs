@@ -28,7 +28,13 @@ public sealed record ProbeOptions
     public int Concurrency { get; init; } = 256;
 
     /// <summary>How many SMTP sessions reach one address at once, whatever the number of domains behind it.</summary>
-    public int SessionsPerAddress { get; init; } = 32;
+    public int SessionsPerAddress { get; init; } = 2;
+
+    /// <summary>Mail hosts every run greets first, to tell a vantage that cannot reach port 25 from broken domains.</summary>
+    public IReadOnlyList<string> Canaries { get; init; } = [];
+
+    /// <summary>The name of the place the probe runs from, recorded with its results.</summary>
+    public string VantageId { get; init; } = "local";
 
     /// <summary>The clock certificates and policies are judged by.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;

@@ -52,6 +52,7 @@ public sealed record SuggestedEntry(PolicyMode Mode, IReadOnlyList<string> Mxs);
 /// <param name="DomainFindings">Findings about the domain as a whole: MX lookup, coverage, MTA-STS, TLS-RPT.</param>
 /// <param name="Suggested">The entry the domain would need, when its MXs were found.</param>
 /// <param name="Elapsed">How long the probe took.</param>
+/// <param name="TlsRpt">The domain's TLS-RPT record, when it publishes a usable one: where its admins read about failures.</param>
 public sealed record DomainReport(
     ProbeTarget Target,
     IReadOnlyList<MxRecord> Mx,
@@ -60,7 +61,8 @@ public sealed record DomainReport(
     MtaStsPolicy? MtaStsPolicy,
     IReadOnlyList<Finding> DomainFindings,
     SuggestedEntry? Suggested,
-    TimeSpan Elapsed)
+    TimeSpan Elapsed,
+    TlsRptRecord? TlsRpt = null)
 {
     /// <summary>The domain.</summary>
     public string Domain => Target.Domain;

@@ -7,6 +7,7 @@ using PolicyCuration.Format.Model;
 using PolicyCuration.Git;
 using PolicyCuration.Probe;
 using PolicyCuration.Probe.Dns;
+using PolicyCuration.Probe.Vantage;
 
 namespace PolicyCuration.Review;
 
@@ -46,8 +47,12 @@ public sealed record DomainReview(string Domain, ChangeKind Kind, DomainReport? 
 /// <param name="ListFindings">Validation findings of the head list.</param>
 /// <param name="Domains">One review per added, changed or removed domain.</param>
 /// <param name="Diff">What the PR changes.</param>
-public sealed record ReviewResult(IReadOnlyList<Finding> ListFindings, IReadOnlyList<DomainReview> Domains, ListDiff? Diff)
+/// <param name="Vantage">The health of the host that probed, when anything was probed.</param>
+public sealed record ReviewResult(IReadOnlyList<Finding> ListFindings, IReadOnlyList<DomainReview> Domains, ListDiff? Diff, VantageHealth? Vantage = null)
 {
+    /// <summary>Whether the probes cannot be believed, so that no verdict is given: the probing host could not reach mail servers.</summary>
+    public bool Inconclusive => Vantage?.Status is VantageStatus.Unhealthy or VantageStatus.Suspect;
+
     /// <summary>Every finding: the list's, then each domain's.</summary>
     public IEnumerable<Finding> Findings => ListFindings.Concat(Domains.SelectMany(d => d.Findings));
 
@@ -122,8 +127,34 @@ public static class PullRequestReview
             return new DomainReview(change.Domain, change.Kind, report, [.. findings.Select(f => f.Location is null ? f with { Location = location } : f)]);
         })).ConfigureAwait(false);
 
-        return new ReviewResult(listFindings, reviews, diff);
+        if (prober is null || !reviews.Any(r => r.Probe is not null))
+        {
+            return new ReviewResult(listFindings, reviews, diff);
+        }
+
+        var vantage = await prober.VantageAsync().ConfigureAwait(false);
+        var verdict = vantage.ToFinding(
+            "this check is inconclusive and says nothing about the domains or their contributor; a maintainer re-runs it from a vantage that reaches port 25");
+        if (verdict is not null)
+        {
+            listFindings.Add(verdict);
+        }
+
+        return vantage.Status is VantageStatus.Unhealthy or VantageStatus.Suspect
+            ? new ReviewResult(listFindings, [.. reviews.Select(NotJudged)], diff, vantage)
+            : new ReviewResult(listFindings, reviews, diff, vantage);
     }
+
+    /// <summary>A domain's review with what its probe found kept as warnings: a probe from a broken vantage judges no one.</summary>
+    private static DomainReview NotJudged(DomainReview review) => review with
+    {
+        Findings = [.. review.Findings.Select(f => f.Severity == Severity.Error && FromProbe(f.Code)
+            ? f with { Severity = Severity.Warning, Message = $"not judged, the probing host being unhealthy: {f.Message}" }
+            : f)],
+    };
+
+    private static bool FromProbe(string code) =>
+        ProbeFindingKinds.All.Any(k => k.Code == code) || code == ReviewFindingKinds.ProbeFailed.Code || code == ReviewFindingKinds.EnforceWithoutMtaSts.Code;
 
     /// <summary>A pull request that changes anything but the list is code for a maintainer to review: the bot never passes it.</summary>
     private static IEnumerable<Finding> OutsideTheList(ReviewRequest request)

@@ -23,10 +23,18 @@ public static class ReviewReport
         var text = new StringBuilder();
         int errors = result.Findings.Count(f => f.Severity == Severity.Error);
         int warnings = result.Findings.Count(f => f.Severity == Severity.Warning);
-        text.AppendLine(result.Mergeable
-            ? $"## Policy list check: mergeable ({Count(warnings, "warning")})"
+        text.AppendLine(
+            result.Inconclusive ? $"## Policy list check: inconclusive (the probing host is {result.Vantage!.StatusName})"
+            : result.Mergeable ? $"## Policy list check: mergeable ({Count(warnings, "warning")})"
             : $"## Policy list check: not mergeable ({Count(errors, "error")}, {Count(warnings, "warning")})");
         text.AppendLine();
+        if (result.Inconclusive)
+        {
+            text.AppendLine(
+                $"The host that probed could not be trusted: {MarkdownText.Inline(result.Vantage!.Reason)}. Nothing below is held against the domains " +
+                "or their contributor. A maintainer re-runs this check from a vantage that reaches port 25.");
+            text.AppendLine();
+        }
         if (result.Diff is { } diff)
         {
             text.AppendLine($"This pull request adds {diff.Domains.Count(d => d.Kind == ChangeKind.Added)}, changes {diff.Domains.Count(d => d.Kind is ChangeKind.Changed or ChangeKind.AliasChanged)} and removes {diff.Domains.Count(d => d.Kind == ChangeKind.Removed)} domain(s).");
@@ -102,6 +110,16 @@ public static class ReviewReport
         {
             json.WriteStartObject();
             json.WriteBoolean("mergeable", result.Mergeable);
+            json.WriteBoolean("inconclusive", result.Inconclusive);
+            if (result.Vantage is { } vantage)
+            {
+                json.WriteStartObject("vantage");
+                json.WriteString("id", vantage.Id);
+                json.WriteString("status", vantage.StatusName);
+                json.WriteString("reason", vantage.Reason);
+                json.WriteEndObject();
+            }
+
             json.WriteStartArray("list_findings");
             foreach (var finding in result.ListFindings)
             {

@@ -4,7 +4,8 @@ namespace PolicyCuration.Probe.Tests;
 
 public sealed class ProbeCatalogueTests
 {
-    // Produced by tests whose data is not a code table: the DNS cases of HostilePeerTests (inline data) and its MTA-STS fetches.
+    // Produced by tests whose data is not a code table: the DNS cases of HostilePeerTests (inline data) and its MTA-STS
+    // fetches; VantageTests.JudgesTheRun for the vantage's.
     private static readonly string[] ProducedByInlineCases =
     [
         "dns.mx.lookup_failed", "dns.cname.loop", "dns.mx.too_many", "dns.address.lookup_failed", "mtasts.txt.lookup_failed",
@@ -25,7 +26,8 @@ public sealed class ProbeCatalogueTests
             FixtureProbeTests.CodesCovered()
                 .Concat(HostilePeerTests.SmtpCases.Select(c => (string)c[1]))
                 .Concat(CertificateTests.Certificates.SelectMany(c => (string[])c[4]))
-                .Concat(ProducedByInlineCases));
+                .Concat(ProducedByInlineCases)
+                .Concat(["probe.vantage.unhealthy", "probe.vantage.suspect", "probe.vantage.unchecked"]));
 
     [Fact]
     public void EveryCodeHasARowInTheReadmeWithItsSeverity() => CatalogueAssertions.EveryCodeHasAReadmeRow(ProbeFindingKinds.All);

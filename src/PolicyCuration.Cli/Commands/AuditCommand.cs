@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using PolicyCuration.Audit;
+using PolicyCuration.Cli.Rendering;
 using PolicyCuration.Core;
 using PolicyCuration.Format;
 using PolicyCuration.Format.Escaping;
@@ -21,8 +22,10 @@ internal static class AuditCommand
         var probe = new ProbeCommandOptions();
         var command = new Command("audit", """
             Probe every domain of the list, or of one shard of it, against its entry, and write one JSON line per domain:
-            its entry, the time, whether it passed, its error codes, its MTA-STS policy. 'audit merge' adds shard results
-            to the history branch; 'audit propose' says what the history supports: demotions, removals, updates.
+            its entry, the time, whether it passed, its error codes, its MTA-STS policy, and the vantage's health (its
+            canaries greeted first; a run that cannot reach them is marked unhealthy and never held against a domain).
+            'audit merge' adds shard results to the history branch; 'audit propose' says what the history supports:
+            demotions, removals, updates.
 
             Examples:
               policyctl audit --shard 3/8 --out results-3.jsonl
@@ -38,13 +41,20 @@ internal static class AuditCommand
             {
                 var part = AuditShard.Parse(parsed.GetValue(shard)!);
                 var targets = Targets(parsed.GetValue(list)!, part);
-                using var prober = new DomainProber(probe.Read(parsed));
+                var options = probe.Read(parsed);
+                if (options.Canaries.Count == 0)
+                {
+                    throw new ArgumentException($"the audit needs canaries to tell its own outage from the list's: give --canaries FILE, or run from the repository ({ProbeCommandOptions.DefaultCanaries})");
+                }
+
+                using var prober = new DomainProber(options);
                 var reports = await prober.ProbeAllAsync(targets, null, cancellation).ConfigureAwait(false);
+                var vantage = await prober.VantageAsync().ConfigureAwait(false);
                 var now = DateTimeOffset.UtcNow;
                 var text = new StringBuilder();
                 foreach (var report in reports)
                 {
-                    text.Append(AuditRecord.From(report, now).ToJsonLine()).Append('\n');
+                    text.Append(AuditRecord.From(report, now, vantage).ToJsonLine()).Append('\n');
                 }
 
                 if (parsed.GetValue(@out) is { } file)
@@ -57,6 +67,7 @@ internal static class AuditCommand
                 }
 
                 error.WriteLine($"audited {reports.Count} domains (shard {part}): {reports.Count(r => r.Passed)} passed, {reports.Count(r => !r.Passed)} failed");
+                VantageReport.Write(error, vantage, prober.Statistics, "these results are recorded as such and count toward no demotion or removal");
                 return ExitCodes.Ok;
             }
             catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException or System.Security.Cryptography.CryptographicException)
@@ -103,12 +114,16 @@ internal static class AuditCommand
         var listPath = new Option<string>("--list") { Description = $"The list the pull requests edit, as checked out from --base (default: {CommonOptions.DefaultList})", DefaultValueFactory = _ => CommonOptions.DefaultList };
         var api = CommonOptions.ApiUrl();
         var repoPath = new Option<string>("--path-in-repo") { Description = $"The list's path in the GitHub repository (default: {CommonOptions.DefaultList})", DefaultValueFactory = _ => CommonOptions.DefaultList };
+        var maxChange = new Option<double>("--max-change") { Description = "The largest share of the list demoted or removed in one run (default 0.05; at least one domain)", DefaultValueFactory = _ => AuditDecisions.DefaultMaxChange };
+        var allowMass = new Option<bool>("--allow-mass-change") { Description = "Demote and remove beyond --max-change (after a maintainer has checked the vantage)" };
         var command = new Command("propose", """
             Say what the history supports, with its evidence: demote an enforced domain failing audits at least 7 days
             apart, remove one failing every audit for 30 days, publishing MTA-STS mode none, or whose MX stopped resolving,
-            update one whose MTA-STS mx set changed. One failure changes nothing; a domain that recovers is dropped.
+            update one whose MTA-STS mx set changed. One failure changes nothing; a domain that recovers is dropped; runs
+            from an unhealthy vantage do not count, and with two vantages a failure counts only when both saw it within a
+            day. More demotions and removals than --max-change of the list are held back, and reported in one issue.
             """)
-        { history, list, openPrs, repo, baseBranch, listPath, api, repoPath };
+        { history, list, openPrs, repo, baseBranch, listPath, api, repoPath, maxChange, allowMass };
         command.SetAction(async (parsed, cancellation) =>
         {
             try
@@ -127,8 +142,27 @@ internal static class AuditCommand
                 output.WriteLine($"{proposals.Count} proposals");
                 string? file = parsed.GetValue(list);
                 string checkedList = file ?? parsed.GetValue(listPath)!;
+                double share = parsed.GetValue(maxChange);
+                if (!(share is > 0 and <= 1))
+                {
+                    throw new ArgumentException("--max-change: give a share of the list from 0 to 1, such as 0.05");
+                }
+
+                IReadOnlyList<Proposal> held = [];
                 if (file is not null || parsed.GetValue(openPrs))
                 {
+                    int size = Read(checkedList).Policies.Count;
+                    int allowance = AuditDecisions.MassChangeAllowance(size, share);
+                    var cuts = proposals.Where(p => p.Kind is ProposalKind.Demote or ProposalKind.Remove).ToList();
+                    if (cuts.Count > allowance && !parsed.GetValue(allowMass))
+                    {
+                        held = cuts;
+                        proposals = [.. proposals.Except(cuts)];
+                        output.WriteLine(
+                            $"held back: {cuts.Count} demotions and removals exceed the {allowance} allowed in one run ({Percent(share)} of {size} domains); " +
+                            "a failure that wide is more likely the vantage's: check it, then re-run with --allow-mass-change");
+                    }
+
                     var (kept, refused) = Vet(checkedList, proposals);
                     foreach (var (proposal, finding) in refused)
                     {
@@ -149,10 +183,17 @@ internal static class AuditCommand
                     string token = Environment.GetEnvironmentVariable("GITHUB_TOKEN") is { Length: > 0 } value ? value : throw new ArgumentException("--open-prs needs GITHUB_TOKEN in the environment");
                     var github = new PolicyCuration.GitHub.GitHubProposals(new Uri(parsed.GetValue(api)!), token);
                     string path = parsed.GetValue(listPath)!;
+                    var openers = await OpenersAsync(github, parsed.GetValue(history)!, repository, path, [.. proposals, .. held]).ConfigureAwait(false);
+                    if (held.Count > 0)
+                    {
+                        var (issueTitle, issueBody) = DescribeHeld(held, share, openers);
+                        output.WriteLine($"opened {await github.OpenIssueAsync(repository, issueTitle, issueBody).ConfigureAwait(false)}: {issueTitle}");
+                    }
+
                     foreach (var kind in proposals.GroupBy(p => p.Kind))
                     {
                         cancellation.ThrowIfCancellationRequested();
-                        var (title, body) = Describe(kind.Key, [.. kind]);
+                        var (title, body) = Describe(kind.Key, [.. kind], openers);
                         string branch = $"audit/{kind.Key.ToString().ToLowerInvariant()}-{DateTimeOffset.UtcNow:yyyy-MM-dd}";
                         string url = await github.OpenAsync(repository, parsed.GetValue(baseBranch)!, branch, parsed.GetValue(repoPath)!, Apply(path, [.. kind]), title, body).ConfigureAwait(false);
                         output.WriteLine($"opened {url}: {title}");
@@ -170,8 +211,35 @@ internal static class AuditCommand
         return command;
     }
 
+    /// <summary>The account that brought each proposal's domain into the list, by domain, where git and the API know it.</summary>
+    private static async Task<IReadOnlyDictionary<string, string>> OpenersAsync(
+        PolicyCuration.GitHub.GitHubProposals github, string repositoryPath, string repository, string listPath, IReadOnlyList<Proposal> proposals)
+    {
+        var domains = proposals.Where(p => p.Kind is ProposalKind.Demote or ProposalKind.Remove).Select(p => p.Domain).ToList();
+        if (domains.Count == 0)
+        {
+            return new Dictionary<string, string>();
+        }
+
+        var origins = PolicyCuration.Git.EntryOrigins.Find(repositoryPath, "HEAD", listPath, domains);
+        var logins = await github.OpenersAsync(repository, origins.Values).ConfigureAwait(false);
+        return origins.Where(o => logins.ContainsKey(o.Value)).ToDictionary(o => o.Key, o => logins[o.Value], StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The issue that reports demotions and removals held back by the mass-change guard.</summary>
+    private static (string Title, string Body) DescribeHeld(IReadOnlyList<Proposal> held, double share, IReadOnlyDictionary<string, string> openers)
+    {
+        string title = $"audit: {held.Count} demotions and removals held back (more than {Percent(share)} of the list)";
+        var body = new StringBuilder(
+            $"The daily audit would demote or remove {held.Count} domains at once, more than {Percent(share)} of the list. A failure that wide is more " +
+            "often the audit's own (a vantage that lost port 25 or its resolver) than the domains'. Nothing was proposed. Check the vantage's health in " +
+            $"the audit run and on the `{AuditHistory.DefaultBranch}` branch; if the failures are real, run `policyctl audit propose --allow-mass-change`.\n\n");
+        AppendEvidence(body, held, openers);
+        return (title, body.ToString());
+    }
+
     /// <summary>The title and body of the pull request for <paramref name="proposals"/> of one kind: each domain with its evidence.</summary>
-    private static (string Title, string Body) Describe(ProposalKind kind, IReadOnlyList<Proposal> proposals)
+    private static (string Title, string Body) Describe(ProposalKind kind, IReadOnlyList<Proposal> proposals, IReadOnlyDictionary<string, string> openers)
     {
         string what = kind switch
         {
@@ -181,20 +249,42 @@ internal static class AuditCommand
         };
         string title = $"audit: {what} {proposals.Count} domain{(proposals.Count == 1 ? string.Empty : "s")}";
         var body = new StringBuilder($"The daily audit proposes to {what} these domains (history on the `{AuditHistory.DefaultBranch}` branch).\n\n");
+        AppendEvidence(body, proposals, openers);
+        body.Append("A domain that recovers before this is merged is dropped from the next day's proposals; close this pull request then.\n");
+        return (title, body.ToString());
+    }
+
+    private static void AppendEvidence(StringBuilder body, IReadOnlyList<Proposal> proposals, IReadOnlyDictionary<string, string> openers)
+    {
         foreach (var proposal in proposals)
         {
-            body.Append($"### {MarkdownText.Code(proposal.Domain)}\n\n{MarkdownText.Inline(proposal.Reason)}.\n\n| audit | result |\n| --- | --- |\n");
+            body.Append($"### {MarkdownText.Code(proposal.Domain)}\n\n{MarkdownText.Inline(proposal.Reason)}.\n\n");
+            if (openers.TryGetValue(proposal.Domain, out string? login) && IsLogin(login))
+            {
+                body.Append($"Added to the list by @{login}: can you fix it, or tell us to let it go?\n\n");
+            }
+
+            if (proposal.Evidence[^1].TlsRpt is { Count: > 0 } rua)
+            {
+                body.Append($"The domain asks for TLS reports at {string.Join(", ", rua.Select(MarkdownText.Code))}: its admins see these failures there too.\n\n");
+            }
+
+            body.Append("| audit | vantage | result |\n| --- | --- | --- |\n");
             foreach (var audit in proposal.Evidence)
             {
-                body.Append($"| {audit.Time:yyyy-MM-dd HH:mm}Z | {(audit.Passed ? "passed" : string.Join(", ", audit.ErrorCodes.Select(MarkdownText.Code)))} |\n");
+                string vantage = audit.VantageId.Length > 0 ? MarkdownText.Code(audit.VantageId) : "-";
+                body.Append($"| {audit.Time:yyyy-MM-dd HH:mm}Z | {vantage} | {(audit.Passed ? "passed" : string.Join(", ", audit.ErrorCodes.Select(MarkdownText.Code)))} |\n");
             }
 
             body.Append('\n');
         }
-
-        body.Append("A domain that recovers before this is merged is dropped from the next day's proposals; close this pull request then.\n");
-        return (title, body.ToString());
     }
+
+    private static string Percent(double share) => (share * 100).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) + "%";
+
+    // GitHub's own rule for logins; anything else is not mentioned.
+    private static bool IsLogin(string login) =>
+        login.Length is > 0 and <= 39 && login.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') && !login.StartsWith('-');
 
     private static byte[] Apply(string file, IReadOnlyList<Proposal> proposals)
     {

@@ -31,7 +31,8 @@ internal static class CheckPrCommand
         var command = new Command("check-pr", """
             Review a pull request to the list: validate the whole list at head, diff it against base, and for each added
             or changed domain (alias changes included) probe it against its new entry, check its ownership record and the
-            eligibility rules. Exit 0 when mergeable, 1 when not, 2 for usage.
+            eligibility rules. Exit 0 when mergeable, 1 when not, 2 for usage, 3 when inconclusive (the probing host
+            could not reach its canaries: nothing is held against the domains).
 
             Examples:
               policyctl check-pr --base origin/main --head HEAD --no-probe
@@ -101,7 +102,7 @@ internal static class CheckPrCommand
                     output.Write(ReviewReport.Markdown(result));
                 }
 
-                return result.Mergeable ? ExitCodes.Ok : ExitCodes.Findings;
+                return result.Inconclusive ? ExitCodes.Inconclusive : result.Mergeable ? ExitCodes.Ok : ExitCodes.Findings;
             }
             catch (Exception e) when (e is RevisionException or IOException or ArgumentException or SchemaLoadException or LibGit2Sharp.LibGit2SharpException or System.Security.Cryptography.CryptographicException)
             {

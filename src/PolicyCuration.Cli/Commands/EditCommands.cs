@@ -1,3 +1,4 @@
+using PolicyCuration.Cli.Rendering;
 using System.CommandLine;
 using System.Text;
 using PolicyCuration.Core;
@@ -6,6 +7,7 @@ using PolicyCuration.Format;
 using PolicyCuration.Format.Findings;
 using PolicyCuration.Format.Model;
 using PolicyCuration.Probe;
+using PolicyCuration.Probe.Vantage;
 using PolicyCuration.Review;
 
 namespace PolicyCuration.Cli.Commands;
@@ -56,6 +58,13 @@ internal static class EditCommands
                     foreach (var finding in report.Findings.Where(f => f.Severity != Severity.Info))
                     {
                         error.WriteLine($"  {FindingJson.SeverityName(finding.Severity)} {finding.Code}: {finding.Message}");
+                    }
+
+                    var vantage = await prober.VantageAsync().ConfigureAwait(false);
+                    if (!report.Passed && vantage.Status is VantageStatus.Unhealthy or VantageStatus.Suspect)
+                    {
+                        VantageReport.Write(error, vantage, prober.Statistics, $"it cannot tell whether {name} works; add it from a host that reaches port 25, or with --no-probe --mx");
+                        return ExitCodes.Inconclusive;
                     }
 
                     if (!report.Passed)

@@ -80,10 +80,13 @@ internal static class PrReportCommand
                 }
 
                 int errors = result.Findings.Count(f => f.Severity == Format.Findings.Severity.Error);
-                string description = result.Mergeable ? $"mergeable: checked {Short(sha)}" : $"not mergeable: {errors} error{(errors == 1 ? string.Empty : "s")} at {Short(sha)}";
-                await pulls.SetStatusAsync(repository, sha, result.Mergeable, description, parsed.GetValue(runUrl) ?? RunUrl()).ConfigureAwait(false);
+                string description = result.Inconclusive ? $"inconclusive: the probing host is {result.Vantage!.StatusName}; a maintainer re-runs it"
+                    : result.Mergeable ? $"mergeable: checked {Short(sha)}"
+                    : $"not mergeable: {errors} error{(errors == 1 ? string.Empty : "s")} at {Short(sha)}";
+                bool? passed = result.Inconclusive ? null : result.Mergeable;
+                await pulls.SetStatusAsync(repository, sha, passed, description, parsed.GetValue(runUrl) ?? RunUrl()).ConfigureAwait(false);
                 bool created = await pulls.UpsertCommentAsync(repository, number, ReviewReport.CommentMarker, Cut(ReviewReport.Comment(result, sha)), parsed.GetValue(author)!).ConfigureAwait(false);
-                output.WriteLine($"{(created ? "created" : "updated")} the report on {repository}#{number} and set {GitHubPullRequests.StatusContext} on {Short(sha)}: {(result.Mergeable ? "passed" : "failed")}");
+                output.WriteLine($"{(created ? "created" : "updated")} the report on {repository}#{number} and set {GitHubPullRequests.StatusContext} on {Short(sha)}: {(passed switch { true => "passed", false => "failed", null => "inconclusive" })}");
                 return ExitCodes.Ok;
             }
             catch (Exception e) when (e is IOException or ArgumentException or Octokit.ApiException or HttpRequestException or RevisionException or SchemaLoadException or LibGit2Sharp.LibGit2SharpException)

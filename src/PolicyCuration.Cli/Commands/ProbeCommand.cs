@@ -3,10 +3,12 @@ using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using PolicyCuration.Cli.Rendering;
 using PolicyCuration.Format;
 using PolicyCuration.Format.Findings;
 using PolicyCuration.Format.Model;
 using PolicyCuration.Probe;
+using PolicyCuration.Probe.Vantage;
 using Spectre.Console;
 
 namespace PolicyCuration.Cli.Commands;
@@ -24,7 +26,8 @@ internal static class ProbeCommand
             Probe mail domains live: MX records, a STARTTLS session with every address of every MX host,
             the TLS version, the certificate (chain, dates, name, the entry's patterns), MTA-STS, TLS-RPT and DANE.
             With --list, each domain is judged against its entry; without, the report says what an entry would need.
-            Exit 0 without error findings, 1 with one, 2 for usage.
+            The canaries are greeted first: when most cannot be reached, this host cannot judge anyone's port 25.
+            Exit 0 without error findings, 1 with one, 2 for usage, 3 when the probing host is unhealthy.
 
             Examples:
               policyctl probe example.org
@@ -56,7 +59,10 @@ internal static class ProbeCommand
                     ProbeReportText.Write(output, reports);
                 }
 
-                return reports.All(r => r.Passed) ? ExitCodes.Ok : ExitCodes.Findings;
+                var vantage = await prober.VantageAsync().ConfigureAwait(false);
+                VantageReport.Write(error, vantage, prober.Statistics, "the failures above may be this host's, not the domains'; probe from a host that reaches port 25");
+                return !vantage.Trusted && vantage.Status != VantageStatus.Unchecked ? ExitCodes.Inconclusive
+                    : reports.All(r => r.Passed) ? ExitCodes.Ok : ExitCodes.Findings;
             }
             catch (Exception ex) when (ex is ArgumentException or IOException or UnauthorizedAccessException or CryptographicException or InvalidDataException)
             {
@@ -135,7 +141,9 @@ internal sealed class ProbeCommandOptions
     private readonly Option<int> httpsPort = new("--https-port") { Description = "HTTPS port of every mta-sts host (default: $POLICYCTL_HTTPS_PORT, else 443)", DefaultValueFactory = result => PortSetting(result, "POLICYCTL_HTTPS_PORT", 443) };
     private readonly Option<string?> caFile = new("--ca-file") { Description = "Trust only the CA certificates in this PEM file (default: $POLICYCTL_CA_FILE, else the system trust store)", DefaultValueFactory = _ => CommonOptions.Setting("POLICYCTL_CA_FILE") };
     private readonly Option<bool> allowPrivate = new("--allow-private-addresses") { Description = "Connect to loopback, private, link-local and other non-public addresses too (tests, self-hosted setups; default: $POLICYCTL_ALLOW_PRIVATE_ADDRESSES is 1 or true)", DefaultValueFactory = _ => CommonOptions.Setting("POLICYCTL_ALLOW_PRIVATE_ADDRESSES") is "1" or "true" };
-    private readonly Option<string> ehlo = new("--ehlo") { Description = "Name sent with EHLO", DefaultValueFactory = _ => new ProbeOptions().EhloName };
+    private readonly Option<string> ehlo = new("--ehlo") { Description = "Name sent with EHLO: the vantage's own name, with matching reverse DNS (default: $POLICYCTL_EHLO, else policy-probe.invalid)", DefaultValueFactory = _ => CommonOptions.Setting("POLICYCTL_EHLO") ?? new ProbeOptions().EhloName };
+    private readonly Option<string?> canaries = new("--canaries") { Description = $"Mail hosts greeted first to check the vantage, one per line (default: $POLICYCTL_CANARIES, else {DefaultCanaries} when it exists)", DefaultValueFactory = _ => CommonOptions.Setting("POLICYCTL_CANARIES") };
+    private readonly Option<string> vantage = new("--vantage") { Description = "The name of the place this probe runs from, recorded with audit results (default: $POLICYCTL_VANTAGE, else local)", DefaultValueFactory = _ => CommonOptions.Setting("POLICYCTL_VANTAGE") ?? new ProbeOptions().VantageId };
     private readonly Option<double> timeout = new("--timeout") { Description = "Seconds allowed for each network step", DefaultValueFactory = _ => 30 };
     private readonly Option<int> concurrency = new("--concurrency") { Description = "Domains, and MX sessions, probed at once", DefaultValueFactory = _ => new ProbeOptions().Concurrency };
     private readonly Option<int> perAddress = new("--sessions-per-address") { Description = "SMTP sessions to one address at once", DefaultValueFactory = _ => new ProbeOptions().SessionsPerAddress };
@@ -151,7 +159,12 @@ internal sealed class ProbeCommandOptions
         command.Options.Add(timeout);
         command.Options.Add(concurrency);
         command.Options.Add(perAddress);
+        command.Options.Add(canaries);
+        command.Options.Add(vantage);
     }
+
+    /// <summary>The canaries file used when none is named: the repository's.</summary>
+    public const string DefaultCanaries = "vantage/canaries.txt";
 
     /// <summary>The probe options the command line asks for.</summary>
     /// <exception cref="ArgumentException">A value out of range or unreadable.</exception>
@@ -186,8 +199,15 @@ internal sealed class ProbeCommandOptions
             AllowPrivateAddresses = parsed.GetValue(allowPrivate),
             Timeout = TimeSpan.FromSeconds(seconds),
             Concurrency = slots,
+            Canaries = parsed.GetValue(canaries) is { } file ? Canaries.Read(file) : File.Exists(DefaultCanaries) ? Canaries.Read(DefaultCanaries) : [],
+            VantageId = VantageName(parsed.GetValue(vantage)!),
         };
     }
+
+    private static string VantageName(string name) =>
+        name.Length is > 0 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
+            ? name
+            : throw new ArgumentException($"--vantage: \"{name}\" is not a vantage name (1 to 64 letters, digits, '-', '_', '.')");
 
     private static int PortSetting(System.CommandLine.Parsing.ArgumentResult result, string variable, int fallback)
     {

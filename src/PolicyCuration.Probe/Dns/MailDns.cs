@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using DnsClient;
 using DnsClient.Protocol;
@@ -7,7 +8,9 @@ namespace PolicyCuration.Probe.Dns;
 /// <summary>The DNS questions a probe asks (MX, A/AAAA, TXT, TLSA), against one configured server, with CNAMEs followed.</summary>
 /// <remarks>
 /// Never the system's getaddrinfo: every name, MX hosts and <c>mta-sts.</c> hosts included, is resolved through
-/// the configured server, so that tests and audits see exactly one view of the DNS.
+/// the configured server, so that tests and audits see exactly one view of the DNS. Answers are kept for the life of
+/// the resolver within their TTL, and a question already in flight is shared: thousands of domains behind one
+/// provider's MX host ask for its addresses once.
 /// </remarks>
 public sealed class MailDns
 {
@@ -17,8 +20,16 @@ public sealed class MailDns
     /// <summary>How many questions are in flight at once: a burst of thousands would overflow a server's socket and be lost.</summary>
     public const int MaxQuestionsInFlight = 64;
 
+    /// <summary>How long an answer without records, or a failure, is kept.</summary>
+    public static readonly TimeSpan NegativeLifetime = TimeSpan.FromSeconds(60);
+
+    /// <summary>The longest an answer is kept, whatever its TTL.</summary>
+    public static readonly TimeSpan MaxLifetime = TimeSpan.FromHours(1);
+
     private readonly LookupClient client;
     private readonly SemaphoreSlim inFlight = new(MaxQuestionsInFlight);
+    private readonly ConcurrentDictionary<(string Name, QueryType Type), KeptAnswer> answers = new();
+    private long questionsAsked;
 
     /// <summary>A resolver asking <paramref name="server"/> (or the servers of <c>/etc/resolv.conf</c>), each question bounded by <paramref name="timeout"/>.</summary>
     public MailDns(IPEndPoint? server, TimeSpan timeout)
@@ -37,6 +48,9 @@ public sealed class MailDns
         options.Timeout = timeout / 2;
         client = new LookupClient(options);
     }
+
+    /// <summary>How many questions went to the server: one per name and type asked, CNAME hops and expired answers included.</summary>
+    public long QuestionsAsked => Interlocked.Read(ref questionsAsked);
 
     /// <summary>The MX records of <paramref name="domain"/>, most preferred first.</summary>
     public async Task<DnsAnswer<MxRecord>> MxAsync(string domain, CancellationToken cancellation)
@@ -101,7 +115,22 @@ public sealed class MailDns
     /// <summary>Lower case, without the root's final dot.</summary>
     public static string HostName(string name) => name.TrimEnd('.').ToLowerInvariant();
 
-    private async Task<DnsAnswer<DnsResourceRecord>> QueryAsync(string name, QueryType type, CancellationToken cancellation)
+    private Task<DnsAnswer<DnsResourceRecord>> QueryAsync(string name, QueryType type, CancellationToken cancellation)
+    {
+        var key = (HostName(name), type);
+        while (true)
+        {
+            var kept = answers.GetOrAdd(key, _ => new KeptAnswer(() => AskAsync(key.Item1, type, cancellation)));
+            if (!kept.Expired)
+            {
+                return kept.Answer;
+            }
+
+            answers.TryRemove(new KeyValuePair<(string, QueryType), KeptAnswer>(key, kept));
+        }
+    }
+
+    private async Task<DnsAnswer<DnsResourceRecord>> AskAsync(string name, QueryType type, CancellationToken cancellation)
     {
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         string current = HostName(name);
@@ -111,6 +140,7 @@ public sealed class MailDns
             await inFlight.WaitAsync(cancellation).ConfigureAwait(false);
             try
             {
+                Interlocked.Increment(ref questionsAsked);
                 response = await client.QueryAsync(current, type, QueryClass.IN, cancellation).ConfigureAwait(false);
             }
             catch (DnsResponseException e)
@@ -177,4 +207,28 @@ public sealed class MailDns
 
     private static bool SameName(DnsString domainName, string name) =>
         string.Equals(HostName(domainName.Value), name, StringComparison.Ordinal);
+
+    /// <summary>An answer, asked once, until its records' shortest TTL (or <see cref="NegativeLifetime"/>) has passed.</summary>
+    private sealed class KeptAnswer
+    {
+        private readonly Lazy<Task<DnsAnswer<DnsResourceRecord>>> answer;
+        private long expiresAt = long.MaxValue;
+
+        // Lazy, so that the one of two racing GetOrAdd factories that loses asks nothing.
+        public KeptAnswer(Func<Task<DnsAnswer<DnsResourceRecord>>> ask) => answer = new(() => KeepAsync(ask));
+
+        public Task<DnsAnswer<DnsResourceRecord>> Answer => answer.Value;
+
+        public bool Expired => Environment.TickCount64 >= Interlocked.Read(ref expiresAt);
+
+        private async Task<DnsAnswer<DnsResourceRecord>> KeepAsync(Func<Task<DnsAnswer<DnsResourceRecord>>> ask)
+        {
+            var answer = await ask().ConfigureAwait(false);
+            var lifetime = answer.Records.Count == 0
+                ? NegativeLifetime
+                : TimeSpan.FromSeconds(Math.Min(answer.Records.Min(r => r.TimeToLive), MaxLifetime.TotalSeconds));
+            Interlocked.Exchange(ref expiresAt, Environment.TickCount64 + (long)lifetime.TotalMilliseconds);
+            return answer;
+        }
+    }
 }

@@ -16,7 +16,17 @@ namespace PolicyCuration.Probe.Smtp;
 /// <param name="CipherSuite">The negotiated cipher suite, when a handshake completed.</param>
 /// <param name="Certificate">The judgement of the certificate, when one was presented.</param>
 /// <param name="Findings">Every finding of the session, certificate findings included.</param>
-public sealed record StartTlsOutcome(string? TlsVersion, string? CipherSuite, CertificateVerdict? Certificate, IReadOnlyList<Finding> Findings);
+public sealed record StartTlsOutcome(string? TlsVersion, string? CipherSuite, CertificateVerdict? Certificate, IReadOnlyList<Finding> Findings)
+{
+    /// <summary>Whether a connection was tried; false when an earlier session of the run found the address unresponsive.</summary>
+    public bool Attempted { get; init; } = true;
+
+    /// <summary>Whether the address could not be connected to or never greeted: what a vantage without port 25 sees.</summary>
+    public bool Unreachable => Findings.Any(f => f.Code == ProbeFindingKinds.ConnectFailed.Code || f.Code == ProbeFindingKinds.GreetingTimeout.Code);
+
+    /// <summary>Whether the failure is one a busy server gives and a second try may not: a lost connection, a greeting refusing service.</summary>
+    public bool Transient => Findings.Any(f => f.Code == ProbeFindingKinds.ConnectionLost.Code || f.Code == ProbeFindingKinds.GreetingRejected.Code);
+}
 
 /// <summary>
 /// One SMTP conversation up to a completed STARTTLS handshake: connect, greeting, EHLO, STARTTLS, TLS, QUIT.
@@ -40,7 +50,7 @@ public static class StartTlsSession
         using var lease = gate is null ? null : await gate.EnterAsync(endpoint, cancellation).ConfigureAwait(false);
         if (lease?.Verdict is var (kind, reason))
         {
-            return Failed(findings, kind.At(host, $"{where}: {reason} earlier in this run; not tried again", null));
+            return Failed(findings, kind.At(host, $"{where}: {reason} earlier in this run; not tried again", null)) with { Attempted = false };
         }
 
         using var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };

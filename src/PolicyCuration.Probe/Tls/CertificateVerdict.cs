@@ -65,14 +65,7 @@ public sealed record CertificateVerdict(CertificateSummary Certificate, IReadOnl
                 subject, $"the certificate of {host} is valid for {Listed(names)}, not for {host}: get one that names the MX host", null));
         }
 
-        if (patterns is { Count: > 0 } && !names.Any(name => patterns.Any(p => CertificateNames.Covers(name, p))))
-        {
-            findings.Add(ProbeFindingKinds.CertPatternMismatch.At(
-                subject,
-                $"no name of the certificate of {host} ({Listed(names)}) matches the entry's patterns ({string.Join(", ", patterns.Select(p => p.Text))}): " +
-                "fix the entry's mxs or the certificate",
-                null));
-        }
+        findings.AddRange(PatternFindings(names, host, patterns, subject));
 
         if (findings.Count == 0 && summary.NotAfter - now < ExpiresSoonWindow)
         {
@@ -81,6 +74,22 @@ public sealed record CertificateVerdict(CertificateSummary Certificate, IReadOnl
         }
 
         return new CertificateVerdict(summary, findings);
+    }
+
+    /// <summary>
+    /// <c>tls.cert.pattern_mismatch</c> when no name of the certificate of <paramref name="host"/> matches any of an
+    /// entry's <paramref name="patterns"/>: judged per domain, since domains sharing an MX host have entries of their own.
+    /// </summary>
+    public static IEnumerable<Finding> PatternFindings(IReadOnlyList<string> names, string host, IReadOnlyList<MxPattern>? patterns, string subject)
+    {
+        if (patterns is { Count: > 0 } && !names.Any(name => patterns.Any(p => CertificateNames.Covers(name, p))))
+        {
+            yield return ProbeFindingKinds.CertPatternMismatch.At(
+                subject,
+                $"no name of the certificate of {host} ({Listed(names)}) matches the entry's patterns ({string.Join(", ", patterns.Select(p => p.Text))}): " +
+                "fix the entry's mxs or the certificate",
+                null);
+        }
     }
 
     /// <summary>How chains are built: to <paramref name="roots"/> or the system store, at <paramref name="now"/>, for server authentication, offline.</summary>

@@ -42,6 +42,7 @@ public sealed partial class ReadmeCommandTests(Workbench bench, ITestOutputHelpe
             ["POLICYCTL_HTTPS_PORT"] = ProbeFixtures.HttpsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["POLICYCTL_CA_FILE"] = ProbeFixtures.CaFile,
             ["POLICYCTL_ALLOW_PRIVATE_ADDRESSES"] = "1",
+            ["POLICYCTL_CANARIES"] = ProbeFixtures.Canaries,
             ["GITHUB_API_URL"] = bench.Api.BaseUrl + "api/v3",
             ["GITHUB_TOKEN"] = "readme-token",
         };

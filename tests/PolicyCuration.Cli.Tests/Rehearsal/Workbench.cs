@@ -50,6 +50,7 @@ public sealed class Workbench : IDisposable
         Runner.MachineEnvironment["POLICYCTL_HTTPS_PORT"] = ProbeFixtures.HttpsPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         Runner.MachineEnvironment["POLICYCTL_CA_FILE"] = ProbeFixtures.CaFile;
         Runner.MachineEnvironment["POLICYCTL_ALLOW_PRIVATE_ADDRESSES"] = "1";
+        Runner.MachineEnvironment["POLICYCTL_CANARIES"] = ProbeFixtures.Canaries;
     }
 
     /// <summary>The local GitHub API every GitHub call goes to.</summary>

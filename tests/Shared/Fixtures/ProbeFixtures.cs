@@ -37,6 +37,12 @@ internal static class ProbeFixtures
     /// <summary>The HTTPS base URL of <see cref="ReleasesDirectory"/>, certificate from the test CA.</summary>
     public static string ReleasesUrl => Settings.Value["RELEASES_URL"];
 
+    /// <summary>The canaries file of two fixture hosts that answer: a healthy vantage.</summary>
+    public static string Canaries => Settings.Value["CANARIES"];
+
+    /// <summary>A canaries file of one host whose port nobody serves: a vantage that cannot reach port 25.</summary>
+    public static string DeadCanaries => Settings.Value["CANARIES_DEAD"];
+
     /// <summary>Probe options pointing at the fixtures (on loopback, so private addresses are allowed) and trusting only the test CA.</summary>
     public static ProbeOptions Options(double timeoutSeconds = 10)
     {
@@ -50,13 +56,15 @@ internal static class ProbeFixtures
             TrustRoots = roots,
             Timeout = TimeSpan.FromSeconds(timeoutSeconds),
             AllowPrivateAddresses = true,
+            Canaries = PolicyCuration.Probe.Vantage.Canaries.Read(Canaries),
         };
     }
 
     /// <summary>The arguments that point <c>policyctl probe</c> at the fixtures.</summary>
     public static string[] CommandLine(double timeoutSeconds = 10) =>
         ["--dns", Settings.Value["DNS"], "--smtp-port", Settings.Value["SMTP_PORT"], "--https-port", Settings.Value["HTTPS_PORT"],
-         "--ca-file", CaFile, "--timeout", timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "--allow-private-addresses"];
+         "--ca-file", CaFile, "--timeout", timeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "--allow-private-addresses",
+         "--canaries", Canaries];
 
     private static IReadOnlyDictionary<string, string> Load()
     {

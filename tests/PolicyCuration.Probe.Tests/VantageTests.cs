@@ -1,0 +1,111 @@
+using PolicyCuration.Format.Findings;
+using PolicyCuration.Format.Model;
+using PolicyCuration.Probe.Vantage;
+using PolicyCuration.Testing;
+
+namespace PolicyCuration.Probe.Tests;
+
+/// <summary>The vantage's self-check (canaries, the share of a run that failed) and the politeness of a run: one session per endpoint.</summary>
+public sealed class VantageTests
+{
+    private static readonly CanaryOutcome Up = new("canary.test", true, "greeted");
+    private static readonly CanaryOutcome Down = new("canary.test", false, "connection refused");
+
+    /// <summary>Canaries reached of tried, endpoints, endpoints unreachable, domains, MX lookups failed, the status.</summary>
+    public static TheoryData<int, int, int, int, int, int, VantageStatus> Judgements { get; } = new()
+    {
+        { 0, 0, 10, 0, 10, 0, VantageStatus.Unchecked },
+        { 2, 2, 10, 0, 10, 0, VantageStatus.Healthy },
+        { 1, 2, 10, 0, 10, 0, VantageStatus.Healthy },
+        { 1, 3, 10, 0, 10, 0, VantageStatus.Unhealthy },
+        { 0, 1, 0, 0, 0, 0, VantageStatus.Unhealthy },
+        { 0, 4, 100, 0, 100, 0, VantageStatus.Unhealthy },
+
+        // A fifth of the endpoints is the line, and only from 20 endpoints: one dead MX of a one-domain PR is the domain's.
+        { 2, 2, 100, 20, 100, 0, VantageStatus.Healthy },
+        { 2, 2, 100, 21, 100, 0, VantageStatus.Suspect },
+        { 2, 2, 19, 19, 19, 0, VantageStatus.Healthy },
+        { 2, 2, 20, 5, 20, 0, VantageStatus.Suspect },
+
+        // A resolver that fails a fifth of the MX lookups is the run's problem.
+        { 2, 2, 100, 0, 100, 21, VantageStatus.Suspect },
+        { 2, 2, 100, 0, 100, 20, VantageStatus.Healthy },
+    };
+
+    [Theory]
+    [MemberData(nameof(Judgements))]
+    public void JudgesTheRun(int reached, int tried, int endpoints, int unreachable, int domains, int lookupsFailed, VantageStatus expected)
+    {
+        var canaries = Enumerable.Range(0, tried).Select(i => i < reached ? Up : Down).ToList();
+        var health = VantageHealth.Judge("here", canaries, new ProbeStatistics(domains, lookupsFailed, endpoints, unreachable, endpoints, domains, 0));
+        Assert.Equal(expected, health.Status);
+        Assert.Equal(expected == VantageStatus.Healthy, health.Trusted);
+        var finding = health.ToFinding("so what");
+        string? code = expected switch
+        {
+            VantageStatus.Unhealthy => "probe.vantage.unhealthy",
+            VantageStatus.Suspect => "probe.vantage.suspect",
+            VantageStatus.Unchecked => "probe.vantage.unchecked",
+            _ => null,
+        };
+        Assert.Equal(code, finding?.Code);
+    }
+
+    [Fact]
+    public async Task CanariesThatAnswerMakeAHealthyVantage()
+    {
+        using var prober = new DomainProber(ProbeFixtures.Options());
+        var report = await prober.ProbeAsync(new ProbeTarget("valid.probe.test"), CancellationToken.None);
+        var health = await prober.VantageAsync();
+        Assert.True(report.Passed);
+        Assert.Equal(VantageStatus.Healthy, health.Status);
+        Assert.Equal((2, 2), (health.CanariesReached, health.Canaries));
+    }
+
+    [Fact]
+    public async Task ACanaryNobodyServesMakesTheVantageUnhealthy()
+    {
+        using var prober = new DomainProber(ProbeFixtures.Options() with { Canaries = Canaries.Read(ProbeFixtures.DeadCanaries) });
+        await prober.ProbeAsync(new ProbeTarget("valid.probe.test"), CancellationToken.None);
+        var health = await prober.VantageAsync();
+        Assert.Equal(VantageStatus.Unhealthy, health.Status);
+        Assert.Contains("canary-dead.probe.test", health.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task APortClosedForEveryMxMakesTheVantageUnhealthyNotTheDomains()
+    {
+        using var prober = new DomainProber(ProbeFixtures.Options() with { SmtpPort = ClosedPort() });
+        var report = await prober.ProbeAsync(new ProbeTarget("valid.probe.test"), CancellationToken.None);
+        var health = await prober.VantageAsync();
+        Assert.Contains(report.Findings, f => f.Code == "smtp.connect.failed");
+        Assert.Equal(VantageStatus.Unhealthy, health.Status);
+        Assert.Equal(0, health.CanariesReached);
+    }
+
+    [Fact]
+    public async Task TwoHundredDomainsBehindOneMxOpenOneSessionAndEachIsJudgedByItsOwnPatterns()
+    {
+        using var prober = new DomainProber(ProbeFixtures.Options());
+        var targets = Enumerable.Range(1, 200).Select(i => new ProbeTarget(
+            $"shared{i}.probe.test", PolicyMode.Enforce, [new MxPattern(i % 2 == 0 ? "mx.valid.probe.test" : ".other.test")])).ToList();
+        var reports = await prober.ProbeAllAsync(targets, null, CancellationToken.None);
+        var statistics = prober.Statistics;
+
+        Assert.Equal(1, statistics.SessionsOpened);
+        Assert.Equal(1, statistics.Endpoints);
+        Assert.Equal(200, statistics.EndpointUses);
+        Assert.All(reports.Where((_, i) => i % 2 == 1), r => Assert.True(r.Passed, string.Join("; ", r.Findings.Select(f => f.Message))));
+        Assert.All(reports.Where((_, i) => i % 2 == 0), r => Assert.Contains(r.Findings, f => f.Code == "tls.cert.pattern_mismatch" && f.Severity == Severity.Error));
+
+        // Per domain: MX, _mta-sts and _smtp._tls; the MX host's A, AAAA and TLSA once for the run (and the canaries').
+        Assert.InRange(statistics.DnsQuestions, 600, 620);
+    }
+
+    private static int ClosedPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
