@@ -183,7 +183,7 @@ internal static class AuditCommand
                     string token = Environment.GetEnvironmentVariable("GITHUB_TOKEN") is { Length: > 0 } value ? value : throw new ArgumentException("--open-prs needs GITHUB_TOKEN in the environment");
                     var github = new PolicyCuration.GitHub.GitHubProposals(new Uri(parsed.GetValue(api)!), token);
                     string path = parsed.GetValue(listPath)!;
-                    var openers = await OpenersAsync(github, parsed.GetValue(history)!, repository, path, [.. proposals, .. held]).ConfigureAwait(false);
+                    var openers = await OpenersAsync(github, parsed.GetValue(history)!, repository, parsed.GetValue(repoPath)!, [.. proposals, .. held]).ConfigureAwait(false);
                     if (held.Count > 0)
                     {
                         var (issueTitle, issueBody) = DescribeHeld(held, share, openers);
@@ -221,7 +221,17 @@ internal static class AuditCommand
             return new Dictionary<string, string>();
         }
 
-        var origins = PolicyCuration.Git.EntryOrigins.Find(repositoryPath, "HEAD", listPath, domains);
+        IReadOnlyDictionary<string, string> origins;
+        try
+        {
+            origins = PolicyCuration.Git.EntryOrigins.Find(repositoryPath, "HEAD", listPath, domains);
+        }
+        catch (PolicyCuration.Git.RevisionException)
+        {
+            // A checkout without the list's history (a shallow clone, a history-only repository): nobody to name.
+            return new Dictionary<string, string>();
+        }
+
         var logins = await github.OpenersAsync(repository, origins.Values).ConfigureAwait(false);
         return origins.Where(o => logins.ContainsKey(o.Value)).ToDictionary(o => o.Key, o => logins[o.Value], StringComparer.OrdinalIgnoreCase);
     }

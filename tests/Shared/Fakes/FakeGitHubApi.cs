@@ -57,6 +57,12 @@ internal sealed class FakeGitHubApi : IDisposable
     /// <summary>Pull requests opened: title, head branch, base branch, body.</summary>
     public ConcurrentQueue<(string Title, string Head, string Base, string Body)> PullRequests { get; } = new();
 
+    /// <summary>Issues opened: title and body.</summary>
+    public ConcurrentQueue<(string Title, string Body)> Issues { get; } = new();
+
+    /// <summary>The login that opened the pull request each commit came in with, by commit SHA.</summary>
+    public ConcurrentDictionary<string, string> CommitOpeners { get; } = new();
+
     public void Dispose()
     {
         try
@@ -277,6 +283,24 @@ internal sealed class FakeGitHubApi : IDisposable
                         }));
                     }
 
+                case ("POST", ["api", "v3", "repos", var owner, var repo, "issues"]):
+                    {
+                        var root = JsonDocument.Parse(request.Body).RootElement;
+                        int number = Interlocked.Increment(ref nextId);
+                        Issues.Enqueue((root.GetProperty("title").GetString()!, root.GetProperty("body").GetString()!));
+                        return (201, JsonSerializer.Serialize(new Dictionary<string, object>
+                        {
+                            ["number"] = number,
+                            ["html_url"] = $"https://github.example/{owner}/{repo}/issues/{number}",
+                            ["title"] = root.GetProperty("title").GetString()!,
+                            ["state"] = "open",
+                        }));
+                    }
+
+                case ("GET", ["api", "v3", "repos", _, _, "commits", var sha, "pulls"]):
+                    return (200, JsonSerializer.Serialize(CommitOpeners.TryGetValue(sha, out var opener)
+                        ? new[] { new Dictionary<string, object> { ["number"] = 3, ["state"] = "closed", ["user"] = new Dictionary<string, object> { ["login"] = opener, ["id"] = 7 } } }
+                        : []));
                 case ("POST", ["api", "v3", "repos", _, _, "statuses", var sha]):
                     {
                         var root = JsonDocument.Parse(request.Body).RootElement;
