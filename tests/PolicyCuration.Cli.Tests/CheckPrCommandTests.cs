@@ -205,6 +205,31 @@ public sealed class CheckPrCommandTests : IDisposable
         return ((System.Net.IPEndPoint)socket.Client.LocalEndPoint!).Port;
     }
 
+    [Fact]
+    public void FromAVantageThatCannotReachItsCanariesTheVerdictIsInconclusiveAndBlamesNoOne()
+    {
+        Commit(List(("wildcard.probe.test", "testing", ["mx1.wildcard.probe.test"])), Now.AddDays(-30), "base");
+        Commit(List(("selfsigned.probe.test", "testing", ["mx.selfsigned.probe.test"]), ("wildcard.probe.test", "testing", ["mx1.wildcard.probe.test"])), Now, "add selfsigned");
+        string[] fixtures = ProbeFixtures.CommandLine();
+        fixtures[Array.IndexOf(fixtures, "--canaries") + 1] = ProbeFixtures.DeadCanaries;
+        string json = dir.File("report.json");
+
+        var (code, output, _) = PolicyCtlRunner.Run(["check-pr", "--git", Repo, "--base", "HEAD~1", "--head", "HEAD", "--json-out", json, .. fixtures]);
+
+        Assert.Equal(ExitCodes.Inconclusive, code);
+        Assert.Contains("## Policy list check: inconclusive (the probing host is unhealthy)", output);
+        Assert.Contains("Nothing below is held against the domains or their contributor", output);
+        using var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json));
+        Assert.True(report.RootElement.GetProperty("inconclusive").GetBoolean());
+        var errors = report.RootElement.GetProperty("list_findings").EnumerateArray()
+            .Concat(report.RootElement.GetProperty("domains").EnumerateArray().SelectMany(d => d.GetProperty("findings").EnumerateArray()))
+            .Where(f => f.GetProperty("severity").GetString() == "error")
+            .Select(f => f.GetProperty("code").GetString())
+            .ToList();
+        Assert.Equal(["probe.vantage.unhealthy"], errors);
+        Assert.Contains("not judged, the probing host being unhealthy: ", output);
+    }
+
     private (int ExitCode, string Output, string Error) CheckPr(params string[] args) =>
         PolicyCtlRunner.Run(["check-pr", "--git", Repo, "--base", "HEAD~1", "--head", "HEAD", .. args, .. ProbeFixtures.CommandLine()]);
 

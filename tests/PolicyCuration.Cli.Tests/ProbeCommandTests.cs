@@ -11,11 +11,25 @@ public sealed class ProbeCommandTests
         var (code, output, error) = Probe("valid.probe.test");
 
         Assert.Equal(ExitCodes.Ok, code);
-        Assert.Equal(string.Empty, error);
+        Assert.StartsWith("vantage local: healthy: 2 of 2 canaries greeted", error);
+        Assert.Contains("sessions: 1 domains, 2 SMTP sessions to 2 endpoints (used 2 times)", error);
         Assert.Contains("valid.probe.test: passed", output);
         Assert.Contains("an entry would need: mode enforce, mxs [\"mx.valid.probe.test\", \".valid.probe.test\"]", output);
         Assert.Matches(@"valid\.probe\.test\s+mx\.valid\.probe\.test\s+127\.0\.10\.11\s+TLSv1\.[23]\s+.*\s+ok", output);
         Assert.Contains("1 domain probed: 1 passed, 0 failed", output);
+    }
+
+    [Fact]
+    public void FromAHostThatCannotReachItsCanariesAFailureIsInconclusive()
+    {
+        string[] fixtures = ProbeFixtures.CommandLine();
+        fixtures[Array.IndexOf(fixtures, "--canaries") + 1] = ProbeFixtures.DeadCanaries;
+
+        var (code, output, error) = PolicyCtlRunner.Run(["probe", "selfsigned.probe.test", .. fixtures]);
+
+        Assert.Equal(ExitCodes.Inconclusive, code);
+        Assert.Contains("selfsigned.probe.test: FAILED", output);
+        Assert.Contains("vantage: error probe.vantage.unhealthy: THE PROBING HOST local IS UNHEALTHY (1 of 1 canaries could not be reached (canary-dead.probe.test: ", error);
     }
 
     [Fact]
