@@ -74,6 +74,12 @@ public static class ReviewReport
             text.AppendLine("Nothing to report: no domain changes.");
         }
 
+        if (result.Vantage is { } vantage)
+        {
+            text.AppendLine();
+            text.AppendLine($"Probed from {MarkdownText.Code(vantage.Id)}: {vantage.StatusName} ({MarkdownText.Inline(vantage.Reason)}).");
+        }
+
         return text.ToString();
     }
 

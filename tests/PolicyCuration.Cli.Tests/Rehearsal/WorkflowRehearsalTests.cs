@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using PolicyCuration.Audit;
 using PolicyCuration.Testing;
+using YamlDotNet.RepresentationModel;
 
 namespace PolicyCuration.Cli.Tests.Rehearsal;
 
@@ -28,12 +29,26 @@ public sealed class WorkflowRehearsalTests(Workbench bench)
         Assert.Equal($"{number}\n", File.ReadAllText(Path.Combine(pr.Artifacts["pr-report"], "pr-number")));
         Assert.Contains("### `valid.probe.test` (added): passes", check.Summary, StringComparison.Ordinal);
 
-        var report = Runner.Play("pr-report.yml", WorkflowRunCompleted(pr, head));
+        // The PR's own workflow runs on GitHub's runner, never on the vantage; the report runs on the vantage the variables name.
+        Assert.Equal("\"ubuntu-24.04\"", check.RunsOn);
+        Runner.Variables["PROBE_RUNS_ON"] = "[\"self-hosted\", \"port25\"]";
+        Runner.Variables["PROBE_VANTAGE"] = "eu-1";
+        WorkflowRun report;
+        try
+        {
+            report = Runner.Play("pr-report.yml", WorkflowRunCompleted(pr, head));
+        }
+        finally
+        {
+            Runner.Variables.Clear();
+        }
 
         Assert.True(report.Conclusion == "success", report.Describe());
+        Assert.Equal("[\"self-hosted\",\"port25\"]", report.Job("report").RunsOn);
         Assert.Equal([(head, "success")], StatusesOf(head));
         var comment = Assert.Single(bench.Api.Comments[number]);
         Assert.StartsWith("<!-- policyctl check-pr -->\n## Policy list check: mergeable", comment.Body, StringComparison.Ordinal);
+        Assert.Contains("Probed from `eu-1`: healthy", comment.Body, StringComparison.Ordinal);
         Assert.Contains($"Checked commit `{head[..12]}`", comment.Body, StringComparison.Ordinal);
         Assert.Contains("### `valid.probe.test` (added): passes", report.Job("report").Summary, StringComparison.Ordinal);
     }
@@ -172,23 +187,35 @@ public sealed class WorkflowRehearsalTests(Workbench bench)
     public void TheAuditPlansItsShardsProbesEachMergesTheHistoryAndProposesADemotion()
     {
         SeedAuditHistory(daysAgo: 8);
-
-        var run = Runner.Play("audit.yml", new WorkflowTrigger("schedule", new JsonObject { ["schedule"] = "41 3 * * *" }, "refs/heads/main", bench.MainCommit));
+        Runner.Variables["PROBE_VANTAGE"] = "eu-1";
+        Runner.Variables["PROBE_RUNS_ON"] = "[\"self-hosted\", \"port25\"]";
+        Runner.Variables["PROBE_EHLO_NAME"] = "probe.list.example";
+        WorkflowRun run;
+        try
+        {
+            run = Runner.Play("audit.yml", new WorkflowTrigger("schedule", new JsonObject { ["schedule"] = "41 3 * * *" }, "refs/heads/main", bench.MainCommit));
+        }
+        finally
+        {
+            Runner.Variables.Clear();
+        }
 
         Assert.True(run.Conclusion == "success", run.Describe());
         var plan = run.Job("plan");
-        var shards = JsonNode.Parse(plan.Outputs["shards"])!.AsArray().Select(n => (int)n!).ToList();
+        var shards = JsonNode.Parse(plan.Outputs["matrix"])!["include"]!.AsArray().Select(n => (int)n!["shard"]!).ToList();
         int declared = int.Parse(Workbench.Shell(Runner.Origin, $"git show {bench.MainCommit}:.github/workflows/audit.yml").Split('\n')
             .Single(l => l.TrimStart().StartsWith("SHARDS:", StringComparison.Ordinal)).Split('\'')[1], System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(Enumerable.Range(1, declared), shards);
         var legs = run.Jobs.Where(j => j.Id == "probe").ToList();
-        Assert.Equal(shards.Select(s => $"audit shard {s}"), legs.Select(j => j.Name));
+        Assert.Equal(shards.Select(s => $"audit shard {s} from eu-1"), legs.Select(j => j.Name));
         Assert.All(legs, leg => Assert.Equal("success", leg.Result));
+        Assert.All(legs, leg => Assert.Equal("[\"self-hosted\",\"port25\"]", leg.RunsOn));
 
         // Every domain of the list was probed in exactly one shard, and today's records reached audit-history.
         var records = run.Artifacts.Where(a => a.Key.StartsWith("results-", StringComparison.Ordinal))
             .SelectMany(a => Directory.GetFiles(a.Value)).SelectMany(File.ReadAllLines).Select(AuditRecord.Parse).ToList();
         Assert.Equal(["expired.probe.test", "wildcard.probe.test"], records.Select(r => r.Domain).Order(StringComparer.Ordinal));
+        Assert.All(records, r => Assert.Equal(("eu-1", Probe.Vantage.VantageStatus.Healthy), (r.VantageId, r.Vantage!.Status)));
         string today = DateTimeOffset.UtcNow.ToString("yyyy/MM/dd", System.Globalization.CultureInfo.InvariantCulture);
         Assert.Contains("expired.probe.test", Workbench.Shell(Runner.Origin, $"git show audit-history:{today}.jsonl"), StringComparison.Ordinal);
 
@@ -199,6 +226,35 @@ public sealed class WorkflowRehearsalTests(Workbench bench)
 
         // Opened with the token that starts the pr workflow on them, not the workflow's own.
         Assert.Contains(bench.Api.Requests, r => r.Method == "POST" && r.PathAndQuery.EndsWith("/repos/owner/list/pulls", StringComparison.Ordinal) && r.Authorization?.Contains("audit-pr-token", StringComparison.Ordinal) == true);
+    }
+
+    [Fact]
+    public void TheAuditPlansEveryShardFromEveryConfiguredVantage()
+    {
+        var yaml = new YamlStream();
+        yaml.Load(new StringReader(File.ReadAllText(Path.Combine(TestFiles.Root, ".github", "workflows", "audit.yml"))));
+        var jobs = (YamlMappingNode)((YamlMappingNode)yaml.Documents[0].RootNode)["jobs"];
+        var steps = (YamlSequenceNode)((YamlMappingNode)jobs["plan"])["steps"];
+        string script = ((YamlScalarNode)((YamlMappingNode)steps.Children[0])["run"]).Value!;
+        string output = bench.Scratch("plan-output");
+        File.WriteAllText(output, string.Empty);
+
+        var (code, log) = Runner.Shell(script, new Dictionary<string, string>
+        {
+            ["SHARDS"] = "3",
+            ["VANTAGES"] = """[{"id": "eu-1", "runs_on": ["self-hosted", "eu"], "ehlo": "eu.probe.example"}, {"id": "us-1", "runs_on": ["self-hosted", "us"]}]""",
+            ["VANTAGE"] = "github-hosted",
+            ["RUNS_ON"] = "\"ubuntu-24.04\"",
+            ["EHLO"] = string.Empty,
+            ["GITHUB_OUTPUT"] = output,
+        }, TimeSpan.FromSeconds(30));
+
+        Assert.True(code == 0, log);
+        var legs = JsonNode.Parse(File.ReadAllText(output).Trim()["matrix=".Length..])!["include"]!.AsArray();
+        Assert.Equal(
+            ["1 eu-1 [\"self-hosted\",\"eu\"] eu.probe.example", "2 eu-1 [\"self-hosted\",\"eu\"] eu.probe.example", "3 eu-1 [\"self-hosted\",\"eu\"] eu.probe.example",
+             "1 us-1 [\"self-hosted\",\"us\"] ", "2 us-1 [\"self-hosted\",\"us\"] ", "3 us-1 [\"self-hosted\",\"us\"] "],
+            legs.Select(l => $"{l!["shard"]} {l["vantage"]} {l["runs_on"]!.ToJsonString()} {l["ehlo"]}"));
     }
 
     [Fact]
@@ -306,7 +362,7 @@ public sealed class WorkflowRehearsalTests(Workbench bench)
         string clone = bench.Scratch("audit-seed");
         Workbench.Shell(clone, $"rm -rf repo && git clone -q {Workbench.Quote(Runner.Origin)} repo && git -C repo config user.name seed && git -C repo config user.email seed@localhost");
         string repo = Path.Combine(clone, "repo"), today = Path.Combine(clone, "today.jsonl"), then = Path.Combine(clone, "then.jsonl");
-        var audit = PolicyCtlRunner.Run(["audit", "--list", Path.Combine(repo, "policy", "policy.json"), "--out", today, .. ProbeFixtures.CommandLine()]);
+        var audit = PolicyCtlRunner.Run(["audit", "--list", Path.Combine(repo, "policy", "policy.json"), "--out", today, "--vantage", "eu-1", .. ProbeFixtures.CommandLine()]);
         Assert.True(audit.ExitCode == 0, audit.Error);
         File.WriteAllLines(then, File.ReadAllLines(today).Select(AuditRecord.Parse).Select(r => (r with { Time = r.Time.AddDays(-daysAgo) }).ToJsonLine()));
         var merge = PolicyCtlRunner.Run("audit", "merge", then, "--history", repo);

@@ -37,6 +37,9 @@ internal sealed class JobRun(string id, string name)
     /// <summary>success, failure or skipped.</summary>
     public string Result { get; set; } = "skipped";
 
+    /// <summary>The runner labels the job asked for, as JSON (<c>"ubuntu-24.04"</c>, <c>["self-hosted","port25"]</c>).</summary>
+    public string RunsOn { get; init; } = string.Empty;
+
     public Dictionary<string, string> Outputs { get; } = new(StringComparer.Ordinal);
 
     public List<StepRun> Steps { get; } = [];

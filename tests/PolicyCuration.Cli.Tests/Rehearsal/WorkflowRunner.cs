@@ -57,6 +57,9 @@ internal sealed partial class WorkflowRunner
     /// <summary>Scripts not run, by their text, each with why; their steps succeed and their log says so.</summary>
     public Dictionary<string, string> StandIns { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Repository variables, as <c>vars</c>; an unset one is the empty string, as on GitHub.</summary>
+    public Dictionary<string, string> Variables { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The runner machine's own environment variables, set for every step (a vantage's resolver, say).</summary>
     public Dictionary<string, string> MachineEnvironment { get; } = new(StringComparer.Ordinal);
 
@@ -173,7 +176,7 @@ internal sealed partial class WorkflowRunner
     private JobRun RunJob(string workflow, string id, YamlMappingNode job, JsonObject github, Dictionary<string, string> workflowEnv, JsonObject needs, JsonObject? matrix, WorkflowRun run)
     {
         var context0 = Contexts(github, workflowEnv, needs, matrix, null, null);
-        var result = new JobRun(id, Interpolate(Scalar(job, "name") ?? id, context0, _ => true)) { Result = "success" };
+        var result = new JobRun(id, Interpolate(Scalar(job, "name") ?? id, context0, _ => true)) { Result = "success", RunsOn = RunsOn(job, context0) };
         string? environment = Scalar(job, "environment");
         var secrets = new JsonObject();
         foreach (var (k, v) in Secrets.Concat(environment is not null && EnvironmentSecrets.TryGetValue(environment, out var own) ? own : []))
@@ -714,7 +717,7 @@ internal sealed partial class WorkflowRunner
         }
     }
 
-    private static Func<string, JsonNode?> Contexts(JsonObject github, Dictionary<string, string> env, JsonObject? needs, JsonObject? matrix, JsonObject? steps, JsonObject? secrets) => name =>
+    private Func<string, JsonNode?> Contexts(JsonObject github, Dictionary<string, string> env, JsonObject? needs, JsonObject? matrix, JsonObject? steps, JsonObject? secrets) => name =>
     {
         switch (name)
         {
@@ -738,6 +741,14 @@ internal sealed partial class WorkflowRunner
                 return secrets;
             case "runner":
                 return new JsonObject { ["os"] = "Linux" };
+            case "vars":
+                var vars = new JsonObject();
+                foreach (var (k, v) in Variables)
+                {
+                    vars[k] = v;
+                }
+
+                return vars;
             default:
                 throw new NotSupportedException($"the rehearsal cannot play the context {name}");
         }
@@ -763,12 +774,20 @@ internal sealed partial class WorkflowRunner
     private static string Interpolate(string value, Func<string, JsonNode?> contexts, Func<string, bool> status) =>
         WorkflowExpression.AsString(WorkflowExpression.Interpolate(value, contexts, status));
 
-    private static IEnumerable<JsonObject?> Matrix(YamlMappingNode job, Func<string, JsonNode?> contexts)
+    private IEnumerable<JsonObject?> Matrix(YamlMappingNode job, Func<string, JsonNode?> contexts)
     {
         if (!job.Children.TryGetValue(new YamlScalarNode("strategy"), out var strategy)
             || !((YamlMappingNode)strategy).Children.TryGetValue(new YamlScalarNode("matrix"), out var matrixNode))
         {
             return [null];
+        }
+
+        if (matrixNode is YamlScalarNode whole)
+        {
+            // A matrix made by an earlier job: only a list of legs (include) is played.
+            return WorkflowExpression.Interpolate(whole.Value!, contexts, _ => true) is JsonObject { Count: 1 } made && made["include"] is JsonArray include
+                ? [.. include.Select(leg => leg as JsonObject ?? throw new NotSupportedException("a matrix leg that is not an object"))]
+                : throw new NotSupportedException($"the rehearsal plays a computed matrix only as {{\"include\": [...]}}: {whole.Value}");
         }
 
         IEnumerable<JsonObject> legs = [new JsonObject()];
@@ -827,6 +846,20 @@ internal sealed partial class WorkflowRunner
 
         return ordered;
     }
+
+    /// <summary>The labels the job asks a runner for, as JSON: a string or a list.</summary>
+    private static string RunsOn(YamlMappingNode job, Func<string, JsonNode?> contexts) =>
+        job.Children.TryGetValue(new YamlScalarNode("runs-on"), out var node) switch
+        {
+            false => throw new NotSupportedException("a job without runs-on"),
+            true when node is YamlSequenceNode labels => new JsonArray([.. labels.Children.Select(l => (JsonNode?)JsonValue.Create(((YamlScalarNode)l).Value))]).ToJsonString(),
+            true => WorkflowExpression.Interpolate(((YamlScalarNode)node).Value!, contexts, _ => true) switch
+            {
+                JsonArray labels => labels.ToJsonString(),
+                JsonValue label when label.TryGetValue(out string? text) && text.Length > 0 => JsonValue.Create(text).ToJsonString(),
+                var other => throw new NotSupportedException($"runs-on is {other?.ToJsonString() ?? "null"}: GitHub would queue the job forever"),
+            },
+        };
 
     private static string? Scalar(YamlMappingNode node, string key) =>
         node.Children.TryGetValue(new YamlScalarNode(key), out var value) && value is YamlScalarNode scalar ? scalar.Value : null;
