@@ -236,7 +236,7 @@ public sealed class WorkflowRehearsalTests(Workbench bench)
         var jobs = (YamlMappingNode)((YamlMappingNode)yaml.Documents[0].RootNode)["jobs"];
         var steps = (YamlSequenceNode)((YamlMappingNode)jobs["plan"])["steps"];
         string script = ((YamlScalarNode)((YamlMappingNode)steps.Children[0])["run"]).Value!;
-        string output = bench.Scratch("plan-output");
+        string output = Path.Combine(bench.Scratch("plan"), "github-output");
         File.WriteAllText(output, string.Empty);
 
         var (code, log) = Runner.Shell(script, new Dictionary<string, string>
