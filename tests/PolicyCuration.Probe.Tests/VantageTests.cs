@@ -109,3 +109,47 @@ public sealed class VantageTests
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
+
+/// <summary>The one retry of a session: a busy server's refusal is asked again once, and only once.</summary>
+public sealed class SessionRetryTests
+{
+    [Theory]
+    [InlineData(1, "smtp.starttls.not_offered", 2)]
+    [InlineData(5, "smtp.greeting.rejected", 2)]
+    public async Task ABusyGreetingIsRetriedOnce(int busyConnections, string code, int opened)
+    {
+        int connections = 0;
+        await using var server = new Fakes.FakeServer(async (stream, cancellation) =>
+        {
+            string reply = Interlocked.Increment(ref connections) <= busyConnections
+                ? "421 busy, try again later\r\n"
+                : "220 mx.busy.test ESMTP\r\n";
+            await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(reply), cancellation);
+            if (reply.StartsWith("421", StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            var buffer = new byte[512];
+            while (await stream.ReadAsync(buffer, cancellation) is > 0 and var read)
+            {
+                string command = System.Text.Encoding.ASCII.GetString(buffer, 0, read);
+                string answer = command.StartsWith("EHLO", StringComparison.Ordinal) ? "250-mx.busy.test\r\n250 SIZE 1000\r\n" : "221 bye\r\n";
+                await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(answer), cancellation);
+                if (answer.StartsWith("221", StringComparison.Ordinal))
+                {
+                    return;
+                }
+            }
+        });
+        var sessions = new Smtp.EndpointSessions(new ProbeOptions { SmtpPort = server.Port, Timeout = TimeSpan.FromSeconds(5) });
+
+        var outcome = await sessions.GetAsync("mx.busy.test", System.Net.IPAddress.Loopback, CancellationToken.None);
+        var again = await sessions.GetAsync("mx.busy.test", System.Net.IPAddress.Loopback, CancellationToken.None);
+
+        Assert.Equal([code], outcome.Findings.Select(f => f.Code));
+        Assert.Same(outcome, again);
+        Assert.Equal(opened, sessions.Opened);
+        Assert.Equal(opened, connections);
+    }
+}

@@ -21,6 +21,7 @@ policyctl="$root/src/PolicyCuration.Cli/bin/Release/net10.0/policyctl"
 
 {
   printf 'port=5353\nlisten-address=127.0.10.4\nbind-interfaces\nno-resolv\nno-hosts\nlocal=/bench.test/\n'
+  printf 'host-record=canary.bench.test,127.0.10.11\n'
   for i in $(seq -f '%05g' 0 $((domains - 1))); do
     ip=127.0.10.11
     if [ $((10#$i % 100)) -eq 0 ]; then ip=127.0.10.98; fi
@@ -37,6 +38,7 @@ policyctl="$root/src/PolicyCuration.Cli/bin/Release/net10.0/policyctl"
   printf '  },\n  "timestamp": "2098-12-20T00:00:00+00:00",\n  "version": "0.1"\n}\n'
 } > "$out/list.json"
 
+printf 'canary.bench.test\n' > "$out/canaries.txt"
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
 dnsmasq --conf-file="$out/zone.conf" --pid-file="$out/dnsmasq.pid" --keep-in-foreground & pids+=($!)
@@ -44,7 +46,8 @@ dnsmasq --conf-file="$out/zone.conf" --pid-file="$out/dnsmasq.pid" --keep-in-for
 sleep 1
 
 /usr/bin/time -f "%e %M" -o "$out/audit.time" "$policyctl" audit --list "$out/list.json" --out "$out/results.jsonl" \
-  --dns 127.0.10.4:5353 --smtp-port 2525 --https-port 8443 --ca-file "$fixtures/ca/ca.pem" --timeout "$timeout" --allow-private-addresses 2>"$out/audit.log"
+  --dns 127.0.10.4:5353 --smtp-port 2525 --https-port 8443 --ca-file "$fixtures/ca/ca.pem" --timeout "$timeout" --allow-private-addresses \
+  --canaries "$out/canaries.txt" 2>"$out/audit.log"
 read -r wall rss < <(tail -n 1 "$out/audit.time")
 passed=$(grep -c '"passed":true' "$out/results.jsonl" || true)
 printf '%s domains (1%% on a silent MX), timeout %s s\n\n' "$domains" "$timeout"

@@ -26,12 +26,14 @@ bench="$root/tools/bench/PolicyCuration.Bench/bin/Release/net10.0/policy-bench"
 # (127.0.10.11, certificate *.bench.test); on 127.0.10.3 one in ten is the silent listener 127.0.10.98.
 zone() { # DNS_IP SILENT(0|1)
   printf 'port=5353\nlisten-address=%s\nbind-interfaces\nno-resolv\nno-hosts\nlocal=/bench.test/\n' "$1"
+  printf 'host-record=canary.bench.test,127.0.10.11\n'
   for i in $(seq -f '%04g' 0 $((domains - 1))); do
     ip=127.0.10.11
     if [ "$2" = 1 ] && [ $((10#$i % 10)) -eq 0 ]; then ip=127.0.10.98; fi
     printf 'mx-host=d%s.bench.test,mx%s.bench.test,10\nhost-record=mx%s.bench.test,%s\n' "$i" "$i" "$i" "$ip"
   done
 }
+printf 'canary.bench.test\n' > "$out/canaries.txt"
 pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; }
 trap cleanup EXIT
@@ -56,7 +58,7 @@ mv "$out/hosts-silent.txt.tmp" "$out/hosts-silent.txt"
 
 probe() { # NAME DNS_IP
   /usr/bin/time -f "%e %M" -o "$out/$1.time" "$policyctl" probe $(cat "$out/domains.txt") --dns "$2:5353" \
-    --smtp-port 2525 --https-port 8443 --ca-file "$ca" --timeout "$timeout" --allow-private-addresses --format json > "$out/$1.json" || true
+    --smtp-port 2525 --https-port 8443 --ca-file "$ca" --timeout "$timeout" --allow-private-addresses --canaries "$out/canaries.txt" --format json > "$out/$1.json" || true
   # A report's first two members are its domain and its verdict.
   total=$(grep -c '^    "domain"' "$out/$1.json" || true)
   ok=$(grep -A1 '^    "domain"' "$out/$1.json" | grep -c '"passed": true' || true)

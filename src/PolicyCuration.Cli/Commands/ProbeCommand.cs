@@ -47,7 +47,7 @@ internal static class ProbeCommand
                 var targets = Targets(parsed.GetValue(domains) ?? [], parsed.GetValue(list));
                 bool json = parsed.GetValue(format) == "json";
                 using var prober = new DomainProber(options);
-                var reports = json || !ProgressShown(output)
+                var reports = json || !ProgressShown()
                     ? await prober.ProbeAllAsync(targets, null, cancellation).ConfigureAwait(false)
                     : await WithProgressAsync(prober, targets, cancellation).ConfigureAwait(false);
                 if (json)
@@ -113,8 +113,8 @@ internal static class ProbeCommand
         finding.Location is { } at ? $"{at.Line}:{at.Column}: {finding.Code}: {finding.Message}" : $"{finding.Code}: {finding.Message}";
 
     // A bar only where someone watches: a terminal, outside CI.
-    private static bool ProgressShown(TextWriter output) =>
-        ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("CI") is null;
+    private static bool ProgressShown() =>
+        !Console.IsOutputRedirected && !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("CI") is null;
 
     private static async Task<IReadOnlyList<DomainReport>> WithProgressAsync(DomainProber prober, IReadOnlyList<ProbeTarget> targets, CancellationToken cancellation)
     {
