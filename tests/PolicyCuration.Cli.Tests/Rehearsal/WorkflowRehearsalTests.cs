@@ -242,10 +242,10 @@ public sealed class WorkflowRehearsalTests(Workbench bench)
         var (code, log) = Runner.Shell(script, new Dictionary<string, string>
         {
             ["SHARDS"] = "3",
-            ["VANTAGES"] = """[{"id": "eu-1", "runs_on": ["self-hosted", "eu"], "ehlo": "eu.probe.example"}, {"id": "us-1", "runs_on": ["self-hosted", "us"]}]""",
-            ["VANTAGE"] = "github-hosted",
-            ["RUNS_ON"] = "\"ubuntu-24.04\"",
-            ["EHLO"] = string.Empty,
+            ["AUDIT_VANTAGES"] = """[{"id": "eu-1", "runs_on": ["self-hosted", "eu"], "ehlo": "eu.probe.example"}, {"id": "us-1", "runs_on": ["self-hosted", "us"]}]""",
+            ["PROBE_VANTAGE"] = "github-hosted",
+            ["PROBE_RUNS_ON"] = "\"ubuntu-24.04\"",
+            ["PROBE_EHLO_NAME"] = string.Empty,
             ["GITHUB_OUTPUT"] = output,
         }, TimeSpan.FromSeconds(30));
 
