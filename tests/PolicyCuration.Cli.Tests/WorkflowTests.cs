@@ -103,7 +103,8 @@ public sealed partial class WorkflowTests
         Assert.Equal(["schedule", "workflow_dispatch"], Triggers(root).Order());
         Assert.Equal(["contents: read"], Permissions(root));
         Assert.Matches(@"^\d+$", Scalar((YamlMappingNode)root["env"], "SHARDS"));
-        Assert.Equal("${{ fromJSON(needs.plan.outputs.shards) }}", Scalar((YamlMappingNode)((YamlMappingNode)probe["strategy"])["matrix"], "shard"));
+        Assert.Equal("${{ fromJSON(needs.plan.outputs.matrix) }}", ((YamlScalarNode)((YamlMappingNode)probe["strategy"])["matrix"]).Value);
+        Assert.Equal("${{ matrix.runs_on }}", Scalar(probe, "runs-on"));
         Assert.Contains(Steps(root), s => Scalar(s, "run")?.Contains("--shard \"${SHARD}/${SHARDS}\"", StringComparison.Ordinal) == true);
         Assert.Contains(Steps(root), s => Scalar(s, "run")?.Contains("audit merge results/*.jsonl --history .", StringComparison.Ordinal) == true);
         Assert.Contains(Steps(root), s => Scalar(s, "run")?.Contains("audit propose --history .", StringComparison.Ordinal) == true);
