@@ -42,6 +42,7 @@ public sealed class InstalledState
     /// <summary>Installs <paramref name="release"/> and makes it current; removes older releases and leftovers of interrupted installs.</summary>
     public void Install(VerifiedRelease release)
     {
+        SafeDirectory.Check(Directory, "the state directory");
         string releases = Path.Combine(Directory, ReleasesDirectory);
         System.IO.Directory.CreateDirectory(releases);
         string id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));

@@ -17,10 +17,13 @@ public static class StarttlsPolicy
         var stateDir = new Option<string>("--state-dir") { Description = "Where verified releases are kept", DefaultValueFactory = _ => DefaultStateDirectory };
         var keys = new Option<string[]>("--public-key") { Description = "A pinned minisign public key file (give two while rotating: current and next)", Required = true, AllowMultipleArgumentsPerToken = false };
         var earlyAdopter = new Option<bool>("--early-adopter") { Description = "Enforce domains in testing mode too" };
+        var noServerName = new Option<bool>("--no-servername") { Description = "Leave out servername=hostname (SNI), for Postfix before 3.4" };
+        var overrides = new Option<string?>("--override") { Description = "Local overrides, one domain a line: 'DOMAIN none' leaves it out, 'DOMAIN secure match=…' or 'DOMAIN dane-only' replaces or adds it" };
 
         var source = new Option<string>("--source") { Description = "An https:// base URL or a directory holding policy.json, manifest.json and their .minisig", Required = true };
         var map = new Option<string?>("--postfix-map") { Description = "The smtp_tls_policy_maps file to write" };
         var postmap = new Option<bool>("--postmap") { Description = "Run postmap on the map (atomically)" };
+        var postmapPath = new Option<string?>("--postmap-path") { Description = "The postmap program (default: postconf -h command_directory's, else /usr/sbin/postmap)" };
         var reload = new Option<string?>("--reload") { Description = "A command run after the map changed, such as 'postfix reload'" };
         var caFile = new Option<string?>("--ca-file") { Description = "Trust only these CA certificates for HTTPS (default: the system store)" };
         var timeout = new Option<double>("--timeout") { Description = "Seconds allowed for each file", DefaultValueFactory = _ => 60 };
@@ -33,7 +36,7 @@ public static class StarttlsPolicy
               starttls-policy update --source https://example.org/releases/latest --public-key /etc/starttls-policy/release.pub \
                 --postfix-map /etc/postfix/starttls-policy --postmap --reload 'postfix reload'
             """)
-        { source, keys, stateDir, map, earlyAdopter, postmap, reload, caFile, timeout };
+        { source, keys, stateDir, map, earlyAdopter, noServerName, overrides, postmap, postmapPath, reload, caFile, timeout };
         update.SetAction(async (parsed, cancellation) =>
         {
             var roots = parsed.GetValue(caFile) is { } ca ? LoadRoots(ca) : null;
@@ -41,7 +44,7 @@ public static class StarttlsPolicy
             var updater = new Updater(new InstalledState(parsed.GetValue(stateDir)!), LoadKeys(parsed.GetValue(keys)!), clock);
             var outcome = await updater.RunAsync(
                 from,
-                new MapOptions(parsed.GetValue(map), parsed.GetValue(earlyAdopter), parsed.GetValue(postmap), parsed.GetValue(reload)),
+                new MapOptions(parsed.GetValue(map), Rendering(parsed), parsed.GetValue(postmap), parsed.GetValue(reload), parsed.GetValue(postmapPath)),
                 error,
                 cancellation).ConfigureAwait(false);
             return outcome switch
@@ -63,45 +66,23 @@ public static class StarttlsPolicy
 
         var export = new Command("export", "Print the installed list in a mail server's format.");
         var postfix = new Command("postfix", "Print the Postfix smtp_tls_policy_maps table of the installed release.\n\nExample:\n  starttls-policy export postfix --public-key release.pub > /etc/postfix/starttls-policy")
-        { keys, stateDir, earlyAdopter };
+        { keys, stateDir, earlyAdopter, noServerName, overrides };
         postfix.SetAction(parsed =>
         {
             var state = new InstalledState(parsed.GetValue(stateDir)!);
             var files = state.ReadCurrent() ?? throw new ReleaseRefusedException("release.fetch.failed", $"no release installed in {state.Directory}; run 'starttls-policy update'");
 
-            // Rendering does not wait for the signatures: the reader is built for hostile input, and nothing it
-            // wrote is used unless the release verifies.
-            bool early = parsed.GetValue(earlyAdopter);
-            var lines = Task.Run(() => PostfixMap.Render(files.List, early));
-
             // The release was verified whole when it was installed. Its list's signature covers every byte of the list,
             // so the list's SHA-256 for the manifest, a second pass over the same bytes, is not worked out again.
             var release = ReleaseVerifier.Verify(files, LoadKeys(parsed.GetValue(keys)!), clock.GetUtcNow(), hashList: false);
-            var body = lines.GetAwaiter().GetResult();
-            byte[] header = Updater.MapHeader(release, body, early);
-            if (ReferenceEquals(output, Console.Out))
-            {
-                using var stdout = Console.OpenStandardOutput();
-                stdout.Write(header);
-                foreach (var part in body.Parts)
-                {
-                    stdout.Write(part.Span);
-                }
-            }
-            else
-            {
-                output.Write(System.Text.Encoding.UTF8.GetString(header));
-                foreach (var part in body.Parts)
-                {
-                    output.Write(System.Text.Encoding.UTF8.GetString(part.Span));
-                }
-            }
-
+            var rendering = Rendering(parsed);
+            var body = PostfixMap.Render(release.List, rendering);
+            output.Write(System.Text.Encoding.UTF8.GetString(body.ToArray(Updater.MapHeader(release, body, rendering))));
             return ConsumerExitCodes.Ok;
         });
         export.Subcommands.Add(postfix);
 
-        var status = new Command("status", "Show the installed release: serial, age, expiry.\n\nExample:\n  starttls-policy status") { stateDir };
+        var status = new Command("status", "Show the installed release (serial, age, expiry) and the local overrides.\n\nExample:\n  starttls-policy status --override /etc/starttls-policy/overrides") { stateDir, overrides };
         status.SetAction(parsed =>
         {
             var state = new InstalledState(parsed.GetValue(stateDir)!);
@@ -118,6 +99,16 @@ public static class StarttlsPolicy
             output.WriteLine($"made     {ReleaseManifest.Format(manifest.Timestamp)} ({(now - manifest.Timestamp).TotalDays:0.0} days ago)");
             output.WriteLine($"expires  {ReleaseManifest.Format(manifest.Expires)} ({(expired ? "EXPIRED" : $"in {(manifest.Expires - now).TotalDays:0.0} days")})");
             output.WriteLine($"state    {state.CurrentDirectory}");
+            if (parsed.GetValue(overrides) is { } overridesFile)
+            {
+                var local = MapOverrides.Read(overridesFile);
+                output.WriteLine($"overrides {local.Count} ({local.Source})");
+                foreach (var entry in local.Entries)
+                {
+                    output.WriteLine($"  {entry.Domain} {entry.Policy ?? "none (left out of the map)"}");
+                }
+            }
+
             return expired ? ConsumerExitCodes.Expired : ConsumerExitCodes.Ok;
         });
 
@@ -145,12 +136,22 @@ public static class StarttlsPolicy
             error.WriteLine($"starttls-policy: refused ({e.Code}): {e.Message}");
             return e.Code == "release.expired" ? ConsumerExitCodes.Expired : ConsumerExitCodes.Refused;
         }
+        catch (StateException e)
+        {
+            error.WriteLine($"starttls-policy: refused ({e.Code}): {e.Message}");
+            return ConsumerExitCodes.Refused;
+        }
         catch (Exception e) when (e is SignatureException or MapRefusedException or ArgumentException or IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
         {
             error.WriteLine($"starttls-policy: {e.Message}");
             return e is ArgumentException or SignatureException ? ConsumerExitCodes.Usage : ConsumerExitCodes.Refused;
         }
     }
+
+    private static PostfixMapOptions Rendering(ParseResult parsed) => new(
+        parsed.GetValue<bool>("--early-adopter"),
+        !parsed.GetValue<bool>("--no-servername"),
+        parsed.GetValue<string?>("--override") is { } file ? MapOverrides.Read(file) : null);
 
     private static VerifiedRelease Installed(string stateDirectory, IReadOnlyList<MinisignPublicKey> keys, TimeProvider clock)
     {

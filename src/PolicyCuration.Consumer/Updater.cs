@@ -1,16 +1,17 @@
-using System.Diagnostics;
+using System.Security.Cryptography;
 using System.Text;
 using PolicyCuration.Format;
 using PolicyCuration.Signing;
 
 namespace PolicyCuration.Consumer;
 
-/// <summary>What an update should do besides installing: where the map goes and what to run after.</summary>
+/// <summary>What an update should do besides installing: where the map goes, how it is written, and what to run after.</summary>
 /// <param name="MapFile">The Postfix map to write, or <see langword="null"/> for none.</param>
-/// <param name="EarlyAdopter">Enforce testing domains too.</param>
+/// <param name="Rendering">How the map is written: early adoption, SNI, overrides.</param>
 /// <param name="RunPostmap">Run <c>postmap</c> on the map (atomically: on a temporary copy, then renamed).</param>
-/// <param name="ReloadCommand">A command run after the map changed, such as <c>postfix reload</c>.</param>
-public sealed record MapOptions(string? MapFile, bool EarlyAdopter, bool RunPostmap, string? ReloadCommand);
+/// <param name="ReloadCommand">A command run by <c>/bin/sh</c> after the map changed, such as <c>postfix reload</c>.</param>
+/// <param name="PostmapPath">The <c>postmap</c> to run; null to find it (<c>postconf -h command_directory</c>, then the usual places).</param>
+public sealed record MapOptions(string? MapFile, PostfixMapOptions Rendering, bool RunPostmap, string? ReloadCommand, string? PostmapPath = null);
 
 /// <summary>How an update ended.</summary>
 public enum UpdateOutcome
@@ -46,7 +47,7 @@ public sealed class Updater(InstalledState state, IReadOnlyList<MinisignPublicKe
         {
             var fetched = await source.FetchAsync(cancellation).ConfigureAwait(false);
             var release = ReleaseVerifier.Verify(fetched, keys, now);
-            var lines = PostfixMap.Render(release.List, map.EarlyAdopter);
+            var lines = PostfixMap.Render(release.List, map.Rendering);
             if (installed is { } current && release.Manifest.Serial < current.Manifest.Serial)
             {
                 throw new ReleaseRefusedException(
@@ -70,7 +71,13 @@ public sealed class Updater(InstalledState state, IReadOnlyList<MinisignPublicKe
         }
         catch (Exception e) when (e is ReleaseRefusedException or MapRefusedException or IOException or UnauthorizedAccessException)
         {
-            string code = e is ReleaseRefusedException refused ? refused.Code : e is MapRefusedException ? "release.list.invalid" : "state.write_failed";
+            string code = e switch
+            {
+                ReleaseRefusedException refused => refused.Code,
+                MapRefusedException => "release.list.invalid",
+                StateException state => state.Code,
+                _ => "state.write_failed",
+            };
             if (installedNow)
             {
                 // The release is good and installed; only its map is missing, and the next run writes it.
@@ -98,10 +105,10 @@ public sealed class Updater(InstalledState state, IReadOnlyList<MinisignPublicKe
 
     /// <summary>The map of a verified release: its header, then the lines rendered from its list.</summary>
     public static byte[] RenderMap(VerifiedRelease release, PostfixMapLines lines, MapOptions map) =>
-        lines.ToArray(MapHeader(release, lines, map.EarlyAdopter));
+        lines.ToArray(MapHeader(release, lines, map.Rendering));
 
     /// <summary>The header of the map of a verified release, once its list's expiry is checked against the manifest's.</summary>
-    public static byte[] MapHeader(VerifiedRelease release, PostfixMapLines lines, bool earlyAdopter)
+    public static byte[] MapHeader(VerifiedRelease release, PostfixMapLines lines, PostfixMapOptions rendering)
     {
         if (lines.Expires?.Value is not { } expires || Math.Abs((expires - release.Manifest.Expires).TotalSeconds) >= 1)
         {
@@ -113,7 +120,7 @@ public sealed class Updater(InstalledState state, IReadOnlyList<MinisignPublicKe
                 $"starttls-policy: serial {release.Manifest.Serial}, made {ReleaseManifest.Format(release.Manifest.Timestamp)}, expires {ReleaseManifest.Format(release.Manifest.Expires)}",
                 $"signed by key {release.Key.Id}; do not edit: rewritten by every update",
             ],
-            earlyAdopter);
+            rendering);
     }
 
     private static UpdateOutcome Expire(ReleaseFiles installed, MapOptions map, TextWriter report)
@@ -148,37 +155,44 @@ public sealed class Updater(InstalledState state, IReadOnlyList<MinisignPublicKe
             return;
         }
 
-        if (File.Exists(map.MapFile) && File.ReadAllBytes(map.MapFile).AsSpan().SequenceEqual(content) && (!map.RunPostmap || File.Exists(map.MapFile + ".db") || File.Exists(map.MapFile + ".lmdb")))
+        string full = Path.GetFullPath(map.MapFile);
+        SafeDirectory.Check(Path.GetDirectoryName(full)!, "the map's directory");
+        if (File.Exists(full) && File.ReadAllBytes(full).AsSpan().SequenceEqual(content) && (!map.RunPostmap || File.Exists(full + ".db") || File.Exists(full + ".lmdb")))
         {
             return;
         }
 
         if (map.RunPostmap)
         {
-            Postmap(map.MapFile, content);
+            Postmap(full, content, PostfixTools.Postmap(map.PostmapPath));
         }
         else
         {
-            AtomicFile.Write(map.MapFile, content);
+            AtomicFile.Write(full, content);
         }
 
         report.WriteLine($"wrote {map.MapFile}{(map.RunPostmap ? " and its postmap database" : string.Empty)}");
         if (map.ReloadCommand is { } reload)
         {
-            Run("/bin/sh", ["-c", reload], $"--reload {reload}");
+            ChildProcess.Run("/bin/sh", ["-c", reload], $"--reload {reload}", ChildProcess.Limit);
         }
     }
 
     // postmap rewrites its database in place; building it for a temporary copy and renaming both keeps each atomic.
-    private static void Postmap(string mapFile, byte[] content)
+    // The copy's name is random and created exclusively: in a directory others could write, a guessable name is a trap.
+    private static void Postmap(string full, byte[] content, string postmap)
     {
-        string full = Path.GetFullPath(mapFile);
-        string temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.new");
-        File.WriteAllBytes(temporary, content);
+        string temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}.new");
+        string[] databases = [".db", ".lmdb", ".cdb"];
         try
         {
-            Run("postmap", [temporary], "postmap");
-            string[] databases = [".db", ".lmdb", ".cdb"];
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
+            {
+                stream.Write(content);
+                stream.Flush(flushToDisk: true);
+            }
+
+            ChildProcess.Run(postmap, [temporary], "postmap", ChildProcess.Limit);
             foreach (string suffix in databases.Where(s => File.Exists(temporary + s)))
             {
                 File.Move(temporary + suffix, full + suffix, overwrite: true);
@@ -188,32 +202,10 @@ public sealed class Updater(InstalledState state, IReadOnlyList<MinisignPublicKe
         }
         finally
         {
-            foreach (string leftover in new[] { temporary, temporary + ".db", temporary + ".lmdb", temporary + ".cdb" })
+            foreach (string leftover in databases.Select(s => temporary + s).Prepend(temporary))
             {
                 File.Delete(leftover);
             }
-        }
-    }
-
-    private static void Run(string program, string[] arguments, string what)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new IOException($"{what}: could not start");
-        string error = process.StandardError.ReadToEnd() + process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new IOException($"{what}: still running after 2 minutes");
-        }
-
-        if (process.ExitCode != 0)
-        {
-            throw new IOException($"{what} exited with {process.ExitCode}: {error.Trim()}");
         }
     }
 }

@@ -26,7 +26,7 @@ public sealed class KillTests
         {
             Releases.Write(dir.File($"r{serial}"), key, serial, list, made);
             var release = ReleaseVerifier.Verify(ReleaseVerifier.ReadDirectory(dir.File($"r{serial}"), ReleaseSource.MaxListBytes), [key.PublicKey], DateTimeOffset.UtcNow);
-            expectedMaps[serial] = Updater.RenderMap(release, PostfixMap.Render(release.List, earlyAdopter: false), new MapOptions(null, false, false, null));
+            expectedMaps[serial] = Updater.RenderMap(release, PostfixMap.Render(release.List, new PostfixMapOptions()), new MapOptions(null, new PostfixMapOptions(), false, null));
         }
 
         var state = new InstalledState(dir.File("state"));

@@ -25,7 +25,71 @@ public sealed class NativeBinaryTests
         Assert.True(update.ExitCode == 0, update.Output);
         Assert.True(verify.ExitCode == 0, verify.Output);
         Assert.Contains("enforced.example\tsecure match=mx1.enforced.example:.mail.enforced.example", export.Output);
-        Assert.Equal((0, "secure match=mx1.enforced.example:.mail.enforced.example\n"), ExternalTool.Run("postmap", ["-q", "enforced.example", dir.File("map")]));
+        Assert.Equal((0, "secure match=mx1.enforced.example:.mail.enforced.example servername=hostname\n"), ExternalTool.Run("postmap", ["-q", "enforced.example", dir.File("map")]));
         Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(binary)!, "libsodium.so")), "libsodium.so is not beside the binary");
     }
+
+    [Fact]
+    public void TheReadmesCronLineRunsWithCronsEnvironment()
+    {
+        string binary = Binary();
+        using var dir = new TemporaryDirectory();
+        using var key = MinisignSecretKey.Generate();
+        File.WriteAllText(dir.File("release.pub"), key.PublicKey.ToText());
+        Releases.Write(dir.File("r1"), key, 1, Releases.SmallList(), made: DateTimeOffset.UtcNow.AddMinutes(-1));
+
+        // The line as the README writes it, with this machine's places for the binary, the source, the key, the map and
+        // the state, and a reload that leaves a trace instead of reloading a Postfix that is not this test's.
+        string line = File.ReadAllLines(TestFiles.Readme).Single(l => l.StartsWith("17 */6 * * * root ", StringComparison.Ordinal));
+        string command = line["17 */6 * * * root ".Length..]
+            .Replace("/opt/starttls-policy/starttls-policy", binary, StringComparison.Ordinal)
+            .Replace("https://github.com/OWNER/NAME/releases/latest/download", dir.File("r1"), StringComparison.Ordinal)
+            .Replace("/etc/starttls-policy/release.pub", dir.File("release.pub"), StringComparison.Ordinal)
+            .Replace("/etc/postfix/starttls-policy", dir.File("map"), StringComparison.Ordinal)
+            .Replace("'/usr/sbin/postfix reload'", $"'touch {dir.File("reloaded")}'", StringComparison.Ordinal)
+            + $" --state-dir {dir.File("state")}";
+        Assert.DoesNotContain("OWNER", command, StringComparison.Ordinal);
+
+        var (code, output) = ExternalTool.Run("/usr/bin/env", ["-i", "PATH=/usr/bin:/bin", "/bin/sh", "-c", command]);
+
+        Assert.True(code == 0, $"{command}\n{output}");
+        Assert.True(File.Exists(dir.File("reloaded")), "the reload command did not run");
+        Assert.Equal((0, "secure match=mx1.enforced.example:.mail.enforced.example servername=hostname\n"), ExternalTool.Run("postmap", ["-q", "enforced.example", dir.File("map")]));
+
+        // Every way a child can fail is a refusal with its code, never a crash.
+        var missing = ExternalTool.Run("/usr/bin/env", ["-i", "PATH=/usr/bin:/bin", binary, "update", "--source", dir.File("r1"), "--public-key", dir.File("release.pub"),
+            "--state-dir", dir.File("state2"), "--postfix-map", dir.File("map2"), "--postmap", "--postmap-path", "/nonexistent/postmap"]);
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("refused (state.write_failed): --postmap-path /nonexistent/postmap", missing.Output);
+        var failing = ExternalTool.Run("/usr/bin/env", ["-i", "PATH=/usr/bin:/bin", binary, "update", "--source", dir.File("r1"), "--public-key", dir.File("release.pub"),
+            "--state-dir", dir.File("state3"), "--postfix-map", dir.File("map3"), "--reload", "echo going wrong >&2; exit 7"]);
+        Assert.Equal(1, failing.ExitCode);
+        Assert.Contains("refused (state.write_failed): --reload echo going wrong >&2; exit 7 exited with 7: going wrong", failing.Output);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void ADirectoryOthersCanWriteIsRefused()
+    {
+        using var dir = new TemporaryDirectory();
+        using var key = MinisignSecretKey.Generate();
+        File.WriteAllText(dir.File("release.pub"), key.PublicKey.ToText());
+        Releases.Write(dir.File("r1"), key, 1, Releases.SmallList(), made: DateTimeOffset.UtcNow.AddMinutes(-1));
+        Directory.CreateDirectory(dir.File("open"));
+        File.SetUnixFileMode(dir.File("open"), (UnixFileMode)0x1ff);
+
+        var state = ExternalTool.Run(Binary(), ["update", "--source", dir.File("r1"), "--public-key", dir.File("release.pub"), "--state-dir", dir.File("open")]);
+        var map = ExternalTool.Run(Binary(), ["update", "--source", dir.File("r1"), "--public-key", dir.File("release.pub"), "--state-dir", dir.File("state"), "--postfix-map", dir.File("open/map")]);
+
+        Assert.Equal(1, state.ExitCode);
+        Assert.Contains($"refused (state.unsafe_directory): the state directory {dir.File("open")} is writable by other users (mode 777)", state.Output);
+        Assert.Equal(1, map.ExitCode);
+        Assert.Contains($"refused (state.unsafe_directory): the map's directory {dir.File("open")} is writable by other users", map.Output);
+        Assert.False(File.Exists(dir.File("open/map")));
+    }
+
+    private static string Binary() =>
+        Environment.GetEnvironmentVariable("POLICYCURATION_CONSUMER_AOT") is { Length: > 0 } path && File.Exists(path)
+            ? path
+            : throw new InvalidOperationException("the NativeAOT consumer is not published: tools/test.sh publishes it and sets POLICYCURATION_CONSUMER_AOT");
 }

@@ -33,9 +33,9 @@ public sealed class UpdateTests : IDisposable
 
         Assert.True(code == ConsumerExitCodes.Ok, error);
         string map = File.ReadAllText(Map);
-        Assert.Contains("enforced.example\tsecure match=mx1.enforced.example:.mail.enforced.example\n", map);
-        Assert.Contains("# testing: testing.example\tsecure match=mx.testing.example\n", map);
-        Assert.Equal((0, "secure match=mx1.enforced.example:.mail.enforced.example\n"), ExternalTool.Run("postmap", ["-q", "enforced.example", Map]));
+        Assert.Contains("enforced.example\tsecure match=mx1.enforced.example:.mail.enforced.example servername=hostname\n", map);
+        Assert.Contains("# testing: testing.example\tsecure match=mx.testing.example servername=hostname\n", map);
+        Assert.Equal((0, "secure match=mx1.enforced.example:.mail.enforced.example servername=hostname\n"), ExternalTool.Run("postmap", ["-q", "enforced.example", Map]));
         Assert.Equal(1, ExternalTool.Run("postmap", ["-q", "testing.example", Map]).ExitCode);
     }
 
@@ -46,7 +46,7 @@ public sealed class UpdateTests : IDisposable
 
         Assert.Equal(ConsumerExitCodes.Ok, Update(dir.File("r1"), "--early-adopter").Code);
 
-        Assert.Contains("\ntesting.example\tsecure match=mx.testing.example\n", File.ReadAllText(Map));
+        Assert.Contains("\ntesting.example\tsecure match=mx.testing.example servername=hostname\n", File.ReadAllText(Map));
     }
 
     public static TheoryData<string, string> Refusals { get; } = new()
