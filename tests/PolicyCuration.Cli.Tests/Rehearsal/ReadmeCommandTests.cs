@@ -165,7 +165,7 @@ public sealed partial class ReadmeCommandTests(Workbench bench, ITestOutputHelpe
             .Replace("https://github.com/OWNER/NAME/releases/latest/download", $"{ProbeFixtures.ReleasesUrl.TrimEnd('/')}/{releases}", StringComparison.Ordinal)
             .Replace("/etc/starttls-policy/release.pub", "policy/release.pub", StringComparison.Ordinal)
             .Replace("/etc/postfix/starttls-policy", map, StringComparison.Ordinal)
-            .Replace("--reload 'postfix reload'", "--reload 'true'", StringComparison.Ordinal);
+            .Replace("--reload '/usr/sbin/postfix reload'", "--reload 'true'", StringComparison.Ordinal);
         if (command.StartsWith("/opt/starttls-policy/starttls-policy ", StringComparison.Ordinal))
         {
             return $"{moved} --state-dir {Workbench.Quote(Path.Combine(scratch, "state"))} --ca-file {Workbench.Quote(ProbeFixtures.CaFile)}";
