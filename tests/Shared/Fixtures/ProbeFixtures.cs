@@ -43,6 +43,15 @@ internal static class ProbeFixtures
     /// <summary>A canaries file of one host whose port nobody serves: a vantage that cannot reach port 25.</summary>
     public static string DeadCanaries => Settings.Value["CANARIES_DEAD"];
 
+    /// <summary>The configuration directory of the sending Postfix, whose smtp_tls_policy_maps is <see cref="SenderMap"/>.</summary>
+    public static string SenderConfig => Settings.Value["SENDER_CONFIG"];
+
+    /// <summary>The sending Postfix's TLS policy map (hash:), for the consumer to write.</summary>
+    public static string SenderMap => Settings.Value["SENDER_MAP"];
+
+    /// <summary>The sending Postfix's log.</summary>
+    public static string SenderLog => Settings.Value["SENDER_LOG"];
+
     /// <summary>Probe options pointing at the fixtures (on loopback, so private addresses are allowed) and trusting only the test CA.</summary>
     public static ProbeOptions Options(double timeoutSeconds = 10)
     {

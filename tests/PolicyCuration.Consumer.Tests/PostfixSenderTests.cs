@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using PolicyCuration.Format.Model;
+using PolicyCuration.Signing;
+using PolicyCuration.Testing;
+
+namespace PolicyCuration.Consumer.Tests;
+
+/// <summary>
+/// The map in force: a real Postfix, the sender, with the consumer's map as its smtp_tls_policy_maps, delivers to a
+/// listed domain whose MX proves itself and defers mail to listed domains whose MX cannot; the same mail goes through
+/// once the admin's overrides leave those domains out.
+/// </summary>
+public sealed class PostfixSenderTests : IDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private readonly TemporaryDirectory dir = new();
+
+    public void Dispose() => dir.Dispose();
+
+    [Fact]
+    public void TheMapMakesPostfixRefuseWhatTheListForbidsAndAnOverrideLetsItThrough()
+    {
+        string config = ProbeFixtures.SenderConfig;
+        Postfix("postsuper", "-c", config, "-d", "ALL");
+        using var key = MinisignSecretKey.Generate();
+        File.WriteAllText(dir.File("release.pub"), key.PublicKey.ToText());
+        Releases.Write(dir.File("r1"), key, 1, Releases.PolicyList(
+            ("valid.probe.test", PolicyMode.Enforce, ["mx.valid.probe.test", "mx2.valid.probe.test"]),
+            ("selfsigned.probe.test", PolicyMode.Enforce, ["mx.selfsigned.probe.test"]),
+            ("wrongname.probe.test", PolicyMode.Enforce, ["mx.wrongname.probe.test"]),
+            ("nostarttls.probe.test", PolicyMode.Enforce, ["mx.nostarttls.probe.test"])), made: DateTimeOffset.UtcNow.AddMinutes(-1));
+        Update();
+
+        string[] broken = ["selfsigned.probe.test", "wrongname.probe.test", "nostarttls.probe.test"];
+        var ids = new[] { "valid.probe.test" }.Concat(broken).ToDictionary(d => d, Send);
+
+        Assert.True(WaitFor(() => Status(ids["valid.probe.test"]) == "sent"), Describe(ids));
+        Assert.True(WaitFor(() => broken.All(d => Status(ids[d]) == "deferred")), Describe(ids));
+        string log = File.ReadAllText(ProbeFixtures.SenderLog);
+        Assert.Contains("Verified TLS connection established to mx.valid.probe.test", log);
+        Assert.Contains(Reason(ids["selfsigned.probe.test"]), log);
+        Assert.Matches("certificate verification failed|Server certificate not verified", Reason(ids["selfsigned.probe.test"]));
+        Assert.Matches("certificate verification failed|Server certificate not verified|Server certificate not trusted", Reason(ids["wrongname.probe.test"]));
+        Assert.Contains("TLS is required, but was not offered", Reason(ids["nostarttls.probe.test"]));
+
+        // The admin leaves the broken domains out: the deferred mail goes through, opportunistically, as unlisted mail does.
+        File.WriteAllLines(dir.File("overrides"), broken.Select(d => $"{d} none"));
+        Update("--override", dir.File("overrides"));
+        Postfix("postqueue", "-c", config, "-f");
+
+        Assert.True(WaitFor(() => broken.All(d => Status(ids[d]) == "sent")), Describe(ids));
+    }
+
+    private void Update(params string[] extra)
+    {
+        var error = new StringWriter();
+        int code = StarttlsPolicy.Run(
+            ["update", "--source", dir.File("r1"), "--public-key", dir.File("release.pub"), "--state-dir", dir.File("state"),
+             "--postfix-map", ProbeFixtures.SenderMap, "--postmap", "--reload", $"/usr/sbin/postfix -c {ProbeFixtures.SenderConfig} reload", .. extra],
+            TextWriter.Null, error);
+        Assert.True(code == ConsumerExitCodes.Ok, error.ToString());
+
+        // Postfix's processes reopen a changed table when they next start; the reload has them all do it now.
+        Thread.Sleep(TimeSpan.FromSeconds(2));
+    }
+
+    /// <summary>Submits a message to <paramref name="domain"/>; returns its queue id.</summary>
+    private static string Send(string domain)
+    {
+        string before = File.Exists(ProbeFixtures.SenderLog) ? File.ReadAllText(ProbeFixtures.SenderLog) : string.Empty;
+        var (code, output) = ExternalTool.Run(
+            "/usr/sbin/sendmail", ["-C", ProbeFixtures.SenderConfig, "-f", "admin@sender.probe.test", "--", $"postmaster@{domain}"],
+            input: $"From: admin@sender.probe.test\nTo: postmaster@{domain}\nSubject: policy test {domain}\n\nA message for {domain}.\n");
+        Assert.True(code == 0, output);
+        string? id = null;
+        Assert.True(WaitFor(() => (id = QueueId(before, domain)) is not null), $"no queue id for {domain} in the sender's log");
+        return id!;
+    }
+
+    private static string? QueueId(string before, string domain)
+    {
+        string log = File.ReadAllText(ProbeFixtures.SenderLog);
+        var match = System.Text.RegularExpressions.Regex.Matches(log[Math.Min(before.Length, log.Length)..], @"\]: ([0-9A-F]{6,}): to=<postmaster@" + System.Text.RegularExpressions.Regex.Escape(domain) + ">")
+            .FirstOrDefault();
+        return match?.Groups[1].Value;
+    }
+
+    /// <summary>The last delivery status the log gives <paramref name="id"/>: sent, deferred, bounced; null before the first attempt.</summary>
+    private static string? Status(string id) =>
+        System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(ProbeFixtures.SenderLog), $@"{id}: to=<[^>]*>.*status=(\w+)").LastOrDefault()?.Groups[1].Value;
+
+    private static string Reason(string id) =>
+        System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(ProbeFixtures.SenderLog), $@"{id}: to=<[^>]*>.*status=deferred \((.*)\)").LastOrDefault()?.Groups[1].Value ?? "(no reason logged)";
+
+    private static string Describe(Dictionary<string, string> ids) =>
+        string.Join("\n", ids.Select(p => $"{p.Key} ({p.Value}): {Status(p.Value) ?? "no attempt"}")) + "\n--- sender log, end:\n" + Tail(File.ReadAllText(ProbeFixtures.SenderLog));
+
+    private static string Tail(string text) => text.Length > 4000 ? text[^4000..] : text;
+
+    private static bool WaitFor(Func<bool> condition)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < Patience)
+        {
+            if (condition())
+            {
+                return true;
+            }
+
+            Thread.Sleep(250);
+        }
+
+        return condition();
+    }
+
+    private static void Postfix(string program, params string[] arguments)
+    {
+        var (code, output) = ExternalTool.Run($"/usr/sbin/{program}", arguments);
+        Assert.True(code == 0, $"{program} {string.Join(' ', arguments)}: {output}");
+    }
+}
