@@ -40,6 +40,31 @@ public sealed class UpdateTests : IDisposable
     }
 
     [Fact]
+    public void OverridesApplyToTheMapAndTheExportAndStatusShowsThem()
+    {
+        Releases.Write(dir.File("r1"), key, 1, Releases.SmallList());
+        File.WriteAllText(dir.File("overrides"), "enforced.example none   # its new MX is not in the list yet\npartner.example secure match=.mail.partner.example\n");
+
+        Assert.Equal(ConsumerExitCodes.Ok, Update(dir.File("r1"), "--override", dir.File("overrides"), "--no-servername").Code);
+        var export = Consumer("export", "postfix", "--public-key", PublicKey, "--state-dir", State, "--override", dir.File("overrides"), "--no-servername");
+        var status = Consumer("status", "--state-dir", State, "--override", dir.File("overrides"));
+
+        string map = File.ReadAllText(Map);
+        Assert.Equal(map, export.Output);
+        Assert.DoesNotContain("enforced.example\tsecure", map);
+        Assert.Contains("# none: enforced.example\n", map);
+        Assert.Contains("partner.example\tsecure match=.mail.partner.example\n", map);
+        Assert.Contains($"overrides 2 ({dir.File("overrides")})\n  enforced.example none (left out of the map)\n  partner.example secure match=.mail.partner.example\n", status.Output);
+
+        // A broken overrides file stops the update before anything is written.
+        File.WriteAllText(dir.File("overrides"), "partner.example strict\n");
+        var refused = Update(dir.File("r1"), "--override", dir.File("overrides"));
+        Assert.Equal(ConsumerExitCodes.Refused, refused.Code);
+        Assert.Contains($"{dir.File("overrides")}:1:17: \"strict\" is not none or a Postfix security level", refused.Error);
+        Assert.Equal(map, File.ReadAllText(Map));
+    }
+
+    [Fact]
     public void EarlyAdoptersEnforceTestingDomainsToo()
     {
         Releases.Write(dir.File("r1"), key, 1, Releases.SmallList());
