@@ -5,6 +5,7 @@ using PolicyCuration.Testing;
 namespace PolicyCuration.Cli.Tests;
 
 /// <summary>The audit end to end against the fixtures: probe, merge into the history branch, propose, apply.</summary>
+[Trait("Needs", "fixtures")]
 [Collection("environment")]
 public sealed class AuditCommandTests : IDisposable
 {

@@ -4,6 +4,7 @@ using PolicyCuration.Testing;
 namespace PolicyCuration.Cli.Tests;
 
 /// <summary>check-pr end to end: a git repository with a base and a PR head, the probe against the fixtures, ownership records in their zone.</summary>
+[Trait("Needs", "fixtures")]
 public sealed class CheckPrCommandTests : IDisposable
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;

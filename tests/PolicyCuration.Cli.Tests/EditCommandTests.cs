@@ -3,6 +3,7 @@ using PolicyCuration.Testing;
 
 namespace PolicyCuration.Cli.Tests;
 
+[Trait("Needs", "fixtures")]
 public sealed class EditCommandTests : IDisposable
 {
     private readonly TemporaryDirectory dir = new();

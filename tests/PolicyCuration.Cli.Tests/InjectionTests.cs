@@ -8,6 +8,7 @@ namespace PolicyCuration.Cli.Tests;
 /// A pull request's list carrying text meant for the runner, a terminal or a Markdown renderer, through every command
 /// that prints it: every line and every report comes out inert.
 /// </summary>
+[Trait("Needs", "fixtures")]
 public sealed partial class InjectionTests : IDisposable
 {
     private const string Key = "x.org\n::notice title=policyctl check-pr::mergeable\n::add-mask::error\n::stop-commands::zz";

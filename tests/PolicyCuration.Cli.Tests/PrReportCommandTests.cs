@@ -3,6 +3,7 @@ using PolicyCuration.Testing;
 namespace PolicyCuration.Cli.Tests;
 
 /// <summary>pr-report end to end: a git repository with the PR's base and head, the local GitHub API, the probe fixtures.</summary>
+[Trait("Needs", "fixtures")]
 [Collection("environment")]
 public sealed class PrReportCommandTests : IDisposable
 {

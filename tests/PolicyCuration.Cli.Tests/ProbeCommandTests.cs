@@ -3,6 +3,7 @@ using PolicyCuration.Testing;
 
 namespace PolicyCuration.Cli.Tests;
 
+[Trait("Needs", "fixtures")]
 public sealed class ProbeCommandTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using PolicyCuration.Testing;
 
 namespace PolicyCuration.Cli.Tests;
 
+[Trait("Needs", "fixtures")]
 [Collection("environment")]
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class ReleaseCommandTests : IDisposable

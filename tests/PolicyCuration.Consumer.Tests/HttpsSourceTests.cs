@@ -6,6 +6,7 @@ using PolicyCuration.Testing;
 namespace PolicyCuration.Consumer.Tests;
 
 /// <summary>Updates over HTTPS from the nginx fixture (test CA): a good release, and each bad download refused with the last good kept.</summary>
+[Trait("Needs", "fixtures")]
 public sealed class HttpsSourceTests : IDisposable
 {
     private readonly TemporaryDirectory dir = new();

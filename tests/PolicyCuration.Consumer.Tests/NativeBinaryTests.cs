@@ -4,6 +4,7 @@ using PolicyCuration.Testing;
 namespace PolicyCuration.Consumer.Tests;
 
 /// <summary>The NativeAOT binary that tools/test.sh publishes: one file (and libsodium beside it) that installs, verifies and exports.</summary>
+[Trait("Needs", "fixtures")]
 public sealed class NativeBinaryTests
 {
     [Fact]

@@ -10,6 +10,7 @@ namespace PolicyCuration.Consumer.Tests;
 /// listed domain whose MX proves itself and defers mail to listed domains whose MX cannot; the same mail goes through
 /// once the admin's overrides leave those domains out.
 /// </summary>
+[Trait("Needs", "fixtures")]
 public sealed class PostfixSenderTests : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);

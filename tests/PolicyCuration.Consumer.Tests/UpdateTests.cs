@@ -4,6 +4,7 @@ using PolicyCuration.Testing;
 
 namespace PolicyCuration.Consumer.Tests;
 
+[Trait("Needs", "fixtures")]
 public sealed class UpdateTests : IDisposable
 {
     private readonly TemporaryDirectory dir = new();

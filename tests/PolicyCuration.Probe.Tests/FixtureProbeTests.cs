@@ -35,6 +35,7 @@ public sealed class FixtureReports : IAsyncLifetime
     public Task DisposeAsync() => Task.CompletedTask;
 }
 
+[Trait("Needs", "fixtures")]
 public sealed class FixtureProbeTests(FixtureReports reports) : IClassFixture<FixtureReports>
 {
     /// <summary>Domain, the codes its probe must produce, and whether it passes (no error).</summary>

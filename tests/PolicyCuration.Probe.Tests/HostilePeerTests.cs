@@ -13,6 +13,7 @@ using PolicyCuration.Testing;
 namespace PolicyCuration.Probe.Tests;
 
 /// <summary>Peers no real server can be configured to be: each must end in its finding within the timeout, with bounded memory.</summary>
+[Trait("Needs", "fixtures")]
 [Collection(nameof(HostilePeerTests))]
 [CollectionDefinition(nameof(HostilePeerTests), DisableParallelization = true)]
 public sealed class HostilePeerTests

@@ -9,6 +9,7 @@ namespace PolicyCuration.Probe.Tests;
 /// Our TLS and certificate verdict on each Postfix fixture, side by side with Postfix's own posttls-finger at the
 /// secure level with the same CA: both must pass or both must fail.
 /// </summary>
+[Trait("Needs", "fixtures")]
 public sealed class PosttlsFingerCrossCheckTests
 {
     private const string PosttlsFinger = "/usr/sbin/posttls-finger";

@@ -6,6 +6,7 @@ using PolicyCuration.Testing;
 namespace PolicyCuration.Probe.Tests;
 
 /// <summary>The vantage's self-check (canaries, the share of a run that failed) and the politeness of a run: one session per endpoint.</summary>
+[Trait("Needs", "fixtures")]
 public sealed class VantageTests
 {
     private static readonly CanaryOutcome Up = new("canary.test", true, "greeted");

@@ -4,6 +4,7 @@ using PolicyCuration.Testing;
 namespace PolicyCuration.Signing.Tests;
 
 /// <summary>Our keys and signatures against the real minisign, both ways, including what both must refuse.</summary>
+[Trait("Needs", "fixtures")]
 public sealed class MinisignInteropTests
 {
     private static readonly byte[] Content = Encoding.UTF8.GetBytes("{\"version\": \"0.1\"}\n");

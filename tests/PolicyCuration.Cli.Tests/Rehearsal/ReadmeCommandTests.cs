@@ -10,6 +10,7 @@ namespace PolicyCuration.Cli.Tests.Rehearsal;
 /// none may end in a usage error or a crash. A command the test does not know fails it, so a new README line is
 /// either run here or listed below with why it is not.
 /// </summary>
+[Trait("Needs", "fixtures")]
 [Collection("rehearsal")]
 public sealed partial class ReadmeCommandTests(Workbench bench, ITestOutputHelper transcript)
 {

@@ -9,6 +9,7 @@ namespace PolicyCuration.Cli.Tests.Rehearsal;
 /// Each workflow of .github/workflows played as GitHub would run it (<see cref="WorkflowRunner"/>): its steps as
 /// written, against a bare origin, the probe fixtures as the vantage's network, and the local GitHub API.
 /// </summary>
+[Trait("Needs", "fixtures")]
 [Collection("rehearsal")]
 public sealed class WorkflowRehearsalTests(Workbench bench)
 {
