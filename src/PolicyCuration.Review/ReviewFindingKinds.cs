@@ -29,7 +29,6 @@ public static class ReviewFindingKinds
     /// <summary>The pull request changes files outside the list's directory: code, workflows, the schema.</summary>
     public static readonly FindingKind ChangesOutsideList = new("pr.changes_outside_list", Severity.Error, "Changes outside the list");
 
-    /// <summary>Every kind, in the order above.</summary>
-    public static IReadOnlyList<FindingKind> All { get; } =
-        [OwnershipMissing, OwnershipMismatch, OwnershipLookupFailed, OwnershipNotChecked, ProbeFailed, EnforceWithoutMtaSts, EnforceTooSoon, ChangesOutsideList];
+    /// <summary>Every kind above, gathered from its declarations, in their order.</summary>
+    public static IReadOnlyList<FindingKind> All { get; } = FindingKind.DeclaredIn(typeof(ReviewFindingKinds));
 }

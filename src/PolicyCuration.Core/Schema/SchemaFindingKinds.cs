@@ -26,7 +26,6 @@ public static class SchemaFindingKinds
     /// <summary>Any other schema rule: lengths, counts, ranges.</summary>
     public static readonly FindingKind Violation = new("schema.violation", Severity.Error, "Schema violation");
 
-    /// <summary>Every kind above, for the catalogue of codes.</summary>
-    public static IReadOnlyList<FindingKind> All { get; } =
-        [Required, UnknownProperty, Type, Enum, Pattern, PolicyShape, Violation];
+    /// <summary>Every kind above, gathered from its declarations, in their order.</summary>
+    public static IReadOnlyList<FindingKind> All { get; } = FindingKind.DeclaredIn(typeof(SchemaFindingKinds));
 }

@@ -26,7 +26,6 @@ public static class JsonFindingKinds
     /// <summary>The file is larger than the configured cap.</summary>
     public static readonly FindingKind FileTooLarge = new("json.file_too_large", Severity.Error, "File too large");
 
-    /// <summary>Every kind above, for the catalogue of codes.</summary>
-    public static IReadOnlyList<FindingKind> All { get; } =
-        [Syntax, ByteOrderMark, InvalidUtf8, DuplicateKey, TooDeep, TokenTooLong, FileTooLarge];
+    /// <summary>Every kind above, gathered from its declarations, in their order.</summary>
+    public static IReadOnlyList<FindingKind> All { get; } = FindingKind.DeclaredIn(typeof(JsonFindingKinds));
 }
