@@ -154,3 +154,31 @@ public sealed class SessionRetryTests
         Assert.Equal(opened, connections);
     }
 }
+
+/// <summary>A step's timeout is kept by the probe's clock: a test's own clock decides when a silent peer has waited too long.</summary>
+public sealed class StepClockTests
+{
+    [Fact]
+    public async Task ASilentPeerTimesOutWhenTheProbesClockSaysSo()
+    {
+        var greeted = new TaskCompletionSource();
+        await using var server = new Fakes.FakeServer(async (stream, cancellation) =>
+        {
+            greeted.TrySetResult();
+            await Task.Delay(Timeout.Infinite, cancellation);
+        });
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var options = new ProbeOptions { SmtpPort = server.Port, Timeout = TimeSpan.FromMinutes(5), Clock = clock };
+
+        var session = Smtp.StartTlsSession.RunAsync("mx.silent.test", System.Net.IPAddress.Loopback, options, null, CancellationToken.None);
+        await greeted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        Assert.False(session.IsCompleted, "the session ended before its clock reached the timeout");
+
+        clock.Advance(TimeSpan.FromMinutes(5));
+        var outcome = await session.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(["smtp.greeting.timeout"], outcome.Findings.Select(f => f.Code));
+        Assert.Contains("within 300 s", outcome.Findings[0].Message, StringComparison.Ordinal);
+    }
+}

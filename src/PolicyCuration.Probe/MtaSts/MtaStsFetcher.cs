@@ -55,8 +55,7 @@ public sealed class MtaStsFetcher : IDisposable
         // handler is given the same URL as plain HTTP over the stream the callback returns.
         var plain = new UriBuilder(uri) { Scheme = "http", Port = options.HttpsPort }.Uri;
         var findings = new List<Finding>();
-        using var step = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        step.CancelAfter(options.Timeout);
+        using var step = new StepBound(options.Timeout, options.Clock, cancellation);
         using var request = new HttpRequestMessage(HttpMethod.Get, plain);
         var rejection = new ConnectFailure();
         request.Options.Set(ConnectFailure.Key, rejection);

@@ -320,14 +320,8 @@ public static class StartTlsSession
         }
     }
 
-    private static CancellationTokenSource Step(ProbeOptions options, CancellationToken cancellation, AddressLease? lease = null)
-    {
-        var step = lease is null
-            ? CancellationTokenSource.CreateLinkedTokenSource(cancellation)
-            : CancellationTokenSource.CreateLinkedTokenSource(cancellation, lease.Unresponsive);
-        step.CancelAfter(options.Timeout);
-        return step;
-    }
+    private static StepBound Step(ProbeOptions options, CancellationToken cancellation, AddressLease? lease = null) =>
+        new(options.Timeout, options.Clock, cancellation, lease?.Unresponsive ?? default);
 
     /// <summary>
     /// The finding of a step that ended without an answer: our own timeout, which declares the address unresponsive
