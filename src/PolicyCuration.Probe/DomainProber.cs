@@ -40,7 +40,7 @@ public sealed class DomainProber : IDisposable
         mtaSts = new MtaStsFetcher(dns, options);
         domainSlots = new SemaphoreSlim(options.Concurrency);
         sessions = new EndpointSessions(options);
-        canaries = new(() => Task.WhenAll(options.Canaries.Select(CanaryAsync)).ContinueWith(t => (IReadOnlyList<CanaryOutcome>)t.Result, TaskScheduler.Default));
+        canaries = new(async () => await Task.WhenAll(options.Canaries.Select(CanaryAsync)).ConfigureAwait(false));
     }
 
     /// <summary>What the run has done so far.</summary>
@@ -236,7 +236,7 @@ public sealed class DomainProber : IDisposable
             return new CanaryOutcome(host, false, "it has only non-public addresses");
         }
 
-        var outcome = await StartTlsSession.RunAsync(host, address, options, null, CancellationToken.None).ConfigureAwait(false);
+        var outcome = await StartTlsSession.RunAsync(host, address, options, CancellationToken.None).ConfigureAwait(false);
         return outcome.Unreachable || outcome.Transient
             ? new CanaryOutcome(host, false, outcome.Findings.First(f => f.Severity == Severity.Error).Message)
             : new CanaryOutcome(host, true, $"{address} greeted");

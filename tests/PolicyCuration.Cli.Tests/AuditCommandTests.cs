@@ -138,7 +138,7 @@ public sealed class AuditCommandTests : IDisposable
     [Fact]
     public void AnAuditFromAHostThatCannotReachPort25IsMarkedUnhealthyAndFortyDaysOfItProposeNothing()
     {
-        string closed = ClosedPort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string closed = ProbeFixtures.ClosedPort().ToString(System.Globalization.CultureInfo.InvariantCulture);
         string[] fixtures = ProbeFixtures.CommandLine(timeoutSeconds: 3);
         fixtures[Array.IndexOf(fixtures, "--smtp-port") + 1] = closed;
         var (code, _, error) = PolicyCtlRunner.Run(["audit", "--list", dir.File("policy.json"), "--out", dir.File("today.jsonl"), .. fixtures]);
@@ -261,11 +261,4 @@ public sealed class AuditCommandTests : IDisposable
     }
 
     private static int CountOf(string text, string what) => (text.Length - text.Replace(what, string.Empty, StringComparison.Ordinal).Length) / what.Length;
-
-    private static int ClosedPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

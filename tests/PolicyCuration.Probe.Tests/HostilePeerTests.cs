@@ -49,7 +49,7 @@ public sealed class HostilePeerTests
         var options = new ProbeOptions { SmtpPort = server.Port, Timeout = StepTimeout };
         var clock = Stopwatch.StartNew();
 
-        var outcome = await StartTlsSession.RunAsync("mx.hostile.test", IPAddress.Loopback, options, null, CancellationToken.None);
+        var outcome = await StartTlsSession.RunAsync("mx.hostile.test", IPAddress.Loopback, options, CancellationToken.None);
 
         // Its finding and no other: a session that failed one step must not go on to fail the next.
         Assert.True(
@@ -65,10 +65,10 @@ public sealed class HostilePeerTests
     {
         await using var server = new FakeServer(SmtpScript(script));
         var options = new ProbeOptions { SmtpPort = server.Port, Timeout = TimeSpan.FromSeconds(5) };
-        await StartTlsSession.RunAsync("mx.hostile.test", IPAddress.Loopback, options, null, CancellationToken.None);
+        await StartTlsSession.RunAsync("mx.hostile.test", IPAddress.Loopback, options, CancellationToken.None);
         long before = GC.GetTotalAllocatedBytes(precise: true);
 
-        await StartTlsSession.RunAsync("mx.hostile.test", IPAddress.Loopback, options, null, CancellationToken.None);
+        await StartTlsSession.RunAsync("mx.hostile.test", IPAddress.Loopback, options, CancellationToken.None);
 
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
         Assert.True(allocated < 2 * 1024 * 1024, $"{script}: probing allocated {allocated} bytes against a 10 MB flood");
@@ -83,7 +83,7 @@ public sealed class HostilePeerTests
         var clock = Stopwatch.StartNew();
 
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 60).Select(i =>
-            StartTlsSession.RunAsync($"mx{i}.hostile.test", IPAddress.Loopback, options, null, CancellationToken.None, gate)));
+            StartTlsSession.RunAsync($"mx{i}.hostile.test", IPAddress.Loopback, options, CancellationToken.None, gate)));
 
         Assert.All(outcomes, o => Assert.Equal(["smtp.greeting.timeout"], o.Findings.Select(f => f.Code)));
         Assert.Contains(outcomes, o => o.Findings[0].Message.EndsWith("not tried again", StringComparison.Ordinal));

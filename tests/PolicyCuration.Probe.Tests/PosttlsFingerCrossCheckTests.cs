@@ -32,7 +32,7 @@ public sealed class PosttlsFingerCrossCheckTests
     [MemberData(nameof(PostfixHosts))]
     public async Task OurVerdictAgreesWithPosttlsFinger(string host, string address)
     {
-        var ours = StartTlsSession.RunAsync(host, IPAddress.Parse(address), ProbeFixtures.Options(timeoutSeconds: 15), null, CancellationToken.None);
+        var ours = StartTlsSession.RunAsync(host, IPAddress.Parse(address), ProbeFixtures.Options(timeoutSeconds: 15), CancellationToken.None);
         var theirs = PosttlsFingerVerdictAsync(host, address);
 
         var outcome = await ours;

@@ -76,7 +76,7 @@ public sealed class VantageTests
     [Fact]
     public async Task APortClosedForEveryMxMakesTheVantageUnhealthyNotTheDomains()
     {
-        using var prober = new DomainProber(ProbeFixtures.Options() with { SmtpPort = ClosedPort() });
+        using var prober = new DomainProber(ProbeFixtures.Options() with { SmtpPort = ProbeFixtures.ClosedPort() });
         var report = await prober.ProbeAsync(new ProbeTarget("valid.probe.test"), CancellationToken.None);
         var health = await prober.VantageAsync();
         Assert.Contains(report.Findings, f => f.Code == "smtp.connect.failed");
@@ -101,13 +101,6 @@ public sealed class VantageTests
 
         // Per domain: MX, _mta-sts and _smtp._tls; the MX host's A, AAAA and TLSA once for the run (and the canaries').
         Assert.InRange(statistics.DnsQuestions, 600, 620);
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
 
@@ -170,7 +163,7 @@ public sealed class StepClockTests
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
         var options = new ProbeOptions { SmtpPort = server.Port, Timeout = TimeSpan.FromMinutes(5), Clock = clock };
 
-        var session = Smtp.StartTlsSession.RunAsync("mx.silent.test", System.Net.IPAddress.Loopback, options, null, CancellationToken.None);
+        var session = Smtp.StartTlsSession.RunAsync("mx.silent.test", System.Net.IPAddress.Loopback, options, CancellationToken.None);
         await greeted.Task.WaitAsync(TimeSpan.FromSeconds(10));
         await Task.Delay(TimeSpan.FromMilliseconds(300));
         Assert.False(session.IsCompleted, "the session ended before its clock reached the timeout");

@@ -70,7 +70,7 @@ public sealed class EndpointSessions
         await slots.WaitAsync(cancellation).ConfigureAwait(false);
         try
         {
-            var outcome = await StartTlsSession.RunAsync(host, address, options, null, cancellation, gate).ConfigureAwait(false);
+            var outcome = await StartTlsSession.RunAsync(host, address, options, cancellation, gate).ConfigureAwait(false);
             if (outcome.Attempted)
             {
                 Interlocked.Increment(ref opened);

@@ -39,10 +39,11 @@ public static class StartTlsSession
 
     /// <summary>
     /// Runs the conversation with <paramref name="host"/> at <paramref name="address"/> and judges what it shows; with a
-    /// <paramref name="gate"/>, within its per-address bounds.
+    /// <paramref name="gate"/>, within its per-address bounds. The certificate is judged against the host's name only:
+    /// the session serves every domain behind the host, and each domain's patterns are judged by the caller.
     /// </summary>
     public static async Task<StartTlsOutcome> RunAsync(
-        string host, IPAddress address, ProbeOptions options, IReadOnlyList<MxPattern>? patterns, CancellationToken cancellation, AddressGate? gate = null)
+        string host, IPAddress address, ProbeOptions options, CancellationToken cancellation, AddressGate? gate = null)
     {
         var findings = new List<Finding>();
         var endpoint = new IPEndPoint(address, options.SmtpPort);
@@ -62,7 +63,7 @@ public static class StartTlsSession
 
         await using (network.ConfigureAwait(false))
         {
-            return await HandshakeAsync(network, host, endpoint, where, options, patterns, findings, cancellation).ConfigureAwait(false);
+            return await HandshakeAsync(network, host, endpoint, where, options, findings, cancellation).ConfigureAwait(false);
         }
     }
 
@@ -178,7 +179,7 @@ public static class StartTlsSession
     }
 
     private static async Task<StartTlsOutcome> HandshakeAsync(
-        NetworkStream network, string host, IPEndPoint endpoint, string where, ProbeOptions options, IReadOnlyList<MxPattern>? patterns, List<Finding> findings, CancellationToken cancellation)
+        NetworkStream network, string host, IPEndPoint endpoint, string where, ProbeOptions options, List<Finding> findings, CancellationToken cancellation)
     {
         CertificateVerdict? verdict = null;
         var now = options.Clock.GetUtcNow();
@@ -196,7 +197,7 @@ public static class StartTlsSession
             {
                 if (certificate is X509Certificate2 leaf && chain is not null)
                 {
-                    verdict = CertificateVerdict.Judge(leaf, chain, now, host, patterns, host);
+                    verdict = CertificateVerdict.Judge(leaf, chain, now, host, null, host);
                 }
 
                 return true;

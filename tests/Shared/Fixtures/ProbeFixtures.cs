@@ -52,6 +52,14 @@ internal static class ProbeFixtures
     /// <summary>The sending Postfix's log.</summary>
     public static string SenderLog => Settings.Value["SENDER_LOG"];
 
+    /// <summary>A port nothing listens on: what a vantage whose port 25 is blocked meets at every MX.</summary>
+    public static int ClosedPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     /// <summary>Probe options pointing at the fixtures (on loopback, so private addresses are allowed) and trusting only the test CA.</summary>
     public static ProbeOptions Options(double timeoutSeconds = 10)
     {
