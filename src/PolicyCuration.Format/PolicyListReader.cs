@@ -11,16 +11,13 @@ public static class PolicyListReader
     /// <summary>Files larger than this are refused before reading (a 200 000-domain list is about 30 MB).</summary>
     public const long DefaultMaxFileBytes = 256L * 1024 * 1024;
 
-    [ThreadStatic]
-    private static List<MxPattern>? t_plainItems;
-
     /// <summary>The list does not have the shape of format 0.1 (reported by consumers that have no schema).</summary>
     public static readonly FindingKind Shape = new("list.shape", Severity.Error, "Not a policy list");
 
     /// <summary>Reads <paramref name="source"/>.</summary>
     public static PolicyListReadResult Read(SourceText source)
     {
-        // Policies and aliases are built one at a time from the bytes: the tree keeps only their names.
+        // Policies and aliases are built one at a time as the model is made: the tree keeps only their names.
         var json = JsonSyntaxReader.Read(source, deferFromDepth: 2);
         if (json.Root is null)
         {
@@ -53,11 +50,7 @@ public static class PolicyListReader
     {
         void Problem(long offset, string message)
         {
-            var finding = Shape.At("list", message, source.LocationOf(offset));
-            lock (problems)
-            {
-                problems.Add(finding);
-            }
+            problems.Add(Shape.At("list", message, source.LocationOf(offset)));
         }
 
         if (root is not JsonObjectSyntax top)
@@ -110,28 +103,16 @@ public static class PolicyListReader
 
         var entries = map.Properties;
         var result = new NamedPolicy[entries.Count];
-        if (result.Length == 0)
+        for (int i = 0; i < result.Length; i++)
         {
-            return result;
+            result[i] = new NamedPolicy(entries[i].Name, ReadPolicy(source, entries[i], problem), entries[i].NameOffset);
         }
 
-        Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, entries.Count, 4096), range =>
-        {
-            for (int i = range.Item1; i < range.Item2; i++)
-            {
-                result[i] = new NamedPolicy(entries[i].Name, ReadPolicy(source, entries[i], problem), entries[i].NameOffset);
-            }
-        });
         return result;
     }
 
     private static Policy ReadPolicy(SourceText source, JsonPropertySyntax entry, Action<long, string> problem)
     {
-        if (entry.Value is JsonDeferredSyntax { Kind: JsonKind.Object } deferred && ReadPlainPolicy(source, deferred.Offset) is { } plain)
-        {
-            return plain;
-        }
-
         if (entry.Value.Built(source) is not JsonObjectSyntax body)
         {
             problem(entry.Value.Offset, $"the policy of \"{entry.Name}\" must be an object");
@@ -179,83 +160,6 @@ public static class PolicyListReader
         }
 
         return new Policy { Mode = mode, Mxs = mxs, Alias = alias, Offset = body.Offset, MxsOffset = mxsOffset, AliasOffset = aliasOffset };
-    }
-
-    /// <summary>A policy read straight from its bytes when it has the format's plain form, else null.</summary>
-    /// <remarks>
-    /// Nearly every entry is plain ({mode, mxs} or {policy-alias}, strings where strings belong), and reading
-    /// those without building their JSON tree halves the cost of a large list. Anything else goes the general way,
-    /// which says what does not fit. The reader has already checked the bytes, so only the form is in question.
-    /// </remarks>
-    private static Policy? ReadPlainPolicy(SourceText source, long offset)
-    {
-        var json = new JsonScanner(source.Bytes.Span[(int)offset..], JsonSyntaxReader.MaxDepth, JsonSyntaxReader.MaxTokenBytes);
-        if (!json.Read() || json.Token != JsonToken.StartObject)
-        {
-            return null;
-        }
-
-        PolicyMode? mode = null;
-        MxPattern[]? mxs = null;
-        string? alias = null;
-        long mxsOffset = -1, aliasOffset = -1;
-        while (json.Read() && json.Token == JsonToken.PropertyName && !json.ValueIsEscaped)
-        {
-            var member = json.Value;
-            if (member.SequenceEqual("mode"u8))
-            {
-                if (!json.Read() || json.Token != JsonToken.String)
-                {
-                    return null;
-                }
-
-                mode = json.Value.SequenceEqual("enforce"u8) ? PolicyMode.Enforce : json.Value.SequenceEqual("testing"u8) ? PolicyMode.Testing : null;
-                if (mode is null)
-                {
-                    return null;
-                }
-            }
-            else if (member.SequenceEqual("mxs"u8))
-            {
-                if (!json.Read() || json.Token != JsonToken.StartArray)
-                {
-                    return null;
-                }
-
-                mxsOffset = offset + json.TokenStart;
-                var items = t_plainItems ??= new List<MxPattern>(8);
-                items.Clear();
-                while (json.Read() && json.Token == JsonToken.String)
-                {
-                    items.Add(new MxPattern(json.GetString(), offset + json.TokenStart));
-                }
-
-                if (json.Token != JsonToken.EndArray)
-                {
-                    return null;
-                }
-
-                mxs = [.. items];
-            }
-            else if (member.SequenceEqual("policy-alias"u8))
-            {
-                if (!json.Read() || json.Token != JsonToken.String)
-                {
-                    return null;
-                }
-
-                alias = json.GetString();
-                aliasOffset = offset + json.TokenStart;
-            }
-            else
-            {
-                return null;
-            }
-        }
-
-        return json.Token == JsonToken.EndObject
-            ? new Policy { Mode = mode, Mxs = mxs, Alias = alias, Offset = offset, MxsOffset = mxsOffset, AliasOffset = aliasOffset }
-            : null;
     }
 
     private static T? Ignore<T>(Action<long, string> problem, long offset, string message)

@@ -61,6 +61,14 @@ public sealed class SourceText
         return new SourceLocation(Path, line + 1, column);
     }
 
+    /// <summary>The byte offset of a 0-based line and a 0-based byte position in it, clamped to the file.</summary>
+    public long OffsetOf(long line, long byteInLine)
+    {
+        int[] starts = _lineStarts ??= IndexLines(_bytes);
+        long lineStart = starts[(int)Math.Clamp(line, 0, starts.Length - 1)];
+        return Math.Clamp(lineStart + byteInLine, 0, _bytes.Length);
+    }
+
     private int ColumnOf(int from, int offset, int column)
     {
         // Invalid UTF-8 counts one column per byte, so a position is always reportable.

@@ -16,7 +16,8 @@ namespace PolicyCuration.Core.Schema;
 /// root is validated with such maps emptied. Per-entry validation of a map schema is the same as validating
 /// the whole map when the map schema has no object-wide constraint (required, min/max properties); the
 /// loader checks that before partitioning, and tests compare both ways on every file of the corpus.
-/// Entries are then judged once per shape (<see cref="ValidationShapes"/>).
+/// Partitioning is for memory as much as for cores: a large list as one Newtonsoft tree would take
+/// several times the file's size.
 /// </remarks>
 public sealed class PolicySchema
 {
@@ -24,14 +25,11 @@ public sealed class PolicySchema
     private readonly JsonSchema _schema;
     private readonly HashSet<string> _maps;
 
-    private readonly ValidationShapes? _shapes;
-
     private PolicySchema(JsonSchema schema, string path)
     {
         _schema = schema;
         Path = path;
         _maps = [.. schema.Properties.Where(p => IsEntryWise(p.Value)).Select(p => p.Key)];
-        _shapes = ValidationShapes.For(schema, _maps.Select(name => (JsonSchema)schema.Properties[name]));
     }
 
     /// <summary>The file the schema was loaded from.</summary>
@@ -67,49 +65,26 @@ public sealed class PolicySchema
         }
 
         Report(new JsonSchemaValidator().Validate(ToToken(source, root, skipMaps: true), _schema), source, findings);
-        var work = new List<(JsonSchema Schema, ValidationShapes.Place? Place, JsonPropertySyntax[] Entries)>();
+        var work = new List<(JsonSchema Schema, JsonPropertySyntax[] Entries)>();
         foreach (var member in top.Properties)
         {
             if (_maps.Contains(member.Name) && member.Value is JsonObjectSyntax map)
             {
                 var mapSchema = _schema.Properties[member.Name];
-                var place = _shapes?.PlaceOf(mapSchema);
-                work.AddRange(map.Properties.Chunk(ChunkSize).Select(chunk => ((JsonSchema)mapSchema, place, chunk)));
+                work.AddRange(map.Properties.Chunk(ChunkSize).Select(chunk => ((JsonSchema)mapSchema, chunk)));
             }
         }
 
-        // Entries of one shape get one verdict (see ValidationShapes): a shape found valid once is not
-        // validated again; entries of a shape that failed are each validated, so that their errors are their own.
-        var validShapes = new ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
-        var knownShapes = validShapes.GetAlternateLookup<ReadOnlySpan<char>>();
-        // One worker per core, each with its validator and its compiled patterns, taking chunks in turn: compiling a
-        // pattern costs milliseconds of JIT, so workers are not made per chunk or per task as Parallel.ForEach would.
-        int next = -1;
-        Parallel.For(0, Environment.ProcessorCount, _ =>
+        // One validator per worker: NJsonSchema's validator is not meant to be shared between threads.
+        Parallel.ForEach(work, () => new JsonSchemaValidator(), (item, _, validator) =>
         {
-            var validator = new JsonSchemaValidator();
-            var shape = _shapes?.NewText();
-            for (int i = Interlocked.Increment(ref next); i < work.Count; i = Interlocked.Increment(ref next))
+            foreach (var entry in item.Entries)
             {
-                var item = work[i];
-                foreach (var entry in item.Entries)
-                {
-                    bool shaped = _shapes is not null && _shapes.TryWrite(source, item.Place!, entry, shape!);
-                    if (shaped && knownShapes.TryGetValue(shape!.Span, out bool valid) && valid)
-                    {
-                        continue;
-                    }
-
-                    var errors = validator.Validate(new JObject(Property(source, entry)), item.Schema);
-                    if (shaped)
-                    {
-                        validShapes.TryAdd(shape!.ToString(), errors.Count == 0);
-                    }
-
-                    Report(errors, source, findings, entry.Name);
-                }
+                Report(validator.Validate(new JObject(Property(source, entry)), item.Schema), source, findings, entry.Name);
             }
-        });
+
+            return validator;
+        }, _ => { });
         return [.. findings];
     }
 

@@ -79,9 +79,6 @@ public sealed class JsonScalarSyntax(JsonKind kind, long offset, string text) : 
 /// <summary>A container that the reader checked but did not build; <see cref="Build"/> builds it from the source.</summary>
 public sealed class JsonDeferredSyntax(JsonKind kind, long offset) : JsonSyntax(kind, offset)
 {
-    /// <summary>Stands for values inside a deferred container while it is being checked; never seen outside the reader.</summary>
-    internal static readonly JsonDeferredSyntax Inner = new(JsonKind.Null, -1);
-
     /// <summary>The container, built whole from <paramref name="source"/>, which must be the file it was read from.</summary>
     public JsonSyntax Build(SourceText source) => JsonSyntaxReader.ReadAt(source, Offset);
 }
