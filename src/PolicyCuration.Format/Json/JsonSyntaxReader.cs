@@ -23,6 +23,9 @@ public static class JsonSyntaxReader
     // Objects up to this many members find a duplicate by looking at each; larger ones keep an index of their names.
     private const int ScannedMembers = 8;
 
+    [ThreadStatic]
+    private static ContainerStack? t_spareStack;
+
     private static readonly JsonReaderOptions Strict = new()
     {
         CommentHandling = JsonCommentHandling.Disallow,
@@ -86,8 +89,23 @@ public static class JsonSyntaxReader
     /// <summary>Reads one value and stops after it.</summary>
     private static JsonReadResult ReadValue(ref Utf8JsonReader reader, SourceText source, long baseOffset, int deferFromDepth)
     {
+        // Building a large list's entries one at a time reads many small values: each thread keeps its stack.
+        var open = t_spareStack ?? new ContainerStack();
+        t_spareStack = null;
+        try
+        {
+            return ReadValue(ref reader, source, baseOffset, deferFromDepth, open);
+        }
+        finally
+        {
+            open.Clear();
+            t_spareStack = open;
+        }
+    }
+
+    private static JsonReadResult ReadValue(ref Utf8JsonReader reader, SourceText source, long baseOffset, int deferFromDepth, ContainerStack open)
+    {
         // Containers are built with an explicit stack rather than recursion, so that depth costs heap, not stack.
-        var open = new Stack<Container>();
         while (reader.Read())
         {
             long start = baseOffset + reader.TokenStartIndex;
@@ -101,7 +119,7 @@ public static class JsonSyntaxReader
                         return Fail(source, JsonFindingKinds.TooDeep, start, $"nesting deeper than {MaxDepth} levels; a policy list needs four");
                     }
 
-                    open.Push(new Container(reader.TokenType == JsonTokenType.StartObject, start, kept && open.Count < deferFromDepth));
+                    open.Push(reader.TokenType == JsonTokenType.StartObject, start, kept && open.Count < deferFromDepth);
                     continue;
                 case JsonTokenType.EndObject or JsonTokenType.EndArray:
                     var done = open.Pop();
@@ -110,16 +128,19 @@ public static class JsonSyntaxReader
                         : null;
                     break;
                 case JsonTokenType.PropertyName:
-                    if (Text(ref reader) is not { } name)
+                    // A key of a container not kept is compared as written when it holds no escape: no string is made for it.
+                    bool asWritten = !kept && !reader.ValueIsEscaped && reader.ValueSpan.Length <= MaxTokenBytes;
+                    string? name = asWritten ? null : Text(ref reader);
+                    if (!asWritten && name is null)
                     {
                         return TextFailure(ref reader, source, start);
                     }
 
-                    if (open.Peek().AddName(name, start) is { } first)
+                    if (open.Peek().AddName(source, name, start, reader.ValueSpan.Length) is { } first)
                     {
                         var firstAt = source.LocationOf(first);
                         return Fail(source, JsonFindingKinds.DuplicateKey, start,
-                            $"key {MessageText.Quote(name)} appears twice in the same object (first at line {firstAt.Line}, column {firstAt.Column}); keep one");
+                            $"key {MessageText.Quote(name ?? reader.GetString()!)} appears twice in the same object (first at line {firstAt.Line}, column {firstAt.Column}); keep one");
                     }
 
                     continue;
@@ -247,81 +268,141 @@ public static class JsonSyntaxReader
         return offset;
     }
 
-    /// <summary>An object or array being read; one not kept only has its keys checked.</summary>
-    private sealed class Container(bool isObject, long offset, bool kept)
+    /// <summary>The containers open, innermost last, each level's container kept for reuse.</summary>
+    private sealed class ContainerStack
     {
-        private readonly List<JsonPropertySyntax> _properties = isObject ? [] : null!;
-        private readonly List<JsonSyntax> _items = isObject || !kept ? null! : [];
-        private Dictionary<string, long>? _names;
-        private string? _name;
-        private long _nameOffset;
+        private readonly List<Container> _levels = [];
 
-        /// <summary>Notes the key of the next member; the offset of the same key met earlier, or null.</summary>
-        public bool IsObject => isObject;
+        public int Count { get; private set; }
 
-        public long Offset => offset;
+        public void Push(bool isObject, long offset, bool kept)
+        {
+            if (Count == _levels.Count)
+            {
+                _levels.Add(new Container());
+            }
+
+            _levels[Count++].Start(isObject, offset, kept);
+        }
+
+        public Container Peek() => _levels[Count - 1];
+
+        public Container Pop() => _levels[--Count];
+
+        public void Clear()
+        {
+            // A large map's keys are not held on to once it is read.
+            _levels.RemoveAll(level => level.KeyCapacity > 1024);
+            foreach (var level in _levels)
+            {
+                level.Start(false, 0, false);
+            }
+
+            Count = 0;
+        }
+    }
+
+    /// <summary>An object or array being read; one not kept only has its keys checked.</summary>
+    private sealed class Container
+    {
+        // The keys met so far: where each starts (its opening quote), its length as written, and its text once made.
+        private readonly List<(long Offset, int Length, string? Text)> _keys = [];
+        private List<JsonPropertySyntax>? _properties;
+        private List<JsonSyntax>? _items;
+        private Dictionary<string, long>? _index;
+        private bool _ascending;
+
+        public bool IsObject { get; private set; }
+
+        public long Offset { get; private set; }
 
         /// <summary>Whether the container's values are kept (built), rather than only checked.</summary>
-        public bool Kept => kept;
+        public bool Kept { get; private set; }
 
-        public long? AddName(string name, long offset)
+        public int KeyCapacity => _keys.Capacity;
+
+        public void Start(bool isObject, long offset, bool kept)
         {
-            if (_names is null && _properties.Count >= ScannedMembers)
+            (IsObject, Offset, Kept) = (isObject, offset, kept);
+            _keys.Clear();
+            _index = null;
+            _ascending = true;
+
+            // The lists of a kept container go to the tree it builds, so each gets its own.
+            _properties = kept && isObject ? [] : null;
+            _items = kept && !isObject ? [] : null;
+        }
+
+        /// <summary>Notes a key (its text, or null to compare it as written); the offset of the same key met earlier, or null.</summary>
+        public long? AddName(SourceText source, string? name, long offset, int length)
+        {
+            // Keys in strictly ascending order cannot repeat, and a canonical list's maps are sorted:
+            // their keys need no index until one is out of order.
+            _ascending &= name is not null && (_keys.Count == 0 || string.CompareOrdinal(_keys[^1].Text, name) < 0);
+            if (_ascending)
             {
-                _names = new Dictionary<string, long>(StringComparer.Ordinal);
-                foreach (var property in _properties)
+                _keys.Add((offset, length, name));
+                return null;
+            }
+
+            if (_index is null && _keys.Count >= ScannedMembers)
+            {
+                _index = new Dictionary<string, long>(StringComparer.Ordinal);
+                foreach (var key in _keys)
                 {
-                    _names[property.Name] = property.NameOffset;
+                    _index[key.Text ?? Unescaped(source, key.Offset, key.Length)] = key.Offset;
                 }
             }
 
-            if (_names is not null)
+            if (_index is not null)
             {
-                if (!_names.TryAdd(name, offset))
+                string text = name ?? Unescaped(source, offset, length);
+                if (!_index.TryAdd(text, offset))
                 {
-                    return _names[name];
+                    return _index[text];
                 }
+
+                name = text;
             }
             else
             {
-                foreach (var property in _properties)
+                var bytes = source.Bytes.Span;
+                foreach (var key in _keys)
                 {
-                    if (property.Name == name)
+                    bool same = name is null && key.Text is null
+                        ? bytes.Slice((int)offset + 1, length).SequenceEqual(bytes.Slice((int)key.Offset + 1, key.Length))
+                        : (name ?? Unescaped(source, offset, length)) == (key.Text ?? Unescaped(source, key.Offset, key.Length));
+                    if (same)
                     {
-                        return property.NameOffset;
+                        return key.Offset;
                     }
                 }
             }
 
-            if (kept)
-            {
-                _name = name;
-                _nameOffset = offset;
-            }
-            else
-            {
-                // A container not kept notes its keys only to compare them.
-                _properties.Add(new JsonPropertySyntax(name, offset, null!));
-            }
-
+            _keys.Add((offset, length, name));
             return null;
         }
 
         public void Add(JsonSyntax value)
         {
-            if (isObject)
+            if (_properties is not null)
             {
-                _properties.Add(new JsonPropertySyntax(_name!, _nameOffset, value));
+                var key = _keys[^1];
+                _properties.Add(new JsonPropertySyntax(key.Text!, key.Offset, value));
             }
             else
             {
-                _items.Add(value);
+                _items!.Add(value);
             }
         }
 
-        public JsonSyntax Build() => isObject
-            ? new JsonObjectSyntax(offset, _properties)
-            : new JsonArraySyntax(offset, _items);
+        public JsonSyntax Build() => IsObject
+            ? new JsonObjectSyntax(Offset, _properties!)
+            : new JsonArraySyntax(Offset, _items!);
+
+        // Only keys without escapes are kept as written, so their bytes are their text.
+        private static string Unescaped(SourceText source, long offset, int length) =>
+            Encoding.UTF8.GetString(source.Bytes.Span.Slice((int)offset + 1, length));
     }
 }
 
