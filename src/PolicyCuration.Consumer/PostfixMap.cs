@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text;
 using PolicyCuration.Format;
@@ -51,7 +52,9 @@ public static class PostfixMap
 
         var model = read.List ?? throw new MapRefusedException("the list cannot be read (list.shape)");
         var overrides = options.Overrides ?? MapOverrides.None;
-        var text = new StringBuilder(bytes.Length);
+
+        // Written as UTF-8 straight away: a large map is tens of megabytes, and each copy of it costs.
+        var text = new ArrayBufferWriter<byte>(bytes.Length);
         var seen = new HashSet<string>(model.Policies.Count, StringComparer.Ordinal);
         foreach (var entry in model.Policies)
         {
@@ -80,17 +83,32 @@ public static class PostfixMap
 
             if (overrides.Contains(name))
             {
-                text.Append("# overridden below: ").Append(name).Append('\n');
+                Write(text, "# overridden below: ", name, "\n");
                 continue;
             }
 
             bool enforced = policy.Mode == PolicyMode.Enforce || (options.EarlyAdopter && policy.Mode == PolicyMode.Testing);
-            text.Append(enforced ? string.Empty : "# testing: ").Append(name).Append("\tsecure match=").AppendJoin(':', patterns);
-            text.Append(options.ServerName ? " servername=hostname\n" : "\n");
+            Write(text, enforced ? string.Empty : "# testing: ", name, "\tsecure match=");
+            for (int i = 0; i < patterns.Count; i++)
+            {
+                Write(text, i == 0 ? string.Empty : ":", patterns[i], string.Empty);
+            }
+
+            Write(text, options.ServerName ? " servername=hostname\n" : "\n", string.Empty, string.Empty);
         }
 
-        overrides.AppendTo(text);
-        return new PostfixMapLines(Encoding.UTF8.GetBytes(text.ToString()), model.Expires);
+        var local = new StringBuilder();
+        overrides.AppendTo(local);
+        Write(text, local.ToString(), string.Empty, string.Empty);
+        return new PostfixMapLines(text.WrittenSpan.ToArray(), model.Expires);
+    }
+
+    private static void Write(ArrayBufferWriter<byte> text, string before, string value, string after)
+    {
+        foreach (string part in (ReadOnlySpan<string>)[before, value, after])
+        {
+            text.Advance(Encoding.UTF8.GetBytes(part, text.GetSpan(Encoding.UTF8.GetMaxByteCount(part.Length))));
+        }
     }
 
     /// <summary>The comment lines that head a map: <paramref name="lines"/>, then what each mode becomes.</summary>

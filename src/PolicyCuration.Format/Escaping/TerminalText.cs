@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace PolicyCuration.Format.Escaping;
@@ -16,6 +17,11 @@ public static class TerminalText
     /// </summary>
     public static string Line(string line)
     {
+        if (IsPlain(line))
+        {
+            return line;
+        }
+
         string text = Characters(line);
         if (text.Contains("##[", StringComparison.Ordinal))
         {
@@ -25,6 +31,10 @@ public static class TerminalText
         int start = text.Length - text.TrimStart().Length;
         return text.AsSpan(start).StartsWith("::", StringComparison.Ordinal) ? string.Concat(text.AsSpan(0, start), "\\u003A", text.AsSpan(start + 1)) : text;
     }
+
+    /// <summary>Whether <see cref="Line"/> leaves <paramref name="line"/> as it is.</summary>
+    public static bool IsPlain(ReadOnlySpan<char> line) =>
+        !line.ContainsAny(UnsafeCharacters) && !line.Contains("##[", StringComparison.Ordinal) && !line.TrimStart().StartsWith("::", StringComparison.Ordinal);
 
     /// <summary><paramref name="text"/> with every character that moves the cursor (but the tab), changes colour or reorders text shown as <c>\uXXXX</c>.</summary>
     public static string Characters(string text)
@@ -55,6 +65,9 @@ public static class TerminalText
 
         return escaped.ToString();
     }
+
+    private static readonly SearchValues<char> UnsafeCharacters =
+        SearchValues.Create(Enumerable.Range(0, char.MaxValue + 1).Select(c => (char)c).Where(IsUnsafe).ToArray());
 
     // C0 controls but the tab (maps and tables are tab-separated), C1 controls and DEL; the line and paragraph separators; the bidirectional embeddings, overrides and
     // isolates and the zero-width characters, which make text read otherwise than it is.

@@ -59,8 +59,19 @@ public sealed class TerminalWriter(TextWriter inner) : TextWriter
         int start = 0;
         for (int end = value.IndexOf('\n', start); end >= 0; end = value.IndexOf('\n', start))
         {
-            pending.Append(value, start, end - start);
-            EndLine();
+            var line = value.AsSpan(start, end - start);
+            if (pending.Length == 0 && TerminalText.IsPlain(line))
+            {
+                // Most lines need no escape: they go out without being copied.
+                inner.Write(line);
+                inner.Write('\n');
+            }
+            else
+            {
+                pending.Append(line);
+                EndLine();
+            }
+
             start = end + 1;
         }
 
