@@ -1,4 +1,4 @@
-using PolicyCuration.Core.Diff;
+using PolicyCuration.Validation.Diff;
 using PolicyCuration.Format.Findings;
 using PolicyCuration.Format.Model;
 using PolicyCuration.Probe;

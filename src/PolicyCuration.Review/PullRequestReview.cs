@@ -1,6 +1,6 @@
-using PolicyCuration.Core;
-using PolicyCuration.Core.Diff;
-using PolicyCuration.Core.Schema;
+using PolicyCuration.Validation;
+using PolicyCuration.Validation.Diff;
+using PolicyCuration.Validation.Schema;
 using PolicyCuration.Format;
 using PolicyCuration.Format.Findings;
 using PolicyCuration.Format.Model;

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using PolicyCuration.Core.Diff;
-using PolicyCuration.Core.Rendering;
+using PolicyCuration.Validation.Diff;
+using PolicyCuration.Validation.Rendering;
 using PolicyCuration.Format.Escaping;
 using PolicyCuration.Format.Findings;
 using PolicyCuration.Probe;

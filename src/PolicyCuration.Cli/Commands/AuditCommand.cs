@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text;
 using PolicyCuration.Audit;
 using PolicyCuration.Cli.Rendering;
-using PolicyCuration.Core;
+using PolicyCuration.Validation;
 using PolicyCuration.Format;
 using PolicyCuration.Format.Escaping;
 using PolicyCuration.Format.Findings;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using PolicyCuration.Core.Schema;
+using PolicyCuration.Validation.Schema;
 using PolicyCuration.Format.Escaping;
 using PolicyCuration.Git;
 using PolicyCuration.GitHub;

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using PolicyCuration.Core.Rendering;
-using PolicyCuration.Core.Schema;
+using PolicyCuration.Validation.Rendering;
+using PolicyCuration.Validation.Schema;
 using PolicyCuration.Format.Model;
 
 namespace PolicyCuration.Cli.Commands;

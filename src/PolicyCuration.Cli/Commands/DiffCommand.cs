@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Text;
 using System.Text.Json;
-using PolicyCuration.Core.Diff;
-using PolicyCuration.Core.Rendering;
+using PolicyCuration.Validation.Diff;
+using PolicyCuration.Validation.Rendering;
 using PolicyCuration.Format;
 using PolicyCuration.Format.Model;
 using PolicyCuration.Git;

@@ -1,8 +1,8 @@
 using PolicyCuration.Cli.Rendering;
 using System.CommandLine;
 using System.Text;
-using PolicyCuration.Core;
-using PolicyCuration.Core.Rendering;
+using PolicyCuration.Validation;
+using PolicyCuration.Validation.Rendering;
 using PolicyCuration.Format;
 using PolicyCuration.Format.Findings;
 using PolicyCuration.Format.Model;

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Text;
-using PolicyCuration.Core;
-using PolicyCuration.Core.Rendering;
-using PolicyCuration.Core.Rules;
-using PolicyCuration.Core.Schema;
+using PolicyCuration.Validation;
+using PolicyCuration.Validation.Rendering;
+using PolicyCuration.Validation.Rules;
+using PolicyCuration.Validation.Schema;
 using PolicyCuration.Format;
 using PolicyCuration.Format.Findings;
 

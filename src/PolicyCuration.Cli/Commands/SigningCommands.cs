@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using PolicyCuration.Core;
-using PolicyCuration.Core.Rendering;
-using PolicyCuration.Core.Schema;
+using PolicyCuration.Validation;
+using PolicyCuration.Validation.Rendering;
+using PolicyCuration.Validation.Schema;
 using PolicyCuration.Format;
 using PolicyCuration.Format.Model;
 using PolicyCuration.Git;

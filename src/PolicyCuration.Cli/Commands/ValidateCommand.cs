@@ -1,7 +1,7 @@
 using System.CommandLine;
-using PolicyCuration.Core;
-using PolicyCuration.Core.Rendering;
-using PolicyCuration.Core.Schema;
+using PolicyCuration.Validation;
+using PolicyCuration.Validation.Rendering;
+using PolicyCuration.Validation.Schema;
 using PolicyCuration.Format;
 
 namespace PolicyCuration.Cli.Commands;

@@ -1,4 +1,4 @@
-using PolicyCuration.Core.Rendering;
+using PolicyCuration.Validation.Rendering;
 using PolicyCuration.Format.Escaping;
 using PolicyCuration.Probe;
 using PolicyCuration.Probe.Vantage;
