@@ -69,7 +69,7 @@ public sealed class MapOverrides
             var words = line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
             string domain = words[0].TrimEnd('.').ToLowerInvariant();
             int column = line.IndexOf(words[0], StringComparison.Ordinal) + 1;
-            if (Uri.CheckHostName(domain) != UriHostNameType.Dns || !domain.Contains('.', StringComparison.Ordinal) || PostfixMap.Reserves(domain))
+            if (Uri.CheckHostName(domain) != UriHostNameType.Dns || !domain.Contains('.', StringComparison.Ordinal) || MapEntries.Reserves(domain))
             {
                 throw Invalid(path, number, column, $"\"{words[0]}\" is not a mail domain");
             }

@@ -30,68 +30,33 @@ public sealed record PostfixMapLines(byte[] Body, ListTime? Expires)
 /// each enforced domain, testing domains as comments (or enforced with early adoption), aliases resolved, in the
 /// list's order, then the admin's overrides.
 /// </summary>
-/// <remarks>
-/// The list is read by the curation tools' own reader into the model, as strictly as they read it: anything it reports
-/// as an error refuses the whole map, as do a domain listed twice, a policy without a pattern, and a name or pattern
-/// holding a byte Postfix's table syntax gives a meaning to. A map that silently drops or bends a policy is worse than none.
-/// </remarks>
+/// <remarks>The list's entries come from <see cref="MapEntries"/>, which refuses what no map can write faithfully.</remarks>
 public static class PostfixMap
 {
     /// <summary>Renders the list in <paramref name="list"/> as <paramref name="options"/> say.</summary>
     /// <exception cref="MapRefusedException">The list cannot be read, or a policy cannot be written faithfully.</exception>
-    public static PostfixMapLines Render(ReadOnlyMemory<byte> list, PostfixMapOptions options)
-    {
-        byte[] bytes = MemoryMarshal.TryGetArray(list, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
-            ? segment.Array
-            : list.ToArray();
-        var read = PolicyListReader.Read(new SourceText("policy.json", bytes));
-        if (read.Problems.FirstOrDefault(p => p.Severity == Severity.Error) is { } problem)
-        {
-            throw new MapRefusedException(Describe(problem));
-        }
+    public static PostfixMapLines Render(ReadOnlyMemory<byte> list, PostfixMapOptions options) =>
+        Render(MapEntries.Resolve(list, options.EarlyAdopter), options);
 
-        var model = read.List ?? throw new MapRefusedException("the list cannot be read (list.shape)");
+    /// <summary>Renders entries already read (with <see cref="PostfixMapOptions.EarlyAdopter"/> applied) as <paramref name="options"/> say.</summary>
+    public static PostfixMapLines Render(MapEntryList resolved, PostfixMapOptions options)
+    {
         var overrides = options.Overrides ?? MapOverrides.None;
 
         // Written as UTF-8 straight away: a large map is tens of megabytes, and each copy of it costs.
-        var text = new ArrayBufferWriter<byte>(bytes.Length);
-        var seen = new HashSet<string>(model.Policies.Count, StringComparer.Ordinal);
-        foreach (var entry in model.Policies)
+        var text = new ArrayBufferWriter<byte>(64 * resolved.Entries.Count + 1024);
+        foreach (var entry in resolved.Entries)
         {
-            string name = entry.Name.ToLowerInvariant();
-            var policy = model.Resolve(entry.Policy) ?? throw Refused(model, entry, $"{name} uses the unknown alias {entry.Policy.Alias}");
-            if (!seen.Add(name))
+            if (overrides.Contains(entry.Domain))
             {
-                throw Refused(model, entry, $"{name} is listed twice");
-            }
-
-            if (Reserves(name))
-            {
-                throw Refused(model, entry, $"the domain {name} holds a character Postfix's map syntax reserves (:, comma, space, tab, #) or a control character");
-            }
-
-            if (policy.Mxs is not { Count: > 0 } mxs)
-            {
-                throw Refused(model, entry, $"{name} has no MX pattern");
-            }
-
-            var patterns = mxs.Select(m => m.Text.ToLowerInvariant()).ToList();
-            if (patterns.FirstOrDefault(Reserves) is { } reserved)
-            {
-                throw Refused(model, entry, $"an MX pattern of {name} holds a character Postfix's map syntax reserves (:, comma, space, tab, #) or a control character: \"{reserved}\"");
-            }
-
-            if (overrides.Contains(name))
-            {
-                Write(text, "# overridden below: ", name, "\n");
+                Write(text, "# overridden below: ", entry.Domain, "\n");
                 continue;
             }
 
-            bool enforced = policy.Mode == PolicyMode.Enforce || (options.EarlyAdopter && policy.Mode == PolicyMode.Testing);
-            Write(text, enforced ? string.Empty : "# testing: ", name, "\tsecure match=");
-            for (int i = 0; i < patterns.Count; i++)
+            Write(text, entry.Enforced ? string.Empty : "# testing: ", entry.Domain, "\tsecure match=");
+            for (int i = 0; i < entry.Patterns.Count; i++)
             {
-                Write(text, i == 0 ? string.Empty : ":", patterns[i], string.Empty);
+                Write(text, i == 0 ? string.Empty : ":", entry.Patterns[i], string.Empty);
             }
 
             Write(text, options.ServerName ? " servername=hostname\n" : "\n", string.Empty, string.Empty);
@@ -100,7 +65,7 @@ public static class PostfixMap
         var local = new StringBuilder();
         overrides.AppendTo(local);
         Write(text, local.ToString(), string.Empty, string.Empty);
-        return new PostfixMapLines(text.WrittenSpan.ToArray(), model.Expires);
+        return new PostfixMapLines(text.WrittenSpan.ToArray(), resolved.Expires);
     }
 
     private static void Write(ArrayBufferWriter<byte> text, string before, string value, string after)
@@ -134,13 +99,4 @@ public static class PostfixMap
     public static string Expired(long serial, DateTimeOffset expires) =>
         $"# starttls-policy: the installed list (serial {serial}) EXPIRED at {expires:yyyy-MM-dd'T'HH:mm:ss'Z'}.\n" +
         "# No policy is enforced until a fresh signed release is installed: delivery is opportunistic.\n";
-
-    /// <summary>Whether <paramref name="text"/> holds a byte Postfix's table syntax gives a meaning to, or a control character.</summary>
-    internal static bool Reserves(string text) => text.AsSpan().ContainsAny(":, \t\r\n#") || text.AsSpan().ContainsAnyInRange('\0', '\u001f') || text.Contains('\u007f');
-
-    private static MapRefusedException Refused(PolicyList model, NamedPolicy entry, string message) =>
-        new(model.LocationOf(entry.NameOffset) is { } at ? $"at line {at.Line}, column {at.Column}: {message} (list.map)" : $"{message} (list.map)");
-
-    private static string Describe(Finding problem) =>
-        problem.Location is { } at ? $"at line {at.Line}, column {at.Column}: {problem.Message} ({problem.Code})" : $"{problem.Message} ({problem.Code})";
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Security.Cryptography.X509Certificates;
+using PolicyCuration.Consumer.Exports;
 using PolicyCuration.Signing;
 
 namespace PolicyCuration.Consumer;
@@ -24,7 +25,12 @@ public static class StarttlsPolicy
         var map = new Option<string?>("--postfix-map") { Description = "The smtp_tls_policy_maps file to write" };
         var postmap = new Option<bool>("--postmap") { Description = "Run postmap on the map (atomically)" };
         var postmapPath = new Option<string?>("--postmap-path") { Description = "The postmap program (default: postconf -h command_directory's, else /usr/sbin/postmap)" };
-        var reload = new Option<string?>("--reload") { Description = "A command run after the map changed, such as 'postfix reload'" };
+        var reload = new Option<string?>("--reload") { Description = "A command run after the map or an export changed, such as 'postfix reload'" };
+        var exports = new Option<string[]>("--export")
+        {
+            Description = "Also write FILE for another mail server, FORMAT=FILE with FORMAT exim, sendmail, opensmtpd or haraka (repeatable)",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var caFile = new Option<string?>("--ca-file") { Description = "Trust only these CA certificates for HTTPS (default: the system store)" };
         var timeout = new Option<double>("--timeout") { Description = "Seconds allowed for each file", DefaultValueFactory = _ => 60 };
         var update = new Command("update", """
@@ -36,7 +42,7 @@ public static class StarttlsPolicy
               starttls-policy update --source https://example.org/releases/latest --public-key /etc/starttls-policy/release.pub \
                 --postfix-map /etc/postfix/starttls-policy --postmap --reload 'postfix reload'
             """)
-        { source, keys, stateDir, map, earlyAdopter, noServerName, overrides, postmap, postmapPath, reload, caFile, timeout };
+        { source, keys, stateDir, map, exports, earlyAdopter, noServerName, overrides, postmap, postmapPath, reload, caFile, timeout };
         update.SetAction(async (parsed, cancellation) =>
         {
             var roots = parsed.GetValue(caFile) is { } ca ? LoadRoots(ca) : null;
@@ -44,7 +50,7 @@ public static class StarttlsPolicy
             var updater = new Updater(new InstalledState(parsed.GetValue(stateDir)!), LoadKeys(parsed.GetValue(keys)!), clock);
             var outcome = await updater.RunAsync(
                 from,
-                new MapOptions(parsed.GetValue(map), Rendering(parsed), parsed.GetValue(postmap), parsed.GetValue(reload), parsed.GetValue(postmapPath)),
+                new MapOptions(parsed.GetValue(map), Rendering(parsed), parsed.GetValue(postmap), parsed.GetValue(reload), parsed.GetValue(postmapPath), ExportTargets(parsed.GetValue(exports) ?? [])),
                 error,
                 cancellation).ConfigureAwait(false);
             return outcome switch
@@ -69,18 +75,27 @@ public static class StarttlsPolicy
         { keys, stateDir, earlyAdopter, noServerName, overrides };
         postfix.SetAction(parsed =>
         {
-            var state = new InstalledState(parsed.GetValue(stateDir)!);
-            var files = state.ReadCurrent() ?? throw new ReleaseRefusedException("release.fetch.failed", $"no release installed in {state.Directory}; run 'starttls-policy update'");
-
-            // The release was verified whole when it was installed. Its list's signature covers every byte of the list,
-            // so the list's SHA-256 for the manifest, a second pass over the same bytes, is not worked out again.
-            var release = ReleaseVerifier.Verify(files, LoadKeys(parsed.GetValue(keys)!), clock.GetUtcNow(), hashList: false);
+            var release = InstalledForExport(parsed.GetValue(stateDir)!, LoadKeys(parsed.GetValue(keys)!), clock);
             var rendering = Rendering(parsed);
             var body = PostfixMap.Render(release.List, rendering);
             output.Write(System.Text.Encoding.UTF8.GetString(body.ToArray(Updater.MapHeader(release, body, rendering))));
             return ConsumerExitCodes.Ok;
         });
         export.Subcommands.Add(postfix);
+        foreach (var (name, format) in MtaFormatNames.All.Where(pair => pair.Value != MtaFormat.Postfix))
+        {
+            var other = new Command(name, $"Print the installed release for {name} (the README's section on {name} says what it enforces and how to use it).\n\nExample:\n  starttls-policy export {name} --public-key release.pub > starttls-policy.{name}")
+            { keys, stateDir, earlyAdopter, overrides };
+            other.SetAction(parsed =>
+            {
+                var release = InstalledForExport(parsed.GetValue(stateDir)!, LoadKeys(parsed.GetValue(keys)!), clock);
+                var rendering = Rendering(parsed);
+                var entries = MapEntries.Resolve(release.List, rendering.EarlyAdopter);
+                output.Write(System.Text.Encoding.UTF8.GetString(MtaExport.Render(format, entries, rendering.Overrides, Updater.ReleaseHeader(release, entries.Expires))));
+                return ConsumerExitCodes.Ok;
+            });
+            export.Subcommands.Add(other);
+        }
 
         var status = new Command("status", "Show the installed release (serial, age, expiry) and the local overrides.\n\nExample:\n  starttls-policy status --override /etc/starttls-policy/overrides") { stateDir, overrides };
         status.SetAction(parsed =>
@@ -112,7 +127,7 @@ public static class StarttlsPolicy
             return expired ? ConsumerExitCodes.Expired : ConsumerExitCodes.Ok;
         });
 
-        var root = new RootCommand("starttls-policy: install signed STARTTLS policy list releases and feed them to Postfix.")
+        var root = new RootCommand("starttls-policy: install signed STARTTLS policy list releases and feed them to Postfix, Exim, Sendmail, OpenSMTPD or Haraka.")
         {
             update, verify, export, status,
         };
@@ -159,6 +174,24 @@ public static class StarttlsPolicy
         var files = state.ReadCurrent() ?? throw new ReleaseRefusedException("release.fetch.failed", $"no release installed in {state.Directory}; run 'starttls-policy update'");
         return ReleaseVerifier.Verify(files, keys, clock.GetUtcNow());
     }
+
+    // The release was verified whole when it was installed. Its list's signature covers every byte of the list,
+    // so the list's SHA-256 for the manifest, a second pass over the same bytes, is not worked out again.
+    private static VerifiedRelease InstalledForExport(string stateDirectory, IReadOnlyList<MinisignPublicKey> keys, TimeProvider clock)
+    {
+        var state = new InstalledState(stateDirectory);
+        var files = state.ReadCurrent() ?? throw new ReleaseRefusedException("release.fetch.failed", $"no release installed in {state.Directory}; run 'starttls-policy update'");
+        return ReleaseVerifier.Verify(files, keys, clock.GetUtcNow(), hashList: false);
+    }
+
+    private static IReadOnlyList<ExportTarget> ExportTargets(string[] values) =>
+        [.. values.Select(value =>
+        {
+            int at = value.IndexOf('=');
+            return at > 0 && MtaFormatNames.All.TryGetValue(value[..at], out var format) && format != MtaFormat.Postfix && at < value.Length - 1
+                ? new ExportTarget(format, value[(at + 1)..])
+                : throw new ArgumentException($"--export {value}: give FORMAT=FILE, FORMAT one of exim, sendmail, opensmtpd, haraka (the Postfix map is --postfix-map)");
+        })];
 
     private static IReadOnlyList<MinisignPublicKey> LoadKeys(string[] paths) =>
         paths.Length is 0 or > 2

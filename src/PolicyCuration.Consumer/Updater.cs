@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
+using PolicyCuration.Consumer.Exports;
 using PolicyCuration.Format;
+using PolicyCuration.Format.Model;
 using PolicyCuration.Signing;
 
 namespace PolicyCuration.Consumer;
@@ -11,7 +13,11 @@ namespace PolicyCuration.Consumer;
 /// <param name="RunPostmap">Run <c>postmap</c> on the map (atomically: on a temporary copy, then renamed).</param>
 /// <param name="ReloadCommand">A command run by <c>/bin/sh</c> after the map changed, such as <c>postfix reload</c>.</param>
 /// <param name="PostmapPath">The <c>postmap</c> to run; null to find it (<c>postconf -h command_directory</c>, then the usual places).</param>
-public sealed record MapOptions(string? MapFile, PostfixMapOptions Rendering, bool RunPostmap, string? ReloadCommand, string? PostmapPath = null);
+/// <param name="Exports">Files for other mail servers, written beside the map from the same entries and overrides.</param>
+public sealed record MapOptions(string? MapFile, PostfixMapOptions Rendering, bool RunPostmap, string? ReloadCommand, string? PostmapPath = null, IReadOnlyList<ExportTarget>? Exports = null);
+
+/// <summary>An export an update writes: its format and its file.</summary>
+public sealed record ExportTarget(MtaFormat Format, string File);
 
 /// <summary>How an update ended.</summary>
 public enum UpdateOutcome
@@ -47,7 +53,8 @@ public sealed class Updater(InstalledState state, IReadOnlyList<MinisignPublicKe
         {
             var fetched = await source.FetchAsync(cancellation).ConfigureAwait(false);
             var release = ReleaseVerifier.Verify(fetched, keys, now);
-            var lines = PostfixMap.Render(release.List, map.Rendering);
+            var entries = MapEntries.Resolve(release.List, map.Rendering.EarlyAdopter);
+            var lines = PostfixMap.Render(entries, map.Rendering);
             if (installed is { } current && release.Manifest.Serial < current.Manifest.Serial)
             {
                 throw new ReleaseRefusedException(
@@ -55,6 +62,8 @@ public sealed class Updater(InstalledState state, IReadOnlyList<MinisignPublicKe
             }
 
             byte[] mapText = RenderMap(release, lines, map);
+            var header = ReleaseHeader(release, entries.Expires);
+            var exports = (map.Exports ?? []).Select(e => (e.File, MtaExport.Render(e.Format, entries, map.Rendering.Overrides, header))).ToList();
             if (installed is null || release.Manifest.Serial > installed.Manifest.Serial)
             {
                 state.Install(release);
@@ -66,7 +75,7 @@ public sealed class Updater(InstalledState state, IReadOnlyList<MinisignPublicKe
                 report.WriteLine($"serial {release.Manifest.Serial} is already installed");
             }
 
-            WriteMap(map, mapText, report);
+            WriteMaps(map, mapText, exports, report);
             return UpdateOutcome.Current;
         }
         catch (Exception e) when (e is ReleaseRefusedException or MapRefusedException or IOException or UnauthorizedAccessException)
@@ -108,19 +117,22 @@ public sealed class Updater(InstalledState state, IReadOnlyList<MinisignPublicKe
         lines.ToArray(MapHeader(release, lines, map.Rendering));
 
     /// <summary>The header of the map of a verified release, once its list's expiry is checked against the manifest's.</summary>
-    public static byte[] MapHeader(VerifiedRelease release, PostfixMapLines lines, PostfixMapOptions rendering)
+    public static byte[] MapHeader(VerifiedRelease release, PostfixMapLines lines, PostfixMapOptions rendering) =>
+        PostfixMap.Header(ReleaseHeader(release, lines.Expires), rendering);
+
+    /// <summary>The lines that head every file written from a verified release, once its list's expiry is checked against the manifest's.</summary>
+    public static IReadOnlyList<string> ReleaseHeader(VerifiedRelease release, ListTime? listExpires)
     {
-        if (lines.Expires?.Value is not { } expires || Math.Abs((expires - release.Manifest.Expires).TotalSeconds) >= 1)
+        if (listExpires?.Value is not { } expires || Math.Abs((expires - release.Manifest.Expires).TotalSeconds) >= 1)
         {
             throw new ReleaseRefusedException("release.list.invalid", "the list's expires differs from the manifest's");
         }
 
-        return PostfixMap.Header(
-            [
-                $"starttls-policy: serial {release.Manifest.Serial}, made {ReleaseManifest.Format(release.Manifest.Timestamp)}, expires {ReleaseManifest.Format(release.Manifest.Expires)}",
-                $"signed by key {release.Key.Id}; do not edit: rewritten by every update",
-            ],
-            rendering);
+        return
+        [
+            $"starttls-policy: serial {release.Manifest.Serial}, made {ReleaseManifest.Format(release.Manifest.Timestamp)}, expires {ReleaseManifest.Format(release.Manifest.Expires)}",
+            $"signed by key {release.Key.Id}; do not edit: rewritten by every update",
+        ];
     }
 
     private static UpdateOutcome Expire(ReleaseFiles installed, MapOptions map, TextWriter report)
@@ -128,11 +140,10 @@ public sealed class Updater(InstalledState state, IReadOnlyList<MinisignPublicKe
         var manifest = TryManifest(installed);
         report.WriteLine("starttls-policy: WARNING: THE INSTALLED POLICY LIST HAS EXPIRED AND NO FRESH RELEASE COULD BE INSTALLED.");
         report.WriteLine("starttls-policy: WARNING: the map now holds no policy; mail to listed domains is no longer protected from STARTTLS downgrade.");
-        if (map.MapFile is not null)
-        {
-            WriteMap(map, Encoding.UTF8.GetBytes(PostfixMap.Expired(manifest?.Serial ?? 0, manifest?.Expires ?? DateTimeOffset.MinValue)), report);
-        }
-
+        long serial = manifest?.Serial ?? 0;
+        var expires = manifest?.Expires ?? DateTimeOffset.MinValue;
+        var exports = (map.Exports ?? []).Select(e => (e.File, MtaExport.Expired(e.Format, serial, expires))).ToList();
+        WriteMaps(map, Encoding.UTF8.GetBytes(PostfixMap.Expired(serial, expires)), exports, report);
         return UpdateOutcome.Expired;
     }
 
@@ -148,18 +159,40 @@ public sealed class Updater(InstalledState state, IReadOnlyList<MinisignPublicKe
         }
     }
 
-    private static void WriteMap(MapOptions map, byte[] content, TextWriter report)
+    // The reload runs once, after everything that changed is in place.
+    private static void WriteMaps(MapOptions map, byte[] content, IReadOnlyList<(string File, byte[] Content)> exports, TextWriter report)
+    {
+        bool changed = WriteMap(map, content, report);
+        foreach (var (file, text) in exports)
+        {
+            string full = Path.GetFullPath(file);
+            SafeDirectory.Check(Path.GetDirectoryName(full)!, "the export's directory");
+            if (!File.Exists(full) || !File.ReadAllBytes(full).AsSpan().SequenceEqual(text))
+            {
+                AtomicFile.Write(full, text);
+                report.WriteLine($"wrote {file}");
+                changed = true;
+            }
+        }
+
+        if (changed && map.ReloadCommand is { } reload)
+        {
+            ChildProcess.Run("/bin/sh", ["-c", reload], $"--reload {reload}", ChildProcess.Limit);
+        }
+    }
+
+    private static bool WriteMap(MapOptions map, byte[] content, TextWriter report)
     {
         if (map.MapFile is null)
         {
-            return;
+            return false;
         }
 
         string full = Path.GetFullPath(map.MapFile);
         SafeDirectory.Check(Path.GetDirectoryName(full)!, "the map's directory");
         if (File.Exists(full) && File.ReadAllBytes(full).AsSpan().SequenceEqual(content) && (!map.RunPostmap || File.Exists(full + ".db") || File.Exists(full + ".lmdb")))
         {
-            return;
+            return false;
         }
 
         if (map.RunPostmap)
@@ -172,10 +205,7 @@ public sealed class Updater(InstalledState state, IReadOnlyList<MinisignPublicKe
         }
 
         report.WriteLine($"wrote {map.MapFile}{(map.RunPostmap ? " and its postmap database" : string.Empty)}");
-        if (map.ReloadCommand is { } reload)
-        {
-            ChildProcess.Run("/bin/sh", ["-c", reload], $"--reload {reload}", ChildProcess.Limit);
-        }
+        return true;
     }
 
     // postmap rewrites its database in place; building it for a temporary copy and renaming both keeps each atomic.

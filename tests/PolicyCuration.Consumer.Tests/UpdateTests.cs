@@ -66,6 +66,44 @@ public sealed class UpdateTests : IDisposable
     }
 
     [Fact]
+    public void AnUpdateWritesEachExportBesideTheMapAndReloadsOnceWhenOneChanged()
+    {
+        Releases.Write(dir.File("r1"), key, 1, Releases.SmallList());
+        string reloads = dir.File("reloads");
+        string[] exports = ["--export", $"exim={dir.File("exim")}", "--export", $"haraka={dir.File("tls.ini")}", "--reload", $"echo reloaded >> {reloads}"];
+
+        var first = Update(dir.File("r1"), exports);
+        var again = Update(dir.File("r1"), exports);
+        File.Delete(dir.File("exim"));
+        var repaired = Update(dir.File("r1"), exports);
+
+        Assert.True(first.Code == ConsumerExitCodes.Ok, first.Error);
+        Assert.Contains("enforced.example: mx1.enforced.example : ^[^.]+\\.mail\\.enforced\\.example$\n", File.ReadAllText(dir.File("exim")));
+        Assert.Contains("[outbound]\nforce_tls_hosts[]=enforced.example\n; testing: force_tls_hosts[]=testing.example\n", File.ReadAllText(dir.File("tls.ini")));
+        Assert.Equal(Consumer("export", "exim", "--public-key", PublicKey, "--state-dir", State).Output, File.ReadAllText(dir.File("exim")));
+        Assert.Equal(ConsumerExitCodes.Ok, again.Code);
+        Assert.DoesNotContain("wrote", again.Error);
+        Assert.Contains($"wrote {dir.File("exim")}", repaired.Error);
+        Assert.Equal("reloaded\nreloaded\n", File.ReadAllText(reloads));
+        Assert.Empty(Directory.GetFiles(dir.Path, ".*"));
+    }
+
+    [Theory]
+    [InlineData("postfix=/tmp/x")]
+    [InlineData("qmail=/tmp/x")]
+    [InlineData("exim")]
+    [InlineData("exim=")]
+    public void AnExportThatIsNotFormatAndFileIsAUsageError(string value)
+    {
+        Releases.Write(dir.File("r1"), key, 1, Releases.SmallList());
+
+        var refused = Update(dir.File("r1"), "--export", value);
+
+        Assert.Equal(ConsumerExitCodes.Usage, refused.Code);
+        Assert.Contains("give FORMAT=FILE", refused.Error);
+    }
+
+    [Fact]
     public void EarlyAdoptersEnforceTestingDomainsToo()
     {
         Releases.Write(dir.File("r1"), key, 1, Releases.SmallList());

@@ -52,6 +52,18 @@ internal static class ProbeFixtures
     /// <summary>The sending Postfix's log.</summary>
     public static string SenderLog => Settings.Value["SENDER_LOG"];
 
+    /// <summary>Exim's binary, unpacked from Debian's package (it conflicts with Postfix).</summary>
+    public static string Exim => Settings.Value["EXIM"];
+
+    /// <summary>Sendmail's <c>makemap</c>, unpacked from Debian's package.</summary>
+    public static string Makemap => Settings.Value["MAKEMAP"];
+
+    /// <summary>OpenSMTPD's <c>smtpd</c>, unpacked from Debian's package.</summary>
+    public static string Smtpd => Settings.Value["SMTPD"];
+
+    /// <summary>The <c>node_modules</c> that hold Haraka's config loader, <c>haraka-config</c>.</summary>
+    public static string HarakaModules => Settings.Value["HARAKA_MODULES"];
+
     /// <summary>A port nothing listens on: what a vantage whose port 25 is blocked meets at every MX.</summary>
     public static int ClosedPort()
     {

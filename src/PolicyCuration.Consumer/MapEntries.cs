@@ -1,0 +1,85 @@
+using System.Runtime.InteropServices;
+using PolicyCuration.Format;
+using PolicyCuration.Format.Findings;
+using PolicyCuration.Format.Model;
+
+namespace PolicyCuration.Consumer;
+
+/// <summary>One listed domain as every map writes it.</summary>
+/// <param name="Domain">The domain, lower case.</param>
+/// <param name="Patterns">Its MX patterns, aliases resolved, lower case, in the list's order.</param>
+/// <param name="Mode">The list's mode for it.</param>
+/// <param name="Enforced">Whether a map enforces it: enforce mode, or testing under <c>--early-adopter</c>.</param>
+public sealed record MapEntry(string Domain, IReadOnlyList<string> Patterns, PolicyMode? Mode, bool Enforced);
+
+/// <summary>The entries of a list, in its order, and its expiry.</summary>
+/// <param name="Entries">One per listed domain.</param>
+/// <param name="Expires">The list's <c>expires</c>, to be checked against the signed manifest's.</param>
+public sealed record MapEntryList(IReadOnlyList<MapEntry> Entries, ListTime? Expires);
+
+/// <summary>
+/// Reads a verified list into what maps are written from, with the curation tools' own reader, as strictly as they
+/// read it: anything it reports as an error refuses the whole list, as do a domain listed twice, a policy without a
+/// pattern, and a name or pattern holding a character that a map's syntax gives a meaning to. A map that silently
+/// drops or bends a policy is worse than none.
+/// </summary>
+public static class MapEntries
+{
+    /// <summary>The entries of <paramref name="list"/>.</summary>
+    /// <exception cref="MapRefusedException">The list cannot be read, or one of its policies cannot be written faithfully.</exception>
+    public static MapEntryList Resolve(ReadOnlyMemory<byte> list, bool earlyAdopter)
+    {
+        byte[] bytes = MemoryMarshal.TryGetArray(list, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : list.ToArray();
+        var read = PolicyListReader.Read(new SourceText("policy.json", bytes));
+        if (read.Problems.FirstOrDefault(p => p.Severity == Severity.Error) is { } problem)
+        {
+            throw new MapRefusedException(Describe(problem));
+        }
+
+        var model = read.List ?? throw new MapRefusedException("the list cannot be read (list.shape)");
+        var entries = new List<MapEntry>(model.Policies.Count);
+        var seen = new HashSet<string>(model.Policies.Count, StringComparer.Ordinal);
+        foreach (var entry in model.Policies)
+        {
+            string name = entry.Name.ToLowerInvariant();
+            var policy = model.Resolve(entry.Policy) ?? throw Refused(model, entry, $"{name} uses the unknown alias {entry.Policy.Alias}");
+            if (!seen.Add(name))
+            {
+                throw Refused(model, entry, $"{name} is listed twice");
+            }
+
+            if (Reserves(name))
+            {
+                throw Refused(model, entry, $"the domain {name} holds a character map syntaxes reserve (:, comma, space, tab, #, =, ;, [, ]) or a control character");
+            }
+
+            if (policy.Mxs is not { Count: > 0 } mxs)
+            {
+                throw Refused(model, entry, $"{name} has no MX pattern");
+            }
+
+            var patterns = mxs.Select(m => m.Text.ToLowerInvariant()).ToList();
+            if (patterns.FirstOrDefault(Reserves) is { } reserved)
+            {
+                throw Refused(model, entry, $"an MX pattern of {name} holds a character map syntaxes reserve (:, comma, space, tab, #, =, ;, [, ]) or a control character: \"{reserved}\"");
+            }
+
+            var mode = policy.Mode;
+            entries.Add(new MapEntry(name, patterns, mode, mode == PolicyMode.Enforce || (earlyAdopter && mode == PolicyMode.Testing)));
+        }
+
+        return new MapEntryList(entries, model.Expires);
+    }
+
+    /// <summary>Whether <paramref name="text"/> holds a character that Postfix's, Exim's, Sendmail's, OpenSMTPD's or an ini file's syntax gives a meaning to, or a control character.</summary>
+    internal static bool Reserves(string text) =>
+        text.AsSpan().ContainsAny(":, \t\r\n#=;[]") || text.AsSpan().ContainsAnyInRange('\0', '\u001f') || text.Contains('\u007f');
+
+    private static MapRefusedException Refused(PolicyList model, NamedPolicy entry, string message) =>
+        new(model.LocationOf(entry.NameOffset) is { } at ? $"at line {at.Line}, column {at.Column}: {message} (list.map)" : $"{message} (list.map)");
+
+    private static string Describe(Finding problem) =>
+        problem.Location is { } at ? $"at line {at.Line}, column {at.Column}: {problem.Message} ({problem.Code})" : $"{problem.Message} ({problem.Code})";
+}
