@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Security.Cryptography.X509Certificates;
 using PolicyCuration.Consumer.Exports;
+using PolicyCuration.Consumer.Socketmap;
 using PolicyCuration.Signing;
 
 namespace PolicyCuration.Consumer;
@@ -12,7 +13,7 @@ public static class StarttlsPolicy
     public const string DefaultStateDirectory = "/var/lib/starttls-policy";
 
     /// <summary>Runs the tool; returns its exit code (<see cref="ConsumerExitCodes"/>).</summary>
-    public static int Run(string[] args, TextWriter output, TextWriter error, TimeProvider? clock = null)
+    public static int Run(string[] args, TextWriter output, TextWriter error, TimeProvider? clock = null, CancellationToken cancellation = default)
     {
         clock ??= TimeProvider.System;
         var stateDir = new Option<string>("--state-dir") { Description = "Where verified releases are kept", DefaultValueFactory = _ => DefaultStateDirectory };
@@ -127,9 +128,39 @@ public static class StarttlsPolicy
             return expired ? ConsumerExitCodes.Expired : ConsumerExitCodes.Ok;
         });
 
+        var socketmap = new Option<string>("--socketmap") { Description = "Where to listen: unix:PATH or inet:ADDRESS:PORT", Required = true };
+        var mapName = new Option<string>("--name") { Description = "The map name Postfix asks for (socketmap:unix:PATH:NAME)", DefaultValueFactory = _ => "starttls-policy" };
+        var maxConnections = new Option<int>("--max-connections") { Description = "Connections served at once; more are closed at once", DefaultValueFactory = _ => 256 };
+        var idleTimeout = new Option<double>("--idle-timeout") { Description = "Seconds a connection may stay silent", DefaultValueFactory = _ => 60 };
+        var reloadInterval = new Option<double>("--reload-interval") { Description = "Seconds between looks for a newly installed release", DefaultValueFactory = _ => 10 };
+        var serve = new Command("serve", """
+            Answer Postfix's socketmap lookups from the installed release, the same answers as the hash map: no postmap, no
+            reload of Postfix. A release installed by 'update' is verified and taken within --reload-interval; one that
+            fails verification is not used; once the release has expired every lookup is NOTFOUND (no policy).
+
+            Example (Postfix: smtp_tls_policy_maps = socketmap:unix:/run/starttls-policy/socketmap:starttls-policy):
+              starttls-policy serve --socketmap unix:/run/starttls-policy/socketmap --public-key /etc/starttls-policy/release.pub
+            """)
+        { socketmap, mapName, keys, stateDir, earlyAdopter, noServerName, overrides, maxConnections, idleTimeout, reloadInterval };
+        serve.SetAction(async (parsed, stop) =>
+        {
+            var source = new SocketmapSource(new InstalledState(parsed.GetValue(stateDir)!), LoadKeys(parsed.GetValue(keys)!), Rendering(parsed), clock, error);
+            var endpoint = SocketmapServer.Endpoint(parsed.GetValue(socketmap)!);
+            source.Load();
+            using var listener = SocketmapListener.Open(endpoint);
+            error.WriteLine($"starttls-policy serve: serial {source.Current.Serial}, {source.Current.Count} domains with a policy, on {parsed.GetValue(socketmap)}");
+            var limits = new SocketmapLimits(parsed.GetValue(maxConnections), TimeSpan.FromSeconds(parsed.GetValue(idleTimeout)));
+            var server = new SocketmapServer(parsed.GetValue(mapName)!, () => source.Current, limits, clock, error);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop, cancellation);
+            var reloads = source.WatchAsync(TimeSpan.FromSeconds(parsed.GetValue(reloadInterval)), linked.Token);
+            await server.ServeAsync(listener, linked.Token).ConfigureAwait(false);
+            await reloads.ConfigureAwait(false);
+            return ConsumerExitCodes.Ok;
+        });
+
         var root = new RootCommand("starttls-policy: install signed STARTTLS policy list releases and feed them to Postfix, Exim, Sendmail, OpenSMTPD or Haraka.")
         {
-            update, verify, export, status,
+            update, verify, export, status, serve,
         };
         var parsedArgs = root.Parse(args);
         if (parsedArgs.Errors.Count > 0)
@@ -144,7 +175,8 @@ public static class StarttlsPolicy
 
         try
         {
-            return parsedArgs.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+            return parsedArgs.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancellation)
+                .GetAwaiter().GetResult();
         }
         catch (ReleaseRefusedException e)
         {

@@ -1,0 +1,199 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace PolicyCuration.Consumer.Socketmap;
+
+/// <summary>The limits every connection of the socketmap server is held to.</summary>
+/// <param name="MaxConnections">Connections served at once; one more is closed as soon as it is accepted.</param>
+/// <param name="IdleTimeout">How long a connection may wait between requests, or take to send one.</param>
+/// <param name="MaxRequestBytes">The longest request read; a longer one is answered <c>PERM</c> and the connection closed.</param>
+public sealed record SocketmapLimits(int MaxConnections = 256, TimeSpan? IdleTimeout = null, int MaxRequestBytes = 1024)
+{
+    /// <summary>The idle timeout, 60 seconds when not given.</summary>
+    public TimeSpan Idle => IdleTimeout ?? TimeSpan.FromSeconds(60);
+}
+
+/// <summary>
+/// Postfix's socketmap protocol (netstrings: <c>NAME KEY</c> in, <c>OK value</c>, <c>NOTFOUND </c>, <c>TEMP reason</c>
+/// or <c>PERM reason</c> out) over a Unix or TCP socket, answering from the table <paramref name="table"/> gives.
+/// </summary>
+/// <param name="mapName">The map name Postfix asks for (<c>socketmap:unix:PATH:NAME</c>).</param>
+/// <param name="table">The current table: read on every request, so a reload takes effect at the next one.</param>
+/// <param name="limits">The bounds on connections, time and size.</param>
+/// <param name="clock">The clock expiry is judged by.</param>
+/// <param name="log">Where refusals and expiry are said.</param>
+public sealed class SocketmapServer(string mapName, Func<SocketmapTable> table, SocketmapLimits limits, TimeProvider clock, TextWriter log)
+{
+    private int _open;
+    private long _expiredSaid = -1;
+    private long _answered;
+
+    /// <summary>How many requests were answered.</summary>
+    public long Answered => Interlocked.Read(ref _answered);
+
+    /// <summary>The endpoint of <paramref name="address"/>: <c>unix:PATH</c> or <c>inet:HOST:PORT</c>.</summary>
+    /// <exception cref="ArgumentException">Neither form.</exception>
+    public static EndPoint Endpoint(string address)
+    {
+        if (address.StartsWith("unix:", StringComparison.Ordinal) && address.Length > 5)
+        {
+            return new UnixDomainSocketEndPoint(address[5..]);
+        }
+
+        if (address.StartsWith("inet:", StringComparison.Ordinal) && address.LastIndexOf(':') is var colon and > 5
+            && IPAddress.TryParse(address[5..colon].Trim('[', ']'), out var ip) && ushort.TryParse(address[(colon + 1)..], out ushort port) && port > 0)
+        {
+            return new IPEndPoint(ip, port);
+        }
+
+        throw new ArgumentException($"--socketmap {address}: give unix:PATH or inet:ADDRESS:PORT");
+    }
+
+    /// <summary>Serves <paramref name="listener"/>, already bound and listening, until <paramref name="cancellation"/> ends it.</summary>
+    public async Task ServeAsync(Socket listener, CancellationToken cancellation)
+    {
+        var connections = new List<Task>();
+        while (!cancellation.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await listener.AcceptAsync(cancellation).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            if (Interlocked.Increment(ref _open) > limits.MaxConnections)
+            {
+                // Beyond the limit a connection is closed at once: a flood costs a file descriptor for a moment, no more.
+                Interlocked.Decrement(ref _open);
+                client.Dispose();
+                continue;
+            }
+
+            connections.RemoveAll(task => task.IsCompleted);
+            connections.Add(ServeClientAsync(client, cancellation));
+        }
+
+        await Task.WhenAll(connections).ConfigureAwait(false);
+    }
+
+    private async Task ServeClientAsync(Socket client, CancellationToken cancellation)
+    {
+        try
+        {
+            using var stream = new NetworkStream(client, ownsSocket: true);
+            var buffer = new byte[limits.MaxRequestBytes + 16];
+            int filled = 0;
+            while (!cancellation.IsCancellationRequested)
+            {
+                var (request, used, problem) = Netstring.TryRead(buffer.AsSpan(0, filled), limits.MaxRequestBytes);
+                if (problem is not null)
+                {
+                    await WriteAsync(stream, $"PERM {problem}", cancellation).ConfigureAwait(false);
+                    return;
+                }
+
+                if (request is null)
+                {
+                    if (filled == buffer.Length)
+                    {
+                        return;
+                    }
+
+                    using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+                    idle.CancelAfter(limits.Idle);
+                    int read = await stream.ReadAsync(buffer.AsMemory(filled), idle.Token).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        return;
+                    }
+
+                    filled += read;
+                    continue;
+                }
+
+                buffer.AsSpan(used, filled - used).CopyTo(buffer);
+                filled -= used;
+                await WriteAsync(stream, Answer(request), cancellation).ConfigureAwait(false);
+                Interlocked.Increment(ref _answered);
+            }
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException)
+        {
+            // A client that goes away, or stays silent past the idle timeout, loses its connection and nothing else.
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _open);
+        }
+    }
+
+    private string Answer(string request)
+    {
+        int space = request.IndexOf(' ');
+        if (space <= 0 || request[..space] != mapName)
+        {
+            return $"PERM this server answers the map {mapName} only";
+        }
+
+        var current = table();
+        var now = clock.GetUtcNow();
+        if (now >= current.Expires)
+        {
+            if (Interlocked.Exchange(ref _expiredSaid, current.Serial) != current.Serial)
+            {
+                log.WriteLine($"starttls-policy serve: WARNING: the installed list (serial {current.Serial}) EXPIRED at {current.Expires:yyyy-MM-dd'T'HH:mm:ss'Z'}; every lookup is NOTFOUND until a fresh release is installed");
+            }
+
+            return "NOTFOUND ";
+        }
+
+        return current.Find(request[(space + 1)..]) is { } policy ? $"OK {policy}" : "NOTFOUND ";
+    }
+
+    private static async Task WriteAsync(NetworkStream stream, string reply, CancellationToken cancellation)
+    {
+        byte[] data = Encoding.UTF8.GetBytes(reply);
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"{data.Length}:").Concat(data).Append((byte)',').ToArray(), cancellation).ConfigureAwait(false);
+    }
+}
+
+/// <summary>Netstrings (<c>LENGTH:DATA,</c>), as the socketmap protocol frames its requests.</summary>
+public static class Netstring
+{
+    /// <summary>The first netstring of <paramref name="bytes"/>: its text and the bytes it took; null when incomplete; a problem when it is not one or is longer than <paramref name="max"/>.</summary>
+    public static (string? Text, int Used, string? Problem) TryRead(ReadOnlySpan<byte> bytes, int max)
+    {
+        int colon = bytes.IndexOf((byte)':');
+        int digits = colon < 0 ? bytes.Length : colon;
+        if (colon == 0 || digits > 5 || bytes[..digits].ContainsAnyExceptInRange((byte)'0', (byte)'9'))
+        {
+            return (null, 0, "not a netstring");
+        }
+
+        if (colon < 0)
+        {
+            return (null, 0, null);
+        }
+
+        int length = int.Parse(bytes[..colon], provider: System.Globalization.CultureInfo.InvariantCulture);
+        if (length > max)
+        {
+            return (null, 0, $"a request is at most {max} bytes");
+        }
+
+        int end = colon + 1 + length;
+        if (bytes.Length <= end)
+        {
+            return (null, 0, null);
+        }
+
+        return bytes[end] != (byte)','
+            ? (null, 0, "not a netstring")
+            : (Encoding.UTF8.GetString(bytes.Slice(colon + 1, length)), end + 1, null);
+    }
+}

@@ -1,0 +1,124 @@
+using System.Net;
+using System.Net.Sockets;
+using PolicyCuration.Signing;
+
+namespace PolicyCuration.Consumer.Socketmap;
+
+/// <summary>The table the server answers from: the installed release, verified, taken again when <c>update</c> installs another.</summary>
+/// <param name="state">The state directory <c>update</c> installs into.</param>
+/// <param name="keys">The pinned keys.</param>
+/// <param name="rendering">How the map is written (early adoption, SNI, overrides).</param>
+/// <param name="clock">The clock expiry is judged by.</param>
+/// <param name="log">Where reloads and refusals are said.</param>
+public sealed class SocketmapSource(InstalledState state, IReadOnlyList<MinisignPublicKey> keys, PostfixMapOptions rendering, TimeProvider clock, TextWriter log)
+{
+    private SocketmapTable? _current;
+
+    /// <summary>The table in use.</summary>
+    public SocketmapTable Current => Volatile.Read(ref _current) ?? throw new InvalidOperationException("no table loaded");
+
+    /// <summary>Loads the installed release; a release that has expired gives a table that answers nothing.</summary>
+    /// <exception cref="ReleaseRefusedException">No release is installed, or it fails verification.</exception>
+    /// <exception cref="MapRefusedException">The list cannot be written as a map.</exception>
+    public void Load()
+    {
+        string? from = state.CurrentDirectory;
+        var files = state.ReadCurrent() ?? throw new ReleaseRefusedException("release.fetch.failed", $"no release installed in {state.Directory}; run 'starttls-policy update'");
+
+        // Verified as of the release's own making, so that an expired release is still checked whole; its table then answers nothing.
+        var release = ReleaseVerifier.Verify(files, keys, ReleaseManifest.Parse(files.Manifest).Timestamp);
+        Volatile.Write(ref _current, SocketmapTable.From(release, rendering, from));
+        if (clock.GetUtcNow() >= release.Manifest.Expires)
+        {
+            log.WriteLine($"starttls-policy serve: WARNING: the installed list (serial {release.Manifest.Serial}) has EXPIRED: every lookup is NOTFOUND until a fresh release is installed");
+        }
+    }
+
+    /// <summary>Looks for a newly installed release every <paramref name="interval"/>; one that fails is said and not used.</summary>
+    public async Task WatchAsync(TimeSpan interval, CancellationToken cancellation)
+    {
+        using var timer = new PeriodicTimer(interval, clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellation).ConfigureAwait(false))
+            {
+                if (state.CurrentDirectory == Current.InstalledFrom)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    long before = Current.Serial;
+                    Load();
+                    log.WriteLine($"starttls-policy serve: now answering from serial {Current.Serial} (was {before}), {Current.Count} domains with a policy");
+                }
+                catch (Exception e) when (e is ReleaseRefusedException or MapRefusedException or SignatureException or IOException)
+                {
+                    log.WriteLine($"starttls-policy serve: the newly installed release is not used ({(e as ReleaseRefusedException)?.Code ?? "release.list.invalid"}): {e.Message}; still answering from serial {Current.Serial}");
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}
+
+/// <summary>The listening socket of the server.</summary>
+public static class SocketmapListener
+{
+    /// <summary>A socket bound to <paramref name="endpoint"/> and listening; a Unix socket left by an earlier run is replaced.</summary>
+    public static Socket Open(EndPoint endpoint)
+    {
+        var socket = endpoint is UnixDomainSocketEndPoint
+            ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
+            : new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (endpoint is UnixDomainSocketEndPoint && endpoint.ToString() is { } path && File.Exists(path))
+            {
+                RemoveStale(endpoint, path);
+            }
+
+            socket.Bind(endpoint);
+            if (endpoint is UnixDomainSocketEndPoint && endpoint.ToString() is { } bound && !OperatingSystem.IsWindows())
+            {
+                // Postfix's smtp client runs as another user; what the socket tells is the public list.
+                File.SetUnixFileMode(bound, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite);
+            }
+
+            socket.Listen(512);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    // A socket left by a run that ended is replaced; one that answers belongs to a running server, and a file with
+    // content is not a socket: both are refused rather than deleted.
+    private static void RemoveStale(EndPoint endpoint, string path)
+    {
+        using (var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
+        {
+            try
+            {
+                probe.Connect(endpoint);
+                throw new IOException($"{path}: another server answers there");
+            }
+            catch (SocketException)
+            {
+            }
+        }
+
+        if (new FileInfo(path).Length > 0)
+        {
+            throw new IOException($"{path} is a file, not a socket; give another path");
+        }
+
+        File.Delete(path);
+    }
+}

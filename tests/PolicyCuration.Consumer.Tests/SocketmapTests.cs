@@ -1,0 +1,211 @@
+using System.Net.Sockets;
+using System.Text;
+using PolicyCuration.Consumer.Socketmap;
+using PolicyCuration.Format.Model;
+using PolicyCuration.Signing;
+using PolicyCuration.Testing;
+
+namespace PolicyCuration.Consumer.Tests;
+
+public sealed class NetstringTests
+{
+    [Theory]
+    [InlineData("20:starttls-policy a.ex,", "starttls-policy a.ex", 24, null)]
+    [InlineData("3:abc,4:more", "abc", 6, null)]
+    [InlineData("20:starttls-po", null, 0, null)]
+    [InlineData("12", null, 0, null)]
+    [InlineData("", null, 0, null)]
+    [InlineData("1000000000:", null, 0, "not a netstring")]
+    [InlineData("2000:", null, 0, "a request is at most 1024 bytes")]
+    [InlineData("x:ab,", null, 0, "not a netstring")]
+    [InlineData(":ab,", null, 0, "not a netstring")]
+    [InlineData("2:abc", null, 0, "not a netstring")]
+    public void ARequestIsANetstringOfBoundedLength(string input, string? text, int used, string? problem) =>
+        Assert.Equal((text, used, problem), Netstring.TryRead(Encoding.ASCII.GetBytes(input), 1024));
+}
+
+[Trait("Needs", "fixtures")]
+public sealed class SocketmapTests : IDisposable
+{
+    private readonly TemporaryDirectory dir = new();
+    private readonly MinisignSecretKey key = MinisignSecretKey.Generate();
+    private readonly FixedClock clock = new(Releases.Now.AddHours(1));
+    private readonly CancellationTokenSource stop = new();
+
+    public SocketmapTests() => File.WriteAllText(PublicKey, key.PublicKey.ToText());
+
+    private string PublicKey => dir.File("release.pub");
+
+    private string State => dir.File("state");
+
+    private string Socket => dir.File("socketmap");
+
+    public void Dispose()
+    {
+        stop.Cancel();
+        key.Dispose();
+        stop.Dispose();
+        dir.Dispose();
+    }
+
+    [Fact]
+    public async Task EveryDomainOfATwentyThousandDomainListGetsTheHashMapsAnswerAndANewReleaseIsTakenUp()
+    {
+        var list = LargeList(20_000);
+        Install(1, list);
+        var server = Serve("--reload-interval", "0.2");
+
+        string keys = string.Concat(list.Policies.Select(p => p.Name + "\n")) + "unlisted.example\nENFORCED00001.EXAMPLE\n";
+        var fromSocket = ExternalTool.RunApart("postmap", ["-q", "-", $"socketmap:unix:{Socket}:starttls-policy"], input: keys);
+        var fromHash = ExternalTool.RunApart("postmap", ["-q", "-", $"hash:{dir.File("map")}"], input: keys);
+
+        Assert.True(fromSocket.ExitCode == 0, fromSocket.Error);
+        Assert.Equal(fromHash.Output, fromSocket.Output);
+        Assert.Equal(list.Policies.Count(p => p.Policy.Mode == PolicyMode.Enforce || p.Policy.Alias is not null), fromSocket.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+
+        // update installs serial 2; the server takes it up without a restart and without Postfix being reloaded.
+        Install(2, LargeList(20_000, changed: "enforced00003.example"));
+        string answer = string.Empty;
+        for (int attempt = 0; attempt < 100 && !answer.Contains("mx.changed.example", StringComparison.Ordinal); attempt++)
+        {
+            Thread.Sleep(100);
+            answer = ExternalTool.Run("postmap", ["-q", "enforced00003.example", $"socketmap:unix:{Socket}:starttls-policy"]).Output;
+        }
+
+        Assert.Equal("secure match=mx.changed.example:.mail3.example servername=hostname\n", answer);
+        await stop.CancelAsync();
+        var (code, error) = await server;
+        Assert.Equal(ConsumerExitCodes.Ok, code);
+        Assert.Contains("now answering from serial 2 (was 1)", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HostileClientsGetBoundedRefusalsAndTheServerGoesOn()
+    {
+        Install(1, LargeList(10));
+        var server = Serve("--idle-timeout", "1", "--max-connections", "64");
+
+        // A 1 GB netstring is refused on its length, before any of it is read.
+        using (var huge = Connect())
+        {
+            huge.Send(Encoding.ASCII.GetBytes("1000000000:starttls-policy "));
+            Assert.Equal("20:PERM not a netstring,", Receive(huge));
+            Assert.Equal(string.Empty, Receive(huge));
+        }
+
+        // A client that never sends is closed after the idle timeout.
+        using (var silent = Connect())
+        {
+            var started = DateTime.UtcNow;
+            Assert.Equal(string.Empty, Receive(silent));
+            Assert.InRange((DateTime.UtcNow - started).TotalSeconds, 0.5, 5);
+        }
+
+        // 10 000 connections at once: beyond the limit each is closed as soon as it is accepted.
+        var flood = new List<System.Net.Sockets.Socket>();
+        try
+        {
+            for (int i = 0; i < 10_000; i++)
+            {
+                flood.Add(Connect());
+            }
+
+            int closed = flood.Skip(1_000).Take(100).Count(s => Receive(s) == string.Empty);
+            Assert.Equal(100, closed);
+        }
+        finally
+        {
+            flood.ForEach(s => s.Dispose());
+        }
+
+        // A wrong map name is refused; the server still answers the right one.
+        Assert.Equal((0, "secure match=mx.enforced00000.example:.mail0.example servername=hostname\n"), ExternalTool.Run("postmap", ["-q", "enforced00000.example", $"socketmap:unix:{Socket}:starttls-policy"]));
+        using (var wrong = Connect())
+        {
+            wrong.Send(Encoding.ASCII.GetBytes("22:other enforced.example,"));
+            Assert.StartsWith("PERM this server answers the map starttls-policy only", Receive(wrong).Split(':', 2)[1], StringComparison.Ordinal);
+        }
+
+        await stop.CancelAsync();
+        Assert.Equal(ConsumerExitCodes.Ok, (await server).Code);
+    }
+
+    [Fact]
+    public async Task AnExpiredReleaseAnswersNothing()
+    {
+        Install(1, LargeList(10));
+        clock.Now = Releases.Now.AddDays(15);
+        var server = Serve();
+
+        var answer = ExternalTool.Run("postmap", ["-q", "enforced00000.example", $"socketmap:unix:{Socket}:starttls-policy"]);
+
+        Assert.Equal(1, answer.ExitCode);
+        await stop.CancelAsync();
+        Assert.Contains("has EXPIRED: every lookup is NOTFOUND", (await server).Error, StringComparison.Ordinal);
+    }
+
+    private static PolicyList LargeList(int domains, string? changed = null)
+    {
+        var entries = Enumerable.Range(0, domains).Select(i => (i % 3) switch
+        {
+            0 => new NamedPolicy($"enforced{i:D5}.example", Policy.Direct(PolicyMode.Enforce, [$"enforced{i:D5}.example" == changed ? "mx.changed.example" : $"mx.enforced{i:D5}.example", $".mail{i % 7}.example"])),
+            1 => new NamedPolicy($"testing{i:D5}.example", Policy.Direct(PolicyMode.Testing, [$"mx.testing{i:D5}.example"])),
+            _ => new NamedPolicy($"aliased{i:D5}.example", Policy.UsingAlias("provider")),
+        });
+        return new PolicyList
+        {
+            Version = "0.1",
+            Policies = [.. entries.OrderBy(e => e.Name, StringComparer.Ordinal)],
+            HasAliasSection = true,
+            Aliases = [new NamedPolicy("provider", Policy.Direct(PolicyMode.Enforce, ["mx1.provider.example", ".mx.provider.example"]))],
+        };
+    }
+
+    private void Install(long serial, PolicyList list)
+    {
+        Releases.Write(dir.File($"r{serial}"), key, serial, list);
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = StarttlsPolicy.Run(["update", "--source", dir.File($"r{serial}"), "--public-key", PublicKey, "--state-dir", State, "--postfix-map", dir.File("map"), "--postmap"], output, error, clock);
+        Assert.True(code == ConsumerExitCodes.Ok, error.ToString());
+    }
+
+    private Task<(int Code, string Error)> Serve(params string[] extra)
+    {
+        var server = Task.Run(() =>
+        {
+            var output = new StringWriter();
+            var error = new StringWriter();
+            int code = StarttlsPolicy.Run(["serve", "--socketmap", $"unix:{Socket}", "--public-key", PublicKey, "--state-dir", State, .. extra], output, error, clock, stop.Token);
+            return (Code: code, Error: error.ToString());
+        });
+        for (int attempt = 0; attempt < 200 && !File.Exists(Socket); attempt++)
+        {
+            Assert.False(server.IsCompleted, "serve ended before it opened its socket");
+            Thread.Sleep(50);
+        }
+
+        Assert.True(File.Exists(Socket), "serve did not open its socket within 10 s");
+        return server;
+    }
+
+    private System.Net.Sockets.Socket Connect()
+    {
+        var socket = new System.Net.Sockets.Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified) { ReceiveTimeout = 10_000 };
+        socket.Connect(new UnixDomainSocketEndPoint(Socket));
+        return socket;
+    }
+
+    private static string Receive(System.Net.Sockets.Socket socket)
+    {
+        var buffer = new byte[4096];
+        try
+        {
+            return Encoding.ASCII.GetString(buffer, 0, socket.Receive(buffer));
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+        {
+            return string.Empty;
+        }
+    }
+}
