@@ -22,16 +22,28 @@ public sealed class SocketmapSource(InstalledState state, IReadOnlyList<Minisign
     /// <exception cref="MapRefusedException">The list cannot be written as a map.</exception>
     public void Load()
     {
+        Volatile.Write(ref _current, Read());
+
+        // Reading the list takes several times the table's memory, once a release: a daemon gives it back to the system.
+        // The release's bytes are out of scope here, so only the table stays.
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+    }
+
+    private SocketmapTable Read()
+    {
         string? from = state.CurrentDirectory;
         var files = state.ReadCurrent() ?? throw new ReleaseRefusedException("release.fetch.failed", $"no release installed in {state.Directory}; run 'starttls-policy update'");
 
         // Verified as of the release's own making, so that an expired release is still checked whole; its table then answers nothing.
         var release = ReleaseVerifier.Verify(files, keys, ReleaseManifest.Parse(files.Manifest).Timestamp);
-        Volatile.Write(ref _current, SocketmapTable.From(release, rendering, from));
         if (clock.GetUtcNow() >= release.Manifest.Expires)
         {
             log.WriteLine($"starttls-policy serve: WARNING: the installed list (serial {release.Manifest.Serial}) has EXPIRED: every lookup is NOTFOUND until a fresh release is installed");
         }
+
+        return SocketmapTable.From(release, rendering, from);
     }
 
     /// <summary>Looks for a newly installed release every <paramref name="interval"/>; one that fails is said and not used.</summary>

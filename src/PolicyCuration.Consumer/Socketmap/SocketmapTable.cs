@@ -10,11 +10,15 @@ namespace PolicyCuration.Consumer.Socketmap;
 /// </summary>
 public sealed class SocketmapTable
 {
-    private readonly FrozenDictionary<string, string> _policies;
+    /// <summary>The reply to a key with no policy, framed.</summary>
+    public static readonly byte[] NotFound = Frame("NOTFOUND ");
 
-    private SocketmapTable(FrozenDictionary<string, string> policies, long serial, DateTimeOffset expires, string? installedFrom)
+    // Each domain's reply, framed as it goes out: a lookup then costs no allocation and no encoding.
+    private readonly FrozenDictionary<string, byte[]>.AlternateLookup<ReadOnlySpan<char>> _replies;
+
+    private SocketmapTable(FrozenDictionary<string, byte[]> replies, long serial, DateTimeOffset expires, string? installedFrom)
     {
-        _policies = policies;
+        _replies = replies.GetAlternateLookup<ReadOnlySpan<char>>();
         Serial = serial;
         Expires = expires;
         InstalledFrom = installedFrom;
@@ -30,7 +34,7 @@ public sealed class SocketmapTable
     public string? InstalledFrom { get; }
 
     /// <summary>How many domains have a policy.</summary>
-    public int Count => _policies.Count;
+    public int Count => _replies.Dictionary.Count;
 
     /// <summary>The table of <paramref name="release"/>, rendered as <paramref name="rendering"/> says.</summary>
     /// <exception cref="MapRefusedException">The list cannot be written as a map.</exception>
@@ -38,19 +42,30 @@ public sealed class SocketmapTable
     {
         var lines = PostfixMap.Render(release.List, rendering);
         Updater.ReleaseHeader(release, lines.Expires);
-        var policies = new Dictionary<string, string>(StringComparer.Ordinal);
+        var replies = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         foreach (string line in Encoding.UTF8.GetString(lines.Body).Split('\n'))
         {
             int tab = line.IndexOf('\t');
             if (line.Length > 0 && line[0] != '#' && tab > 0)
             {
-                policies[line[..tab]] = line[(tab + 1)..];
+                replies[line[..tab]] = Frame("OK " + line[(tab + 1)..]);
             }
         }
 
-        return new SocketmapTable(policies.ToFrozenDictionary(StringComparer.Ordinal), release.Manifest.Serial, release.Manifest.Expires, installedFrom);
+        return new SocketmapTable(replies.ToFrozenDictionary(StringComparer.Ordinal), release.Manifest.Serial, release.Manifest.Expires, installedFrom);
     }
 
+    /// <summary>The framed reply for <paramref name="domain"/>, already in lower case: <c>OK policy</c>, or <see cref="NotFound"/>.</summary>
+    public byte[] Reply(ReadOnlySpan<char> domain) => _replies.TryGetValue(domain, out byte[]? reply) ? reply : NotFound;
+
     /// <summary>The policy for <paramref name="domain"/> (compared without case), or null.</summary>
-    public string? Find(string domain) => _policies.GetValueOrDefault(domain.ToLowerInvariant());
+    public string? Find(string domain) =>
+        Reply(domain.ToLowerInvariant()) is var reply && reply != NotFound ? Netstring.TryRead(reply, reply.Length).Text![3..] : null;
+
+    /// <summary><paramref name="text"/> as a netstring.</summary>
+    public static byte[] Frame(string text)
+    {
+        byte[] data = Encoding.UTF8.GetBytes(text);
+        return [.. Encoding.ASCII.GetBytes($"{data.Length}:"), .. data, (byte)','];
+    }
 }

@@ -5,6 +5,8 @@ return args switch
     ["generate", var count, var path, ..] when int.TryParse(count, out int n) && n > 0 =>
         SyntheticList.WriteTo(path, n, args.Length > 3 && int.TryParse(args[3], out int seed) ? seed : 1),
     ["silent", var endpoint] when System.Net.IPEndPoint.TryParse(endpoint, out var at) => SilentListener.Run(at),
+    ["socketmap-load", var socket, var keys, var name, var clients, var seconds] when int.TryParse(clients, out int c) && double.TryParse(seconds, System.Globalization.CultureInfo.InvariantCulture, out double s) =>
+        SocketmapLoad.Run(socket, keys, name, c, s),
     _ => Usage(),
 };
 
@@ -12,5 +14,6 @@ static int Usage()
 {
     Console.Error.WriteLine("usage: policy-bench generate DOMAINS OUT.json [SEED]");
     Console.Error.WriteLine("       policy-bench silent IP:PORT      (accept connections, never answer)");
+    Console.Error.WriteLine("       policy-bench socketmap-load SOCKET KEYS NAME CLIENTS SECONDS   (one connection per client, lookups back to back)");
     return 2;
 }
