@@ -178,6 +178,29 @@ public sealed class ExportTests : IDisposable
         Assert.Equal("tls_key.pem", json.RootElement.GetProperty("main").GetProperty("key").GetString());
     }
 
+    [Fact]
+    [Trait("Needs", "fixtures")]
+    public void EximDeliversToAGoodListedDomainAndDefersBrokenOnesThatItDeliversToWhenNotListed()
+    {
+        string[] broken = ["selfsigned", "wrongname", "nostarttls"];
+        var listed = Resolve(string.Join(", ", broken.Prepend("valid").Select(d => $"\"{d}.probe.test\": {{\"mode\": \"enforce\", \"mxs\": [\"mx.{d}.probe.test\"]}}")));
+        using (var exim = new EximSender(MtaExport.Render(MtaFormat.Exim, listed, null, ["listed"])))
+        {
+            Assert.Contains("CV=yes", exim.Send("valid"), StringComparison.Ordinal);
+            Assert.All(broken, d => Assert.Contains($"== user@{d}.probe.test R=dnslookup T=remote_smtp defer", exim.Send(d), StringComparison.Ordinal));
+        }
+
+        // The same configuration delivers to them when they are not listed: it is the table that refuses. (A fresh
+        // spool: Exim's retry data would otherwise hold the hosts that just failed.)
+        using (var exim = new EximSender(MtaExport.Render(MtaFormat.Exim, Resolve(string.Empty), null, ["empty"])))
+        {
+            Assert.All(broken, d => Assert.Contains($"=> user@{d}.probe.test R=dnslookup T=remote_smtp", exim.Send(d), StringComparison.Ordinal));
+        }
+    }
+
+    private static MapEntryList Resolve(string policies) =>
+        MapEntries.Resolve(Encoding.UTF8.GetBytes($"{{\"expires\": \"2026-12-12T00:00:00+00:00\", \"policies\": {{{policies}}}, \"timestamp\": \"2026-11-28T00:00:00+00:00\", \"version\": \"0.1\"}}"), earlyAdopter: false);
+
     private static MapEntryList EffEntries(bool earlyAdopter = false) => MapEntries.Resolve(File.ReadAllBytes(TestFiles.EffList), earlyAdopter);
 
     /// <summary>The README's code block of <paramref name="language"/>, as a user copies it.</summary>
@@ -187,6 +210,72 @@ public sealed class ExportTests : IDisposable
         int start = readme.IndexOf($"```{language}\n", StringComparison.Ordinal);
         Assert.True(start >= 0, $"the README has no {language} block");
         start += language.Length + 4;
+        return readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)];
+    }
+}
+
+/// <summary>
+/// A real Exim, unpacked from Debian's package, sending through the README's transport with the export as its table:
+/// run as root with <c>-C</c>, its delivery processes as Debian-exim, its resolver pointed at the fixtures' DNS in a
+/// mount namespace of its own (Exim reads <c>/etc/resolv.conf</c> and has no option for another).
+/// </summary>
+internal sealed class EximSender : IDisposable
+{
+    private readonly string _dir = Path.Combine(ProbeFixtures.Directory, $"exim-{Guid.NewGuid():N}");
+
+    public EximSender(byte[] table)
+    {
+        Directory.CreateDirectory(Path.Combine(_dir, "spool"));
+        Directory.CreateDirectory(Path.Combine(_dir, "log"));
+        Table(table);
+        string transport = ReadmeBlock().Replace("/etc/exim4/starttls-policy", TablePath, StringComparison.Ordinal)
+            .Replace("  driver = smtp\n", $"  driver = smtp\n  port = {ProbeFixtures.SmtpPort}\n  tls_verify_certificates = {ProbeFixtures.CaFile}\n", StringComparison.Ordinal);
+        File.WriteAllText(Config, $"""
+            exim_path = {ProbeFixtures.Exim}
+            spool_directory = {_dir}/spool
+            log_file_path = {_dir}/log/%slog
+            primary_hostname = sender.probe.test
+            exim_user = Debian-exim
+            exim_group = Debian-exim
+            keep_environment =
+            begin routers
+            dnslookup:
+              driver = dnslookup
+              transport = remote_smtp
+            begin transports
+            {transport}
+            begin retry
+            * * F,1h,10m
+            """);
+        var chown = ExternalTool.Run("chown", ["-R", "Debian-exim:Debian-exim", Path.Combine(_dir, "spool"), Path.Combine(_dir, "log")]);
+        Assert.True(chown.ExitCode == 0, chown.Output);
+    }
+
+    private string Config => Path.Combine(_dir, "exim.conf");
+
+    private string TablePath => Path.Combine(_dir, "starttls-policy");
+
+    private void Table(byte[] table) => File.WriteAllBytes(TablePath, table);
+
+    /// <summary>Sends a message to user@NAME.probe.test in the foreground; the main log's lines for it.</summary>
+    public string Send(string name)
+    {
+        string resolv = Path.GetFullPath(Path.Combine(ProbeFixtures.SenderConfig, "..", "spool", "etc", "resolv.conf"));
+        string command = $"mount --bind {resolv} /etc/resolv.conf && exec {ProbeFixtures.Exim} -C {Config} -odf -oi -f sender@sender.probe.test user@{name}.probe.test";
+        var sent = ExternalTool.Run("unshare", ["-m", "sh", "-c", command], input: "Subject: test\n\nhello\n");
+        string mainlog = Path.Combine(_dir, "log", "mainlog");
+        Assert.True(sent.ExitCode == 0 && File.Exists(mainlog), $"exim: {sent.Output}\n{File.ReadAllText(Config)}");
+        string log = File.ReadAllText(mainlog);
+        string id = log.Split('\n').Last(line => line.Contains($"<= sender@sender.probe.test", StringComparison.Ordinal)).Split(' ')[2];
+        return string.Join('\n', log.Split('\n').Where(line => line.Contains(id, StringComparison.Ordinal)));
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static string ReadmeBlock()
+    {
+        string readme = File.ReadAllText(Path.Combine(TestFiles.Root, "README.md"));
+        int start = readme.IndexOf("```exim\n", StringComparison.Ordinal) + "```exim\n".Length;
         return readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)];
     }
 }
