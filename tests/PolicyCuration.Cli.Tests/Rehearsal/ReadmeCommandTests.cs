@@ -23,6 +23,7 @@ public sealed partial class ReadmeCommandTests(Workbench bench, ITestOutputHelpe
         ("install -d /etc/starttls-policy", "it writes to /etc: the consumer's lines below read the key from policy/release.pub, where the README's keygen line wrote it"),
         ("postconf -e", "it would reconfigure this machine's own Postfix"),
         ("postfix reload", "it would reload this machine's own Postfix"),
+        ("postmap -q yahoo.com socketmap:", "it asks a socketmap server under /run; SocketmapTests start 'serve' and ask it with postmap -q for every domain of a list"),
     ];
 
     [Fact]
