@@ -40,6 +40,12 @@ say "native consumer (NativeAOT)"
 export POLICYCURATION_CONSUMER_AOT="$root/.aot/starttls-policy"
 dotnet publish src/PolicyCuration.Consumer -c Release -r linux-x64 -o "$root/.aot" --nologo -v quiet
 
+say "Debian package (lintian, systemd-analyze, install, upgrade, remove and purge in a throwaway root)"
+rm -rf "$root/.deb"
+bash tools/package/build-deb.sh "$root/.aot" 0.0.1 "$root/.deb" >/dev/null
+bash tools/package/build-deb.sh "$root/.aot" 0.0.2 "$root/.deb" >/dev/null
+bash tools/package/test-deb.sh "$root/.deb/starttls-policy_0.0.1_amd64.deb" "$root/.deb/starttls-policy_0.0.2_amd64.deb"
+
 say "fixtures"
 export POLICYCURATION_FIXTURES="${POLICYCURATION_FIXTURES:-/tmp/policycuration-fixtures}"
 trap 'bash "$root/tools/fixtures/stop.sh"' EXIT

@@ -23,6 +23,10 @@ public sealed partial class ReadmeCommandTests(Workbench bench, ITestOutputHelpe
         ("install -d /etc/starttls-policy", "it writes to /etc: the consumer's lines below read the key from policy/release.pub, where the README's keygen line wrote it"),
         ("postconf -e", "it would reconfigure this machine's own Postfix"),
         ("postfix reload", "it would reload this machine's own Postfix"),
+        ("tools/package/build-deb.sh", "tools/test.sh builds the package this way and tests it with tools/package/test-deb.sh"),
+        ("apt install ./out/deb/", "it would install the package on this machine; tools/package/test-deb.sh installs it in a throwaway root"),
+        ("cp release.pub /etc/starttls-policy/", "it writes to /etc; the consumer's lines read the key from policy/release.pub"),
+        ("systemctl enable", "no systemd manages this machine; tools/package/test-deb.sh checks the units with systemd-analyze verify"),
         ("postmap -q yahoo.com socketmap:", "it asks a socketmap server under /run; SocketmapTests start 'serve' and ask it with postmap -q for every domain of a list"),
     ];
 
