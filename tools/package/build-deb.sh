@@ -10,6 +10,7 @@ files="$root/packaging/debian"
 need=()
 command -v help2man >/dev/null 2>&1 || need+=(help2man)
 command -v dpkg-deb >/dev/null 2>&1 || need+=(dpkg-dev)
+command -v strip >/dev/null 2>&1 || need+=(binutils)
 if [ "${#need[@]}" -gt 0 ]; then apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null; fi
 
 stage="$(mktemp -d)"

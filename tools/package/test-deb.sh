@@ -8,7 +8,10 @@ first="$1"; second="$2"
 fail() { echo "test-deb: FAIL: $*" >&2; exit 1; }
 say() { echo "test-deb: $*"; }
 
-command -v lintian >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq --no-install-recommends lintian >/dev/null; }
+need=()
+command -v lintian >/dev/null 2>&1 || need+=(lintian)
+command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
+if [ "${#need[@]}" -gt 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null; fi
 
 say "lintian"
 lintian_out="$(lintian --tag-display-limit 0 "$first" 2>&1 || true)"
