@@ -1,8 +1,6 @@
 using System.Buffers;
-using System.Runtime.InteropServices;
 using System.Text;
 using PolicyCuration.Format;
-using PolicyCuration.Format.Findings;
 using PolicyCuration.Format.Model;
 
 namespace PolicyCuration.Consumer;

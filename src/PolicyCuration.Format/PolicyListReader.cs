@@ -1,4 +1,3 @@
-using System.Text.Json;
 using PolicyCuration.Format.Findings;
 using PolicyCuration.Format.Json;
 using PolicyCuration.Format.Model;

@@ -204,7 +204,7 @@ public sealed class ExportTests : IDisposable
     private static MapEntryList EffEntries(bool earlyAdopter = false) => MapEntries.Resolve(File.ReadAllBytes(TestFiles.EffList), earlyAdopter);
 
     /// <summary>The README's code block of <paramref name="language"/>, as a user copies it.</summary>
-    private static string ReadmeBlock(string language)
+    internal static string ReadmeBlock(string language)
     {
         string readme = File.ReadAllText(Path.Combine(TestFiles.Root, "README.md"));
         int start = readme.IndexOf($"```{language}\n", StringComparison.Ordinal);
@@ -228,7 +228,7 @@ internal sealed class EximSender : IDisposable
         Directory.CreateDirectory(Path.Combine(_dir, "spool"));
         Directory.CreateDirectory(Path.Combine(_dir, "log"));
         Table(table);
-        string transport = ReadmeBlock().Replace("/etc/exim4/starttls-policy", TablePath, StringComparison.Ordinal)
+        string transport = ExportTests.ReadmeBlock("exim").Replace("/etc/exim4/starttls-policy", TablePath, StringComparison.Ordinal)
             .Replace("  driver = smtp\n", $"  driver = smtp\n  port = {ProbeFixtures.SmtpPort}\n  tls_verify_certificates = {ProbeFixtures.CaFile}\n", StringComparison.Ordinal);
         File.WriteAllText(Config, $"""
             exim_path = {ProbeFixtures.Exim}
@@ -271,11 +271,4 @@ internal sealed class EximSender : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private static string ReadmeBlock()
-    {
-        string readme = File.ReadAllText(Path.Combine(TestFiles.Root, "README.md"));
-        int start = readme.IndexOf("```exim\n", StringComparison.Ordinal) + "```exim\n".Length;
-        return readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)];
-    }
 }

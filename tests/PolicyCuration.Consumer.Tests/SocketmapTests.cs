@@ -20,8 +20,28 @@ public sealed class NetstringTests
     [InlineData("x:ab,", null, 0, "not a netstring")]
     [InlineData(":ab,", null, 0, "not a netstring")]
     [InlineData("2:abc", null, 0, "not a netstring")]
-    public void ARequestIsANetstringOfBoundedLength(string input, string? text, int used, string? problem) =>
-        Assert.Equal((text, used, problem), Netstring.TryRead(Encoding.ASCII.GetBytes(input), 1024));
+    public void ARequestIsANetstringOfBoundedLength(string input, string? text, int used, string? problem)
+    {
+        byte[] bytes = Encoding.ASCII.GetBytes(input);
+        var (data, took, refused) = Netstring.Find(bytes, 1024);
+
+        Assert.Equal((text, used, problem), (data is { } range ? Encoding.ASCII.GetString(bytes[range]) : null, took, refused));
+    }
+
+    [Theory]
+    [InlineData("unix:/run/starttls-policy/socketmap", "/run/starttls-policy/socketmap")]
+    [InlineData("inet:127.0.0.1:5461", "127.0.0.1:5461")]
+    [InlineData("inet:[::1]:5461", "[::1]:5461")]
+    public void TheSocketIsUnixOrInet(string address, string endpoint) =>
+        Assert.Equal(endpoint, SocketmapServer.Endpoint(address).ToString());
+
+    [Theory]
+    [InlineData("tcp:127.0.0.1:5461")]
+    [InlineData("inet:127.0.0.1")]
+    [InlineData("inet:mail.example:5461")]
+    [InlineData("unix:")]
+    public void AnyOtherSocketIsAUsageError(string address) =>
+        Assert.Throws<ArgumentException>(() => SocketmapServer.Endpoint(address));
 }
 
 [Trait("Needs", "fixtures")]

@@ -31,7 +31,4 @@ public static class MtaFormatNames
         ["opensmtpd"] = MtaFormat.OpenSmtpd,
         ["haraka"] = MtaFormat.Haraka,
     };
-
-    /// <summary>The command-line name of <paramref name="format"/>.</summary>
-    public static string Name(MtaFormat format) => All.First(pair => pair.Value == format).Key;
 }

@@ -9,11 +9,7 @@ namespace PolicyCuration.Consumer.Socketmap;
 /// <param name="MaxConnections">Connections served at once; one more is closed as soon as it is accepted.</param>
 /// <param name="IdleTimeout">How long a connection may wait between requests, or take to send one.</param>
 /// <param name="MaxRequestBytes">The longest request read; a longer one is answered <c>PERM</c> and the connection closed.</param>
-public sealed record SocketmapLimits(int MaxConnections = 256, TimeSpan? IdleTimeout = null, int MaxRequestBytes = 1024)
-{
-    /// <summary>The idle timeout, 60 seconds when not given.</summary>
-    public TimeSpan Idle => IdleTimeout ?? TimeSpan.FromSeconds(60);
-}
+public sealed record SocketmapLimits(int MaxConnections, TimeSpan IdleTimeout, int MaxRequestBytes = 1024);
 
 /// <summary>
 /// Postfix's socketmap protocol (netstrings: <c>NAME KEY</c> in, <c>OK value</c>, <c>NOTFOUND </c>, <c>TEMP reason</c>
@@ -34,10 +30,6 @@ public sealed class SocketmapServer(string mapName, Func<SocketmapTable> table, 
 
     private int _open;
     private long _expiredSaid = -1;
-    private long _answered;
-
-    /// <summary>How many requests were answered.</summary>
-    public long Answered => Interlocked.Read(ref _answered);
 
     /// <summary>The endpoint of <paramref name="address"/>: <c>unix:PATH</c> or <c>inet:HOST:PORT</c>.</summary>
     /// <exception cref="ArgumentException">Neither form.</exception>
@@ -110,8 +102,8 @@ public sealed class SocketmapServer(string mapName, Func<SocketmapTable> table, 
     {
         try
         {
-            client.ReceiveTimeout = (int)Math.Min(int.MaxValue, limits.Idle.TotalMilliseconds);
-            client.SendTimeout = (int)Math.Min(int.MaxValue, limits.Idle.TotalMilliseconds);
+            client.ReceiveTimeout = (int)Math.Min(int.MaxValue, limits.IdleTimeout.TotalMilliseconds);
+            client.SendTimeout = (int)Math.Min(int.MaxValue, limits.IdleTimeout.TotalMilliseconds);
             var buffer = new byte[limits.MaxRequestBytes + 16];
             int filled = 0;
             while (true)
@@ -140,7 +132,6 @@ public sealed class SocketmapServer(string mapName, Func<SocketmapTable> table, 
                 buffer.AsSpan(used, filled - used).CopyTo(buffer);
                 filled -= used;
                 client.Send(reply);
-                Interlocked.Increment(ref _answered);
             }
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
@@ -188,14 +179,7 @@ public sealed class SocketmapServer(string mapName, Func<SocketmapTable> table, 
 /// <summary>Netstrings (<c>LENGTH:DATA,</c>), as the socketmap protocol frames its requests.</summary>
 public static class Netstring
 {
-    /// <summary>The first netstring of <paramref name="bytes"/>: its text and the bytes it took; null when incomplete; a problem when it is not one or is longer than <paramref name="max"/>.</summary>
-    public static (string? Text, int Used, string? Problem) TryRead(ReadOnlySpan<byte> bytes, int max)
-    {
-        var (data, used, problem) = Find(bytes, max);
-        return (data is { } range ? Encoding.UTF8.GetString(bytes[range]) : null, used, problem);
-    }
-
-    /// <summary>Where the data of the first netstring of <paramref name="bytes"/> is, as <see cref="TryRead"/> reads it.</summary>
+    /// <summary>Where the data of the first netstring of <paramref name="bytes"/> is and the bytes it took; null when incomplete; a problem when it is not one or is longer than <paramref name="max"/>.</summary>
     public static (Range? Data, int Used, string? Problem) Find(ReadOnlySpan<byte> bytes, int max)
     {
         int colon = bytes.IndexOf((byte)':');

@@ -58,10 +58,6 @@ public sealed class SocketmapTable
     /// <summary>The framed reply for <paramref name="domain"/>, already in lower case: <c>OK policy</c>, or <see cref="NotFound"/>.</summary>
     public byte[] Reply(ReadOnlySpan<char> domain) => _replies.TryGetValue(domain, out byte[]? reply) ? reply : NotFound;
 
-    /// <summary>The policy for <paramref name="domain"/> (compared without case), or null.</summary>
-    public string? Find(string domain) =>
-        Reply(domain.ToLowerInvariant()) is var reply && reply != NotFound ? Netstring.TryRead(reply, reply.Length).Text![3..] : null;
-
     /// <summary><paramref name="text"/> as a netstring.</summary>
     public static byte[] Frame(string text)
     {

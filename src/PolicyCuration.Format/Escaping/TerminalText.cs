@@ -66,12 +66,14 @@ public static class TerminalText
         return escaped.ToString();
     }
 
-    private static readonly SearchValues<char> UnsafeCharacters =
-        SearchValues.Create(Enumerable.Range(0, char.MaxValue + 1).Select(c => (char)c).Where(IsUnsafe).ToArray());
-
     // C0 controls but the tab (maps and tables are tab-separated), C1 controls and DEL; the line and paragraph separators; the bidirectional embeddings, overrides and
     // isolates and the zero-width characters, which make text read otherwise than it is.
-    private static bool IsUnsafe(char c) =>
-        (c < ' ' && c != '\t') || c is >= '\u007F' and <= '\u009F' || c is '\u2028' or '\u2029' or >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069'
-        or >= '\u200B' and <= '\u200F' or '\uFEFF';
+    private static readonly SearchValues<char> UnsafeCharacters = SearchValues.Create(
+        "\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u000A\u000B\u000C\u000D\u000E\u000F" +
+        "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F" +
+        "\u007F\u0080\u0081\u0082\u0083\u0084\u0085\u0086\u0087\u0088\u0089\u008A\u008B\u008C\u008D\u008E\u008F" +
+        "\u0090\u0091\u0092\u0093\u0094\u0095\u0096\u0097\u0098\u0099\u009A\u009B\u009C\u009D\u009E\u009F" +
+        "\u200B\u200C\u200D\u200E\u200F\u2028\u2029\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069\uFEFF");
+
+    private static bool IsUnsafe(char c) => UnsafeCharacters.Contains(c);
 }
