@@ -27,13 +27,12 @@ dotnet format PolicyCuration.sln --no-restore --verify-no-changes
 say "workflow lint (actionlint, shellcheck)"
 bash tools/lint/workflows.sh
 
-# The consumer's NativeAOT build links with a C toolchain; release.yml's steps use jq, as GitHub's runners have it.
-need=()
-command -v clang >/dev/null 2>&1 || command -v gcc >/dev/null 2>&1 || need+=(clang zlib1g-dev)
-command -v jq >/dev/null 2>&1 || need+=(jq)
-if [ "${#need[@]}" -gt 0 ]; then
-  say "installing ${need[*]}"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+# The consumer's NativeAOT builds, for this machine and cross-built for arm64 as release.yml does, and its package;
+# release.yml's steps use jq, as GitHub's runners have it.
+say "build toolchains (NativeAOT, arm64 cross, Debian packaging)"
+bash tools/package/build-tools.sh linux-x64 linux-arm64
+if ! command -v jq >/dev/null 2>&1; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends jq >/dev/null
 fi
 
 say "native consumer (NativeAOT)"

@@ -28,6 +28,7 @@ public static class PolicyCtl
             SigningCommands.Release(),
             SigningCommands.Publish(),
             SigningCommands.Verify(),
+            SigningCommands.Sign(),
             CheckPrCommand.Create(),
             PrReportCommand.Create(),
             EditCommands.Add(),

@@ -70,6 +70,41 @@ public sealed class ReleaseCommandTests : IDisposable
     }
 
     [Fact]
+    public void SignWritesASignatureBesideEachFileThatMinisignVerifiesAndNamesTheFile()
+    {
+        File.WriteAllBytes(dir.File("starttls-policy_amd64.deb"), [0x21, 0x3c, 0x61, 0x72, 0x63, 0x68, 0x3e, 0x0a]);
+        File.WriteAllText(dir.File("SHA256SUMS"), "0123  starttls-policy_amd64.deb\n");
+
+        var (code, output, error) = PolicyCtlRunner.Run("sign", "--secret-key", dir.File("release.key"), dir.File("SHA256SUMS"), dir.File("starttls-policy_amd64.deb"));
+
+        Assert.True(code == ExitCodes.Ok, error);
+        Assert.Contains("starttls-policy_amd64.deb.minisig", output);
+        foreach (string file in new[] { "SHA256SUMS", "starttls-policy_amd64.deb" })
+        {
+            var (minisign, said) = ExternalTool.Run("minisign", ["-Vm", dir.File(file), "-p", dir.File("release.pub")]);
+            Assert.True(minisign == 0, said);
+            Assert.Contains($"file:{file}", said);
+        }
+
+        File.AppendAllText(dir.File("SHA256SUMS"), "4567  evil\n");
+        Assert.NotEqual(0, ExternalTool.Run("minisign", ["-Vm", dir.File("SHA256SUMS"), "-p", dir.File("release.pub")]).ExitCode);
+    }
+
+    [Fact]
+    public void SignWithoutAKeyOrAFileIsAUsageErrorAndWritesNothing()
+    {
+        var noKey = PolicyCtlRunner.Run("sign", dir.File("release.pub"));
+        var noFile = PolicyCtlRunner.Run("sign", "--secret-key", dir.File("release.key"), dir.File("missing.deb"));
+
+        Assert.Equal(ExitCodes.Usage, noKey.ExitCode);
+        Assert.Contains("give exactly one of --secret-key FILE and --secret-key-env VAR", noKey.Error);
+        Assert.Equal(ExitCodes.Usage, noFile.ExitCode);
+        Assert.Contains("missing.deb", noFile.Error);
+        Assert.False(File.Exists(dir.File("release.pub.minisig")));
+        Assert.False(File.Exists(dir.File("missing.deb.minisig")));
+    }
+
+    [Fact]
     public void AListWithErrorsIsNotReleased()
     {
         File.WriteAllText(List, File.ReadAllText(List).Replace("\"mode\": \"testing\"", "\"mode\": \"strict\"", StringComparison.Ordinal));

@@ -84,13 +84,20 @@ public sealed partial class WorkflowTests
     }
 
     [Fact]
-    public void ReleasesAreWeeklyAndSignedInAProtectedEnvironment()
+    public void ReleasesAreWeeklyAndSignedInAProtectedEnvironmentWhileThePackagesAreBuiltWithoutTheKey()
     {
         var root = Load("release.yml");
+        var jobs = (YamlMappingNode)root["jobs"];
+        var release = (YamlMappingNode)jobs["release"];
+        var consumer = (YamlMappingNode)jobs["consumer"];
 
         Assert.Equal(["schedule", "workflow_dispatch"], Triggers(root).Order());
-        var job = (YamlMappingNode)((YamlMappingNode)root["jobs"]).Children.Values.Single();
-        Assert.Equal("release", Scalar(job, "environment"));
+        Assert.Equal(["consumer", "release"], jobs.Children.Keys.Select(k => ((YamlScalarNode)k).Value!).Order());
+        Assert.Equal("release", Scalar(release, "environment"));
+        Assert.Equal("consumer", Scalar(release, "needs"));
+        Assert.Null(Scalar(consumer, "environment"));
+        Assert.Equal("read", Scalar((YamlMappingNode)consumer["permissions"], "contents"));
+        Assert.DoesNotContain(Scalars(consumer), p => p.Value.Contains("secrets.", StringComparison.Ordinal));
     }
 
     [Fact]

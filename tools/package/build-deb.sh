@@ -2,6 +2,8 @@
 # Builds the Debian package of starttls-policy from a NativeAOT publish directory.
 # Usage: tools/package/build-deb.sh PUBLISH_DIR VERSION OUT_DIR [ARCH]   (ARCH: amd64 by default)
 # Prints the path of the .deb. Needs dpkg-deb and help2man (installed when missing, as root).
+# MANPAGE=FILE takes the man page from FILE rather than from the binary's --help (for a binary of another
+# architecture); STRIP names the strip program for the binary's architecture.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 publish="$1"; version="$2"; out="$3"; arch="${4:-amd64}"
@@ -22,18 +24,21 @@ install -d "$pkg/DEBIAN" "$pkg/usr/lib/starttls-policy" "$pkg/usr/bin" "$pkg/usr
 # The binary finds libsodium.so beside its real path, so both live in /usr/lib/starttls-policy.
 install -m 0755 "$publish/starttls-policy" "$pkg/usr/lib/starttls-policy/starttls-policy"
 install -m 0644 "$publish/libsodium.so" "$pkg/usr/lib/starttls-policy/libsodium.so"
-strip --strip-unneeded "$pkg/usr/lib/starttls-policy/starttls-policy" "$pkg/usr/lib/starttls-policy/libsodium.so"
+"${STRIP:-strip}" --strip-unneeded "$pkg/usr/lib/starttls-policy/starttls-policy" "$pkg/usr/lib/starttls-policy/libsodium.so"
 ln -s ../lib/starttls-policy/starttls-policy "$pkg/usr/bin/starttls-policy"
 install -m 0755 "$files/postfix-reload-starttls-policy" "$pkg/usr/sbin/postfix-reload-starttls-policy"
 install -m 0644 "$files/starttls-policy.conf" "$pkg/etc/starttls-policy/starttls-policy.conf"
 install -m 0644 "$files/starttls-policy.service" "$files/starttls-policy.timer" "$pkg/lib/systemd/system/"
 
 # The man page is the program's own --help, each command's, and --version: one source.
-bash "$root/tools/package/manpage.sh" "$publish/starttls-policy" | gzip -9n > "$pkg/usr/share/man/man1/starttls-policy.1.gz"
+if [ -n "${MANPAGE:-}" ]; then
+  gzip -9nc "$MANPAGE" > "$pkg/usr/share/man/man1/starttls-policy.1.gz"
+else
+  bash "$root/tools/package/manpage.sh" "$publish/starttls-policy" | gzip -9n > "$pkg/usr/share/man/man1/starttls-policy.1.gz"
+fi
 
 # The README's consumer section, as text.
-awk '/^## The consumer: `starttls-policy`/ { on = 1 } /^## The daily audit/ { on = 0 } on' "$root/README.md" \
-  | gzip -9n > "$pkg/usr/share/doc/starttls-policy/README.consumer.md.gz"
+bash "$root/tools/package/consumer-readme.sh" | gzip -9n > "$pkg/usr/share/doc/starttls-policy/README.consumer.md.gz"
 cat > "$pkg/usr/share/doc/starttls-policy/copyright" <<COPYRIGHT
 Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
 Upstream-Name: starttls-policy

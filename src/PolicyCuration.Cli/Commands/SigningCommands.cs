@@ -11,7 +11,7 @@ using PolicyCuration.Signing;
 
 namespace PolicyCuration.Cli.Commands;
 
-/// <summary><c>policyctl keygen</c>, <c>release</c> and <c>verify</c>: signed, versioned snapshots of the list.</summary>
+/// <summary><c>policyctl keygen</c>, <c>release</c>, <c>publish</c>, <c>verify</c> and <c>sign</c>: signed, versioned snapshots of the list and of the assets beside it.</summary>
 internal static class SigningCommands
 {
     public static Command Keygen()
@@ -133,6 +133,53 @@ internal static class SigningCommands
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or SignatureException or RevisionException or SchemaLoadException or LibGit2Sharp.LibGit2SharpException or Octokit.ApiException or HttpRequestException)
             {
                 error.WriteLine($"policyctl release: {e.Message}");
+                return ExitCodes.Usage;
+            }
+        });
+        return command;
+    }
+
+    public static Command Sign()
+    {
+        var files = new Argument<string[]>("FILE") { Description = "The files to sign", Arity = ArgumentArity.OneOrMore };
+        var secret = new Option<string?>("--secret-key") { Description = "The secret key file" };
+        var secretEnv = new Option<string?>("--secret-key-env") { Description = "An environment variable holding the secret key file's text" };
+        var password = new Option<string?>("--password-env") { Description = "An environment variable holding the secret key's password, when it is encrypted" };
+        var now = CommonOptions.Now();
+        var command = new Command("sign", """
+            Sign files with the release key, as 'minisign -S' does: FILE.minisig beside each, its trusted comment naming
+            the time and the file, so that 'minisign -Vm FILE -p release.pub' verifies it. For the assets a release
+            carries besides the list (the consumer's packages and their SHA256SUMS).
+
+            Example:
+              policyctl sign --secret-key-env RELEASE_KEY out/consumer/SHA256SUMS out/consumer/starttls-policy_amd64.deb
+            """)
+        { files, secret, secretEnv, password, now };
+        command.SetAction(parsed =>
+        {
+            try
+            {
+                using var key = LoadSecretKey(parsed.GetValue(secret), parsed.GetValue(secretEnv), parsed.GetValue(password));
+                long timestamp = CommonOptions.ParseNow(parsed.GetValue(now)).ToUnixTimeSeconds();
+                foreach (string file in parsed.GetValue(files)!)
+                {
+                    string name = Path.GetFileName(file);
+                    if (name.Any(char.IsControl))
+                    {
+                        throw new ArgumentException($"{file}: a file name with a control character cannot go in a trusted comment");
+                    }
+
+                    var signature = MinisignSignature.Sign(
+                        key, File.ReadAllBytes(file), $"timestamp:{timestamp.ToString(CultureInfo.InvariantCulture)}\tfile:{name}\thashed", $"signature of {name} by key {key.Id}");
+                    AtomicFile.Write(file + ".minisig", Encoding.UTF8.GetBytes(signature.ToText()));
+                    parsed.InvocationConfiguration.Output.WriteLine($"signed {file} with key {key.Id}: {file}.minisig");
+                }
+
+                return ExitCodes.Ok;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or SignatureException)
+            {
+                parsed.InvocationConfiguration.Error.WriteLine($"policyctl sign: {e.Message}");
                 return ExitCodes.Usage;
             }
         });

@@ -151,7 +151,7 @@ public sealed class WorkflowRehearsalTests(Workbench bench)
     }
 
     [Fact]
-    public void TheReleaseIsSignedTaggedPushedAndPublishedWithItsFourFiles()
+    public void TheReleaseIsSignedTaggedPushedAndPublishedWithItsFourFilesAndTheConsumersPackages()
     {
         var run = Runner.Play("release.yml", new WorkflowTrigger("workflow_dispatch", [], "refs/heads/main", bench.MainCommit));
 
@@ -174,6 +174,49 @@ public sealed class WorkflowRehearsalTests(Workbench bench)
         {
             Assert.Contains(published, r => r.PathAndQuery.Contains($"name={file}", StringComparison.Ordinal));
         }
+
+        // The consumer's packages, built by a job without the key, then signed beside the list.
+        string[] packages = ["SHA256SUMS", "starttls-policy-linux-arm64.tar.gz", "starttls-policy-linux-x64.tar.gz", "starttls-policy_amd64.deb", "starttls-policy_arm64.deb"];
+        Assert.Equal(packages, Files(run.Artifacts["consumer"]));
+        string downloads = bench.Scratch("release-downloads");
+        foreach (string name in packages.SelectMany(p => new[] { p, p + ".minisig" }))
+        {
+            var upload = Assert.Single(published, r => r.PathAndQuery.Contains($"name={Uri.EscapeDataString(name)}&", StringComparison.Ordinal) || r.PathAndQuery.EndsWith($"name={Uri.EscapeDataString(name)}", StringComparison.Ordinal));
+            File.WriteAllBytes(Path.Combine(downloads, name), upload.Body);
+        }
+
+        // As the README tells an admin to check a download: minisign with the pinned key, then the checksums.
+        foreach (string name in packages)
+        {
+            var (code, said) = ExternalTool.Run("minisign", ["-Vm", Path.Combine(downloads, name), "-p", publicKey]);
+            Assert.True(code == 0, said);
+            Assert.Contains($"file:{name}", said, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("starttls-policy_arm64.deb: OK", Workbench.Shell(downloads, "sha256sum --strict -c SHA256SUMS"), StringComparison.Ordinal);
+
+        // The version grows with main's commits and --version names the commit.
+        string version = "1.0." + Workbench.Shell(Runner.Origin, $"git rev-list --count {bench.MainCommit}").Trim();
+        Workbench.Shell(downloads, "tar xzf starttls-policy-linux-x64.tar.gz && tar xzf starttls-policy-linux-arm64.tar.gz");
+        string x64 = Path.Combine(downloads, $"starttls-policy-{version}-linux-x64");
+        Assert.Equal(
+            ["README.consumer.md", "libsodium.so", "postfix-reload-starttls-policy", "starttls-policy", "starttls-policy.1", "starttls-policy.conf", "starttls-policy.service", "starttls-policy.timer"],
+            Files(x64));
+        Assert.Equal($"{version}+{bench.MainCommit}", Workbench.Shell(x64, "./starttls-policy --version").Trim());
+        Assert.Contains("## The consumer: `starttls-policy`", File.ReadAllText(Path.Combine(x64, "README.consumer.md")), StringComparison.Ordinal);
+        Assert.Contains(".SH COMMANDS", File.ReadAllText(Path.Combine(x64, "starttls-policy.1")), StringComparison.Ordinal);
+
+        // The cross-built binary is for arm64 (ELF e_machine 183), and so are its package and library.
+        byte[] arm64 = File.ReadAllBytes(Path.Combine(downloads, $"starttls-policy-{version}-linux-arm64", "starttls-policy"));
+        Assert.Equal(183, BitConverter.ToUInt16(arm64, 18));
+        foreach (var (deb, arch) in new[] { ("starttls-policy_amd64.deb", "amd64"), ("starttls-policy_arm64.deb", "arm64") })
+        {
+            Assert.Equal($"{version}\n{arch}\nlibc6 (>= 2.34), zlib1g", Workbench.Shell(downloads, $"dpkg-deb -f {deb} Version Architecture Depends | sed 's/^[A-Za-z-]*: //'").Trim());
+        }
+
+        // tools/package/test-deb.sh checks the amd64 package; the arm64 one gets lintian here.
+        var (lintian, findings) = ExternalTool.Run("lintian", ["--fail-on", "error", Path.Combine(downloads, "starttls-policy_arm64.deb")]);
+        Assert.True(lintian == 0, findings);
     }
 
     [Fact]
