@@ -34,6 +34,7 @@ public static class PolicyCtl
             EditCommands.Add(),
             EditCommands.Remove(),
             AuditCommand.Create(),
+            SiteCommand.Create(),
         };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -10,6 +10,9 @@ public sealed record FindingKind(string Code, Severity Severity, string Summary)
     /// <summary>The longest message kept; messages quote input, and input can be hostile.</summary>
     public const int MaxMessageLength = 2000;
 
+    /// <summary>What the domain's owner can do about it, in one line; null where the kind has none written.</summary>
+    public string? Remedy { get; init; }
+
     /// <summary>A finding of this kind about <paramref name="subject"/>, with the full message (cut at <see cref="MaxMessageLength"/>).</summary>
     public Finding At(string subject, string message, SourceLocation? location) =>
         new(Code, Severity, subject, Summary, message.Length > MaxMessageLength ? message[..MaxMessageLength] + "…" : message, location);

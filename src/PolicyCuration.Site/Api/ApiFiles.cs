@@ -1,0 +1,211 @@
+using System.Globalization;
+using System.Text.Json;
+using PolicyCuration.Format.Findings;
+using PolicyCuration.Format.Model;
+using PolicyCuration.Signing;
+using PolicyCuration.Site.Status;
+
+namespace PolicyCuration.Site.Api;
+
+/// <summary>
+/// The versioned JSON API beside the pages (<c>api/v1/</c>), described by <c>schema/site-api-v1.schema.json</c>:
+/// <c>domains/index.json</c> and one shard per two first characters, <c>domain/NAME.json</c>, <c>release.json</c>,
+/// <c>changes.json</c>.
+/// </summary>
+internal static class ApiFiles
+{
+    /// <summary>The API's version, in its path and in every file.</summary>
+    public const int Version = 1;
+
+    public static byte[] DomainsIndex(SiteContent site, IReadOnlyList<IGrouping<string, DomainStatus>> shards) => Write(json =>
+    {
+        Header(json, site, "domains-index");
+        json.WriteNumber("count", site.Domains.Count);
+        json.WriteStartObject("shards");
+        foreach (var shard in shards)
+        {
+            json.WriteNumber(shard.Key, shard.Count());
+        }
+
+        json.WriteEndObject();
+    });
+
+    public static byte[] DomainsShard(SiteContent site, IGrouping<string, DomainStatus> shard) => Write(json =>
+    {
+        Header(json, site, "domains-shard");
+        json.WriteString("shard", shard.Key);
+        json.WriteStartArray("domains");
+        foreach (var domain in shard)
+        {
+            json.WriteStartObject();
+            json.WriteString("domain", domain.Domain);
+            Mode(json, domain.Mode);
+            json.WriteString("verdict", domain.Verdict);
+            if (domain.Audits.Count > 0)
+            {
+                json.WriteString("last_audit", Day(domain.Audits[0].Time));
+            }
+            else
+            {
+                json.WriteNull("last_audit");
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    });
+
+    public static byte[] Domain(SiteContent site, DomainStatus domain) => Write(json =>
+    {
+        Header(json, site, "domain");
+        json.WriteString("domain", domain.Domain);
+        Mode(json, domain.Mode);
+        json.WriteStartArray("mxs");
+        foreach (string pattern in domain.Mxs)
+        {
+            json.WriteStringValue(pattern);
+        }
+
+        json.WriteEndArray();
+        OptionalString(json, "alias", domain.Alias);
+        OptionalString(json, "listed_since", domain.ListedSince is { } listed ? Day(listed) : null);
+        OptionalString(json, "mode_since", domain.ModeSince is { } mode ? Day(mode) : null);
+        json.WriteBoolean("since_is_upper_bound", domain.SinceIsBound);
+        json.WriteString("verdict", domain.Verdict);
+        json.WriteStartArray("audits");
+        foreach (var audit in domain.Audits)
+        {
+            json.WriteStartObject();
+            json.WriteString("time", Instant(audit.Time));
+            json.WriteString("vantage", audit.Vantage);
+            json.WriteBoolean("trusted", audit.Trusted);
+            json.WriteBoolean("passed", audit.Passed);
+            json.WriteStartArray("errors");
+            foreach (string code in audit.ErrorCodes)
+            {
+                json.WriteStringValue(code);
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteStartArray("findings");
+        foreach (var finding in domain.Audits.Count > 0 ? domain.Audits[0].Findings : [])
+        {
+            FindingJson.Write(json, finding);
+        }
+
+        json.WriteEndArray();
+        json.WriteStartArray("timeline");
+        foreach (var run in domain.Timeline)
+        {
+            json.WriteStartObject();
+            json.WriteString("from", run.From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            json.WriteString("to", run.To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            json.WriteString("state", run.State.ToName());
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    });
+
+    public static byte[] Release(SiteContent site) => Write(json =>
+    {
+        Header(json, site, "release");
+        if (site.Release is not { } release)
+        {
+            json.WriteNull("release");
+            return;
+        }
+
+        json.WriteStartObject("release");
+        json.WriteNumber("serial", release.Manifest.Serial);
+        json.WriteString("timestamp", ReleaseManifest.Format(release.Manifest.Timestamp));
+        json.WriteString("expires", ReleaseManifest.Format(release.Manifest.Expires));
+        json.WriteBoolean("expired", release.Manifest.Expires <= site.Settings.Now);
+        json.WriteString("key_id", release.Key.Id.ToString());
+        json.WriteString("public_key", release.KeyLine);
+        json.WriteStartArray("files");
+        foreach (var file in release.Manifest.Files)
+        {
+            json.WriteStartObject();
+            json.WriteString("name", file.Name);
+            json.WriteNumber("size", file.Size);
+            json.WriteString("sha256", file.Sha256);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    });
+
+    public static byte[] Changes(SiteContent site) => Write(json =>
+    {
+        Header(json, site, "changes");
+        json.WriteStartArray("changes");
+        foreach (var change in site.Changes)
+        {
+            json.WriteStartObject();
+            json.WriteString("time", Instant(change.Time));
+            json.WriteString("commit", change.Commit);
+            json.WriteString("domain", change.Domain);
+            json.WriteString("change", change.KindName);
+            Mode(json, change.Mode);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    });
+
+    private static void Header(Utf8JsonWriter json, SiteContent site, string kind)
+    {
+        json.WriteNumber("version", Version);
+        json.WriteString("kind", kind);
+        json.WriteString("generated", Instant(site.Settings.Now));
+    }
+
+    private static void Mode(Utf8JsonWriter json, PolicyMode? mode)
+    {
+        if (mode is { } known)
+        {
+            json.WriteString("mode", known.ToJson());
+        }
+        else
+        {
+            json.WriteNull("mode");
+        }
+    }
+
+    private static void OptionalString(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is null)
+        {
+            json.WriteNull(name);
+        }
+        else
+        {
+            json.WriteString(name, value);
+        }
+    }
+
+    private static string Day(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    private static string Instant(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private static byte[] Write(Action<Utf8JsonWriter> body)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            body(json);
+            json.WriteEndObject();
+        }
+
+        buffer.WriteByte((byte)'\n');
+        return buffer.ToArray();
+    }
+}

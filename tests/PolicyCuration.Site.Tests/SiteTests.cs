@@ -1,0 +1,131 @@
+using System.Xml.Linq;
+using NJsonSchema;
+using PolicyCuration.Signing;
+using PolicyCuration.Site.Inputs;
+using PolicyCuration.Testing;
+
+namespace PolicyCuration.Site.Tests;
+
+/// <summary>The site built from <see cref="SiteSample"/>: what its pages, API and feed say, and that outside text stays text.</summary>
+public sealed class SiteTests(SiteSample sample) : IClassFixture<SiteSample>
+{
+    [Fact]
+    public void TheBuildReadsTheListsThreeVersionsAndTheAuditsAndSkipsTheLinesThatAreNotRecords()
+    {
+        Assert.Equal(2, sample.Build.Domains);
+        Assert.Equal(3, sample.Build.ListVersions);
+        Assert.Equal(8, sample.Build.AuditRecords);
+        Assert.Equal(2, sample.Build.UnreadableAuditLines);
+        Assert.True(File.Exists(Path.Combine(sample.Out, ".nojekyll")));
+    }
+
+    [Fact]
+    public void TheChangesComeFromGitNewestFirst()
+    {
+        var changes = System.Text.Json.JsonDocument.Parse(sample.Read("api/v1/changes.json")).RootElement.GetProperty("changes")
+            .EnumerateArray().Select(c => $"{c.GetProperty("time").GetString()![..10]} {c.GetProperty("domain").GetString()} {c.GetProperty("change").GetString()} {c.GetProperty("mode").GetString()}");
+
+        Assert.Equal(
+            ["2026-11-28 beta.example removed testing", "2026-11-20 alpha.example promoted enforce", "2026-11-20 gamma.example added testing",
+             "2026-10-21 alpha.example added testing", "2026-10-21 beta.example added testing"],
+            changes);
+    }
+
+    [Fact]
+    public void ADomainsPageSaysSinceWhenItIsListedAndInItsMode()
+    {
+        string alpha = sample.Read("domains/alpha.example.html");
+
+        Assert.Contains("<dt>Listed since</dt><dd><time datetime=\"2026-10-21\">2026-10-21</time></dd>", alpha, StringComparison.Ordinal);
+        Assert.Contains("<dt>In this mode since</dt><dd><time datetime=\"2026-11-20\">2026-11-20</time></dd>", alpha, StringComparison.Ordinal);
+        Assert.Contains("<dt>Mode</dt><dd>enforce</dd>", alpha, StringComparison.Ordinal);
+        Assert.Contains("Passed on 5 of 5 audited days.", alpha, StringComparison.Ordinal);
+        Assert.Contains("https://github.example/owner/list", alpha, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ADomainsPageShowsItsLastAuditsFindingsWithRemediesAndTheUnhealthyVantageAsInconclusive()
+    {
+        string gamma = sample.Read("domains/gamma.example.html");
+
+        Assert.Contains("<dt>Last audit</dt><dd class=\"verdict-failed\">failed</dd>", gamma, StringComparison.Ordinal);
+        Assert.Contains("<code>tls.cert.name_mismatch</code> <strong>error</strong>: Certificate name mismatch.", gamma, StringComparison.Ordinal);
+        Assert.Contains("What to do: Serve a certificate whose names include the MX host&#39;s name.", gamma, StringComparison.Ordinal);
+        Assert.Contains("<td>us-1</td><td>inconclusive (the vantage was unhealthy)</td>", gamma, StringComparison.Ordinal);
+        Assert.Contains("<time datetime=\"2026-11-27\">2026-11-27</time>: passed (1 day)", gamma, StringComparison.Ordinal);
+        Assert.Contains("<time datetime=\"2026-11-28\">2026-11-28</time>: inconclusive (1 day)", gamma, StringComparison.Ordinal);
+        Assert.Contains("<time datetime=\"2026-11-30\">2026-11-30</time>: failed (1 day)", gamma, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TextFromOutsideIsEscapedInEveryPageAndFile()
+    {
+        string gamma = sample.Read("domains/gamma.example.html");
+
+        Assert.Contains("&lt;img src=x onerror=alert(1)&gt;&quot;&#39;&amp;.evil.example", gamma, StringComparison.Ordinal);
+        foreach (string file in Directory.EnumerateFiles(sample.Out, "*", SearchOption.AllDirectories))
+        {
+            Assert.DoesNotContain("<img", File.ReadAllText(file), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void TheHomePageCountsTheModesShowsTheReleaseAndItsKeyAndTheChanges()
+    {
+        string home = sample.Read("index.html");
+        string keyLine = File.ReadAllLines(sample.PublicKey)[1];
+
+        Assert.Contains("<tr><th scope=\"row\">enforce</th><td>1</td>", home, StringComparison.Ordinal);
+        Assert.Contains("<tr><th scope=\"row\">testing</th><td>1</td>", home, StringComparison.Ordinal);
+        Assert.Contains("<dt>Serial</dt><dd>7</dd>", home, StringComparison.Ordinal);
+        Assert.Contains($"minisign -Vm policy.json -P {keyLine}", home, StringComparison.Ordinal);
+        Assert.Contains("<span class=\"domain\">beta.example</span> removed (testing)", home, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"domains/gamma.example.html\">gamma.example</a> added (testing)", home, StringComparison.Ordinal);
+        Assert.Contains("<script src=\"search.js\" defer></script>", home, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EveryApiFileValidatesAgainstTheSchemaInTheRepository()
+    {
+        var schema = await JsonSchema.FromFileAsync(Path.Combine(TestFiles.Root, "schema", "site-api-v1.schema.json"));
+        var files = Directory.GetFiles(Path.Combine(sample.Out, "api", "v1"), "*.json", SearchOption.AllDirectories);
+
+        Assert.Equal(7, files.Length); // the index, two shards (al, ga), two domains, the release, the changes
+        foreach (string file in files)
+        {
+            var errors = schema.Validate(File.ReadAllText(file));
+            Assert.True(errors.Count == 0, $"{file}: {string.Join("; ", errors.Select(e => $"{e.Path}: {e.Kind}"))}");
+        }
+
+        Assert.NotEmpty(schema.Validate("""{"version":1,"kind":"domain","generated":"2026-11-30T12:00:00Z","domain":"x"}"""));
+    }
+
+    [Fact]
+    public void TheFeedIsAtomWithAnEntryPerChangeLinkingTheDomainsPage()
+    {
+        XNamespace atom = "http://www.w3.org/2005/Atom";
+        var feed = XDocument.Parse(sample.Read("feed.atom")).Root!;
+        var entries = feed.Elements(atom + "entry").ToList();
+
+        Assert.Equal(atom + "feed", feed.Name);
+        Assert.Equal(5, entries.Count);
+        Assert.Equal("beta.example removed (testing)", entries[0].Element(atom + "title")!.Value);
+        Assert.Equal("https://lists.example/domains/alpha.example.html", entries[1].Element(atom + "link")!.Attribute("href")!.Value);
+        Assert.Equal(5, entries.Select(e => e.Element(atom + "id")!.Value).Distinct().Count());
+    }
+
+    [Fact]
+    public void AReleaseWhoseListWasChangedAfterSigningIsRefused()
+    {
+        using var dir = new TemporaryDirectory();
+        foreach (string file in Directory.GetFiles(sample.Release))
+        {
+            File.Copy(file, Path.Combine(dir.Path, Path.GetFileName(file)));
+        }
+
+        File.AppendAllText(Path.Combine(dir.Path, "policy.json"), " ");
+
+        var refused = Assert.Throws<ReleaseRefusedException>(() => ReleaseInfo.Read(dir.Path, sample.PublicKey));
+        Assert.Equal("release.signature.invalid", refused.Code);
+    }
+}
