@@ -31,8 +31,14 @@ bash tools/lint/workflows.sh
 # release.yml's steps use jq, as GitHub's runners have it.
 say "build toolchains (NativeAOT, arm64 cross, Debian packaging)"
 bash tools/package/build-tools.sh linux-x64 linux-arm64
-if ! command -v jq >/dev/null 2>&1; then
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends jq >/dev/null
+# The status site's tests drive Debian's Chromium through its chromedriver.
+need=()
+command -v jq >/dev/null 2>&1 || need+=(jq)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
+if [ "${#need[@]}" -gt 0 ]; then
+  say "installing ${need[*]}"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
 say "native consumer (NativeAOT)"

@@ -145,6 +145,93 @@ public sealed record AuditRecord(
         }
     }
 
+    /// <summary>
+    /// The fields of a line that say who, when, and whether it passed, read from its UTF-8 bytes without building the
+    /// findings: for readers of whole histories, which need the findings of a few records only.
+    /// </summary>
+    /// <exception cref="FormatException">Not such a line.</exception>
+    public static AuditLineHead ReadHead(ReadOnlySpan<byte> line)
+    {
+        try
+        {
+            var json = new Utf8JsonReader(line, new JsonReaderOptions { MaxDepth = 8 });
+            string? domain = null, vantage = null;
+            DateTimeOffset? time = null;
+            IReadOnlyList<string>? errors = null;
+            bool trusted = true;
+            json.Read();
+            if (json.TokenType != JsonTokenType.StartObject)
+            {
+                throw new FormatException("not an audit record: not an object");
+            }
+
+            while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
+            {
+                bool isDomain = json.ValueTextEquals("domain"u8), isTime = json.ValueTextEquals("time"u8);
+                bool isErrors = json.ValueTextEquals("errors"u8), isVantage = json.ValueTextEquals("vantage"u8);
+                json.Read();
+                if (isDomain)
+                {
+                    domain = json.GetString();
+                }
+                else if (isTime)
+                {
+                    time = DateTimeOffset.Parse(json.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+                }
+                else if (isErrors)
+                {
+                    if (json.TokenType != JsonTokenType.StartArray)
+                    {
+                        throw new FormatException("not an audit record: errors is not a list");
+                    }
+
+                    var codes = new List<string>();
+                    while (json.Read() && json.TokenType == JsonTokenType.String)
+                    {
+                        codes.Add(json.GetString()!);
+                    }
+
+                    errors = json.TokenType == JsonTokenType.EndArray ? (codes.Count == 0 ? [] : codes) : throw new FormatException("not an audit record: errors holds more than codes");
+                }
+                else if (isVantage && json.TokenType == JsonTokenType.StartObject)
+                {
+                    while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
+                    {
+                        bool isId = json.ValueTextEquals("id"u8), isStatus = json.ValueTextEquals("status"u8);
+                        json.Read();
+                        if (isId)
+                        {
+                            vantage = json.GetString();
+                        }
+                        else if (isStatus)
+                        {
+                            trusted = json.ValueTextEquals("healthy"u8);
+                        }
+                        else
+                        {
+                            json.Skip();
+                        }
+                    }
+                }
+                else
+                {
+                    json.Skip();
+                }
+            }
+
+            return new AuditLineHead(
+                domain ?? throw new FormatException("not an audit record: no domain"),
+                time ?? throw new FormatException("not an audit record: no time"),
+                errors ?? throw new FormatException("not an audit record: no errors"),
+                vantage ?? string.Empty,
+                trusted);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            throw new FormatException($"not an audit record: {e.Message}", e);
+        }
+    }
+
     private static VantageHealth ReadVantage(JsonElement vantage) => new(
         vantage.GetProperty("id").GetString()!,
         Enum.TryParse<VantageStatus>(vantage.GetProperty("status").GetString(), ignoreCase: true, out var status) && Enum.IsDefined(status) ? status : throw new FormatException("unknown vantage status"),
@@ -166,4 +253,16 @@ public sealed record AuditRecord(
         finding.GetProperty("summary").GetString()!,
         finding.GetProperty("message").GetString()!,
         null);
+}
+
+/// <summary>Who was audited when, from where, and with which errors: a history line without its findings.</summary>
+/// <param name="Domain">The domain.</param>
+/// <param name="Time">When it was probed.</param>
+/// <param name="ErrorCodes">The codes of the errors found; empty when it passed.</param>
+/// <param name="VantageId">The vantage's name; empty for records older than vantages.</param>
+/// <param name="Trusted">Whether the vantage was healthy (or the record predates the check).</param>
+public sealed record AuditLineHead(string Domain, DateTimeOffset Time, IReadOnlyList<string> ErrorCodes, string VantageId, bool Trusted)
+{
+    /// <summary>Whether no error was found.</summary>
+    public bool Passed => ErrorCodes.Count == 0;
 }

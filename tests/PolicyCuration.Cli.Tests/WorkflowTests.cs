@@ -17,7 +17,7 @@ public sealed partial class WorkflowTests
     {
         var present = ((IEnumerable<object[]>)Workflows).Select(w => (string)w[0]).ToList();
 
-        Assert.Subset(present.ToHashSet(), new HashSet<string> { "audit.yml", "ci.yml", "pr-report.yml", "pr.yml", "release.yml" });
+        Assert.Subset(present.ToHashSet(), new HashSet<string> { "audit.yml", "ci.yml", "pr-report.yml", "pr.yml", "release.yml", "site.yml" });
     }
 
     [Theory]
@@ -98,6 +98,23 @@ public sealed partial class WorkflowTests
         Assert.Null(Scalar(consumer, "environment"));
         Assert.Equal("read", Scalar((YamlMappingNode)consumer["permissions"], "contents"));
         Assert.DoesNotContain(Scalars(consumer), p => p.Value.Contains("secrets.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void TheSiteIsBuiltReadOnlyAfterReleasesAndAuditsAndOnlyTheDeployJobMayWritePages()
+    {
+        var root = Load("site.yml");
+        var jobs = (YamlMappingNode)root["jobs"];
+        var deploy = (YamlMappingNode)jobs["deploy"];
+        var trigger = (YamlMappingNode)((YamlMappingNode)root["on"])["workflow_run"];
+
+        Assert.Equal(["workflow_dispatch", "workflow_run"], Triggers(root).Order());
+        Assert.Equal(["audit", "release"], ((YamlSequenceNode)trigger["workflows"]).Children.Select(n => ((YamlScalarNode)n).Value!).Order());
+        Assert.Equal(["contents: read"], Permissions(root));
+        Assert.False(((YamlMappingNode)jobs["build"]).Children.ContainsKey(new YamlScalarNode("permissions")));
+        Assert.Equal(["pages: write", "id-token: write"], Permissions(deploy));
+        Assert.Equal("github-pages", Scalar(deploy, "environment"));
+        Assert.Equal("build", Scalar(deploy, "needs"));
     }
 
     [Fact]

@@ -38,9 +38,9 @@ internal static class TestFiles
 /// <summary>A directory under the system's temporary directory, deleted when disposed.</summary>
 internal sealed class TemporaryDirectory : IDisposable
 {
-    public TemporaryDirectory()
+    public TemporaryDirectory(string? parent = null)
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "policycuration-" + Guid.NewGuid().ToString("N")[..12]);
+        Path = System.IO.Path.Combine(parent ?? System.IO.Path.GetTempPath(), "policycuration-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(Path);
     }
 

@@ -152,7 +152,13 @@ internal static class DomainPage
             html.Append(": ").Append(state.Replace('_', ' ')).Append(CultureInfo.InvariantCulture, $" ({run.Days} day{(run.Days == 1 ? string.Empty : "s")})</span></li>\n");
         }
 
-        html.Append("</ol>\n</section>\n");
+        html.Append("</ol>\n<ul class=\"legend\" aria-hidden=\"true\">");
+        foreach (var state in new[] { DayState.Passed, DayState.Failed, DayState.Disputed, DayState.Inconclusive, DayState.NotAudited })
+        {
+            html.Append("<li><span class=\"day-").Append(state.ToName()).Append("\"></span>").Append(state.ToName().Replace('_', ' ')).Append("</li>");
+        }
+
+        html.Append("</ul>\n</section>\n");
     }
 
     private static void Change(StringBuilder html, SiteSettings settings, DomainStatus domain)

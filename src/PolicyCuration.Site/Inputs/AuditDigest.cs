@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using PolicyCuration.Audit;
+using PolicyCuration.Format.Findings;
 using PolicyCuration.Site.Status;
 
 namespace PolicyCuration.Site.Inputs;
@@ -52,9 +53,11 @@ public sealed class AuditDigest
                 throw new DirectoryNotFoundException($"--history {directory}: no such directory");
             }
 
-            // Days are independent; each domain's state takes a lock, so two days may be read at once.
-            Parallel.For(0, Days, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, index =>
+            // Newest day first, so that a domain's newest record, whose findings are kept, is usually the first seen.
+            // Days are independent; each domain's state takes a lock, so days are read on every core.
+            Parallel.For(0, Days, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, back =>
             {
+                int index = Days - 1 - back;
                 var day = today.AddDays(index - Days + 1);
                 string file = Path.Combine(directory, day.ToString("yyyy'/'MM'/'dd", CultureInfo.InvariantCulture) + ".jsonl");
                 if (!File.Exists(file))
@@ -62,22 +65,22 @@ public sealed class AuditDigest
                     return;
                 }
 
-                foreach (string? line in BoundedLines(file))
+                foreach (var line in BoundedLines(file))
                 {
-                    AuditRecord record;
+                    AuditLineHead head;
                     try
                     {
-                        record = line is null ? throw new FormatException("too long") : AuditRecord.Parse(line);
+                        head = line.IsEmpty ? throw new FormatException("too long") : AuditRecord.ReadHead(line.Span);
                     }
-                    catch (Exception e) when (e is FormatException or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
+                    catch (FormatException)
                     {
                         Interlocked.Increment(ref unreadable);
                         continue;
                     }
 
-                    if (domains.TryGetValue(record.Domain, out var audits))
+                    if (domains.TryGetValue(head.Domain, out var audits))
                     {
-                        audits.Add(index, record);
+                        audits.Add(index, head, line);
                         Interlocked.Increment(ref read);
                     }
                 }
@@ -87,96 +90,117 @@ public sealed class AuditDigest
         return new AuditDigest(domains, today, unreadable, read);
     }
 
-    /// <summary>The latest audits of <paramref name="domain"/>, newest first.</summary>
+    /// <summary>The latest audits of <paramref name="domain"/>, newest first; the newest carries its findings.</summary>
     public IReadOnlyList<AuditSummary> AuditsOf(string domain) => domains.TryGetValue(domain, out var audits) ? audits.Latest() : [];
 
     /// <summary>The timeline of <paramref name="domain"/>, oldest run first.</summary>
     public IReadOnlyList<TimelineRun> TimelineOf(string domain) =>
         TimelineRun.Of(domains.TryGetValue(domain, out var audits) ? audits.States : new DayState[Days], Today);
 
-    /// <summary>The lines of a file; null for a line longer than <see cref="MaxLineBytes"/>, which is skipped.</summary>
-    private static IEnumerable<string?> BoundedLines(string path)
+    /// <summary>
+    /// The lines of a file, each valid until the next is asked for; an empty line stands for one longer than
+    /// <see cref="MaxLineBytes"/>, which is skipped. Blank lines are left out.
+    /// </summary>
+    private static IEnumerable<ReadOnlyMemory<byte>> BoundedLines(string path)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        var buffer = new byte[1 << 16];
-        var line = new MemoryStream();
-        bool tooLong = false;
-        int count;
-        while ((count = stream.Read(buffer)) > 0)
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        var buffer = new byte[1 << 20];
+        int filled = 0;
+        bool skipping = false;
+        while (true)
         {
+            int count = stream.Read(buffer, filled, buffer.Length - filled);
+            int end = filled + count;
             int start = 0;
-            for (int i = 0; i < count; i++)
+            for (int newline; (newline = Array.IndexOf(buffer, (byte)'\n', start, end - start)) >= 0; start = newline + 1)
             {
-                if (buffer[i] != (byte)'\n')
+                if (skipping)
                 {
-                    continue;
+                    skipping = false;
+                    yield return ReadOnlyMemory<byte>.Empty;
                 }
-
-                if (!tooLong)
+                else if (newline > start)
                 {
-                    line.Write(buffer, start, i - start);
+                    yield return buffer.AsMemory(start, newline - start);
                 }
-
-                yield return tooLong ? null : Encoding.UTF8.GetString(line.GetBuffer(), 0, (int)line.Length);
-                line.SetLength(0);
-                tooLong = false;
-                start = i + 1;
             }
 
-            if (!tooLong)
+            if (count == 0)
             {
-                line.Write(buffer, start, count - start);
-                tooLong = line.Length > MaxLineBytes;
-                if (tooLong)
+                if (skipping || end > start)
                 {
-                    line.SetLength(0);
+                    yield return skipping ? ReadOnlyMemory<byte>.Empty : buffer.AsMemory(start, end - start);
                 }
-            }
-        }
 
-        if (tooLong || line.Length > 0)
-        {
-            yield return tooLong ? null : Encoding.UTF8.GetString(line.GetBuffer(), 0, (int)line.Length);
+                yield break;
+            }
+
+            // The unfinished line moves to the front; one that fills the buffer is too long and is skipped to its end.
+            filled = end - start;
+            if (filled >= MaxLineBytes || filled == buffer.Length)
+            {
+                skipping = true;
+                filled = 0;
+            }
+            else
+            {
+                Buffer.BlockCopy(buffer, start, buffer, 0, filled);
+            }
         }
     }
 
     /// <summary>One domain's state as days are read, in any order.</summary>
     private sealed class DomainAudits
     {
-        private readonly List<AuditRecord> latest = new(KeptAudits + 1);
+        private readonly List<AuditLineHead> latest = new(KeptAudits + 1);
         private readonly Lock gate = new();
+        private IReadOnlyList<Finding> newestFindings = [];
 
         public DayState[] States { get; } = new DayState[Days];
 
-        public void Add(int day, AuditRecord record)
+        public void Add(int day, AuditLineHead head, ReadOnlyMemory<byte> line)
         {
             lock (gate)
             {
-                States[day] = States[day].With(record.Passed, record.Trusted);
-                int at = latest.FindIndex(r => r.Time < record.Time);
+                States[day] = States[day].With(head.Passed, head.Trusted);
+                int at = latest.FindIndex(r => r.Time < head.Time);
                 if (at < 0)
                 {
                     at = latest.Count;
                 }
 
-                if (at < KeptAudits)
+                if (at >= KeptAudits)
                 {
-                    // Only the newest audit's findings are shown: the others' are dropped as they age, to bound memory.
-                    latest.Insert(at, at == 0 ? record : record with { Findings = null });
-                    if (latest.Count > KeptAudits)
-                    {
-                        latest.RemoveAt(KeptAudits);
-                    }
+                    return;
+                }
 
-                    if (at == 0 && latest.Count > 1 && latest[1].Findings is not null)
+                latest.Insert(at, head);
+                if (latest.Count > KeptAudits)
+                {
+                    latest.RemoveAt(KeptAudits);
+                }
+
+                // Only the newest audit's findings are shown: read them for that record alone.
+                if (at == 0)
+                {
+                    try
                     {
-                        latest[1] = latest[1] with { Findings = null };
+                        newestFindings = AuditRecord.Parse(Encoding.UTF8.GetString(line.Span)).Findings ?? [];
+                    }
+                    catch (FormatException)
+                    {
+                        newestFindings = [];
                     }
                 }
             }
         }
 
-        public IReadOnlyList<AuditSummary> Latest() =>
-            [.. latest.Select((r, i) => new AuditSummary(r.Time, r.VantageId, r.Trusted, r.Passed, r.ErrorCodes, i == 0 ? r.Findings ?? [] : []))];
+        public IReadOnlyList<AuditSummary> Latest()
+        {
+            lock (gate)
+            {
+                return [.. latest.Select((r, i) => new AuditSummary(r.Time, r.VantageId, r.Trusted, r.Passed, r.ErrorCodes, i == 0 ? newestFindings : []))];
+            }
+        }
     }
 }

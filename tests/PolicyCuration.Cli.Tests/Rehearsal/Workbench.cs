@@ -41,6 +41,7 @@ public sealed class Workbench : IDisposable
         Shell(dir.Path, "git clone -q --bare snapshot origin.git && git -C origin.git config uploadpack.allowAnySHA1InWant true");
         Runner = new WorkflowRunner(dir.File("runner"), dir.File("origin.git")) { ApiUrl = Api.BaseUrl + "api/v3" };
         Runner.EnvironmentSecrets["release"] = new() { ["RELEASE_KEY"] = File.ReadAllText(secretKey) };
+        ReleaseSecretKey = secretKey;
         Runner.Secrets["AUDIT_PR_TOKEN"] = "audit-pr-token";
 
         // The vantage: a self-hosted runner that resolves through the fixtures' DNS, trusts their CA and, since they
@@ -64,6 +65,9 @@ public sealed class Workbench : IDisposable
 
     /// <summary>origin's main: the project with a list of fixture domains and a committed release key.</summary>
     public string MainCommit { get; }
+
+    /// <summary>The secret half of the release key, which the release environment holds as RELEASE_KEY.</summary>
+    public string ReleaseSecretKey { get; }
 
     /// <summary>A directory of the workbench's own.</summary>
     public string Scratch(string name)

@@ -220,6 +220,44 @@ public sealed class WorkflowRehearsalTests(Workbench bench)
     }
 
     [Fact]
+    public void AfterAReleaseTheSiteIsBuiltFromMainTheAuditsAndTheLatestReleaseAndDeployedToPages()
+    {
+        SeedAuditHistory(daysAgo: 1);
+        string release = bench.Scratch("site-release");
+        using (var key = PolicyCuration.Signing.MinisignSecretKey.Load(bench.ReleaseSecretKey, null))
+        {
+            byte[] list = System.Text.Encoding.UTF8.GetBytes(Workbench.Shell(Runner.Origin, $"git show {bench.MainCommit}:policy/policy.json"));
+            PolicyCuration.Signing.ReleaseWriter.Write(release, list, 41, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddDays(13), key);
+        }
+
+        // The latest release on GitHub, as release.yml publishes it.
+        var latest = new FakeRelease(900_001, "owner/list", "list-v41", "Policy list 41");
+        int asset = 900_010;
+        foreach (string file in Directory.GetFiles(release).Order(StringComparer.Ordinal))
+        {
+            latest.Assets.Enqueue((asset++, Path.GetFileName(file), File.ReadAllBytes(file)));
+        }
+
+        bench.Api.Releases.Enqueue(latest);
+        var run = Runner.Play("site.yml", ReleaseCompleted("success", "main"));
+
+        Assert.True(run.Conclusion == "success", run.Describe());
+        Assert.Equal("success", run.Job("deploy").Result);
+        string pages = Assert.IsType<string>(run.Pages);
+        Assert.Contains("<dt>Serial</dt><dd>41</dd>", File.ReadAllText(Path.Combine(pages, "index.html")), StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(pages, ".nojekyll")));
+        Assert.Contains("https://owner.github.io/list/domains/", File.ReadAllText(Path.Combine(pages, "feed.atom")), StringComparison.Ordinal);
+        var domains = Directory.GetFiles(Path.Combine(pages, "api", "v1", "domain"), "*.json");
+        Assert.NotEmpty(domains);
+        Assert.All(domains, file => Assert.NotEqual("none", (string?)JsonNode.Parse(File.ReadAllText(file))!["verdict"]));
+        Assert.Contains(bench.Api.Requests, r => r.Method == "GET" && r.PathAndQuery.EndsWith("/repos/owner/list/releases/latest", StringComparison.Ordinal));
+
+        // A release that failed, or one off main, leaves the site as it is.
+        Assert.Equal("skipped", Runner.Play("site.yml", ReleaseCompleted("failure", "main")).Job("build").Result);
+        Assert.False(Runner.Play("site.yml", ReleaseCompleted("success", "topic")).Triggered);
+    }
+
+    [Fact]
     public void ReleasesRunOnlyFromMain()
     {
         var run = Runner.Play("release.yml", new WorkflowTrigger("workflow_dispatch", [], "refs/heads/topic", bench.MainCommit));
@@ -395,6 +433,23 @@ public sealed class WorkflowRehearsalTests(Workbench bench)
                 ["event"] = "pull_request",
                 ["head_sha"] = head,
                 ["conclusion"] = run.Conclusion,
+            },
+        },
+        "refs/heads/main",
+        bench.MainCommit);
+
+    private WorkflowTrigger ReleaseCompleted(string conclusion, string branch) => new(
+        "workflow_run",
+        new JsonObject
+        {
+            ["workflow_run"] = new JsonObject
+            {
+                ["id"] = 77,
+                ["name"] = "release",
+                ["event"] = "schedule",
+                ["head_branch"] = branch,
+                ["head_sha"] = bench.MainCommit,
+                ["conclusion"] = conclusion,
             },
         },
         "refs/heads/main",

@@ -72,6 +72,9 @@ internal sealed class WorkflowRun(long id, string workflow, bool triggered)
     /// <summary>Each artifact's name and the directory holding its files.</summary>
     public Dictionary<string, string> Artifacts { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Where actions/deploy-pages published the site, when a job deployed one.</summary>
+    public string? Pages { get; set; }
+
     /// <summary>success when every job that ran succeeded.</summary>
     public string Conclusion => Jobs.Any(j => j.Result == "failure") ? "failure" : "success";
 

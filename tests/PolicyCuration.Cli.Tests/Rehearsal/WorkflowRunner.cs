@@ -376,6 +376,30 @@ internal sealed partial class WorkflowRunner
                 inputs.Remove("github-token");
                 Download(from, inputs.Remove("name", out string? name) ? name : null, Take("pattern", string.Empty), Take("merge-multiple", "false") == "true", Take("path", "."), log);
                 break;
+            case "actions/upload-pages-artifact":
+                // As the composite action does: the directory as one tar (links followed, .git left out), uploaded as an artifact.
+                string tar = Path.Combine(Temp, "artifact.tar");
+                var (archived, said) = Execute("tar", ["--dereference", "--hard-dereference", "--directory", Path.GetFullPath(Take("path", "_site/"), Workspace), "-cf", tar, "--exclude=.git", "--exclude=.github", "."], Workspace, BaseEnvironment(), TimeSpan.FromMinutes(5));
+                if (archived != 0)
+                {
+                    log.Append(said);
+                    step.Outcome = "failure";
+                    break;
+                }
+
+                Upload(run, Take("name", "github-pages"), tar, "error", log);
+                inputs.Remove("retention-days");
+                break;
+            case "actions/deploy-pages":
+                // The deployment: the Pages artifact of this run, unpacked where GitHub would serve it.
+                string pages = Path.Combine(root, "_pages", run.Id.ToString(CultureInfo.InvariantCulture));
+                Directory.CreateDirectory(pages);
+                string artifact = Path.Combine(root, "_artifacts", run.Id.ToString(CultureInfo.InvariantCulture), Take("artifact_name", "github-pages"), "artifact.tar");
+                var (unpacked, output) = Execute("tar", ["-xf", artifact, "-C", pages], Workspace, BaseEnvironment(), TimeSpan.FromMinutes(5));
+                log.Append(output);
+                step.Outcome = unpacked == 0 ? "success" : "failure";
+                run.Pages = unpacked == 0 ? pages : null;
+                break;
             default:
                 throw new NotSupportedException($"the rehearsal cannot play the action {uses}");
         }
@@ -581,6 +605,14 @@ internal sealed partial class WorkflowRunner
         {
             string? from = (string?)trigger.Event["workflow_run"]?["name"];
             if (!((YamlSequenceNode)workflows).Children.Any(w => ((YamlScalarNode)w).Value == from))
+            {
+                return false;
+            }
+
+            // A workflow_run's branches filter names the branch the finished run ran on.
+            string? branch = (string?)trigger.Event["workflow_run"]?["head_branch"];
+            if (filter.Children.TryGetValue(new YamlScalarNode("branches"), out var branches)
+                && !((YamlSequenceNode)branches).Children.Any(b => ((YamlScalarNode)b).Value == branch))
             {
                 return false;
             }

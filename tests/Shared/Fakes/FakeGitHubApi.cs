@@ -20,6 +20,8 @@ internal sealed class FakeGitHubApi : IDisposable
 {
     private readonly HttpListener listener;
     private readonly Task loop;
+    // A route's answer that starts with this is an asset's bytes, in base64, sent as they are.
+    private const string AssetPrefix = "asset:";
     private int nextId = 1;
 
     public FakeGitHubApi()
@@ -50,6 +52,9 @@ internal sealed class FakeGitHubApi : IDisposable
 
     /// <summary>Each issue's comments: id and body.</summary>
     public ConcurrentDictionary<int, List<(long Id, string Body)>> Comments { get; } = new();
+
+    /// <summary>The releases created, in order, with their uploaded assets: what GET releases/latest answers.</summary>
+    public ConcurrentQueue<FakeRelease> Releases { get; } = new();
 
     /// <summary>Files written through the contents API: branch, path, decoded content.</summary>
     public ConcurrentQueue<(string Branch, string Path, string Content)> FileUpdates { get; } = new();
@@ -161,9 +166,10 @@ internal sealed class FakeGitHubApi : IDisposable
     {
         try
         {
-            byte[] bytes = Encoding.UTF8.GetBytes(json);
+            bool asset = json.StartsWith(AssetPrefix, StringComparison.Ordinal);
+            byte[] bytes = asset ? Convert.FromBase64String(json[AssetPrefix.Length..]) : Encoding.UTF8.GetBytes(json);
             context.Response.StatusCode = status;
-            context.Response.ContentType = "application/json; charset=utf-8";
+            context.Response.ContentType = asset ? "application/octet-stream" : "application/json; charset=utf-8";
             context.Response.ContentLength64 = bytes.Length;
             await context.Response.OutputStream.WriteAsync(bytes);
             context.Response.Close();
@@ -175,6 +181,29 @@ internal sealed class FakeGitHubApi : IDisposable
         }
     }
 
+    private Dictionary<string, object> ReleaseJson(FakeRelease release)
+    {
+        var (owner, repo) = (release.Repository.Split('/')[0], release.Repository.Split('/')[1]);
+        return new Dictionary<string, object>
+        {
+            ["id"] = release.Id,
+            ["tag_name"] = release.Tag,
+            ["name"] = release.Name,
+            ["url"] = $"{BaseUrl}api/v3/repos/{owner}/{repo}/releases/{release.Id}",
+            ["html_url"] = $"https://github.example/{owner}/{repo}/releases/tag/{release.Tag}",
+            ["upload_url"] = $"{BaseUrl}uploads/repos/{owner}/{repo}/releases/{release.Id}/assets{{?name,label}}",
+            ["assets"] = release.Assets.Select(a => new Dictionary<string, object>
+            {
+                ["id"] = a.Id,
+                ["name"] = a.Name,
+                ["size"] = a.Content.Length,
+                ["state"] = "uploaded",
+                ["url"] = $"{BaseUrl}api/v3/repos/{owner}/{repo}/releases/assets/{a.Id}",
+                ["browser_download_url"] = $"https://github.example/{owner}/{repo}/releases/download/{release.Tag}/{a.Name}",
+            }).ToArray(),
+        };
+    }
+
     private (int Status, string Json) Route(RecordedRequest request)
     {
         string path = request.PathAndQuery.Split('?')[0];
@@ -184,28 +213,36 @@ internal sealed class FakeGitHubApi : IDisposable
             using var document = JsonDocument.Parse(request.Body);
             int id = Interlocked.Increment(ref nextId);
             string tag = document.RootElement.GetProperty("tag_name").GetString()!;
-            return (201, JsonSerializer.Serialize(new Dictionary<string, object>
-            {
-                ["id"] = id,
-                ["tag_name"] = tag,
-                ["name"] = document.RootElement.GetProperty("name").GetString()!,
-                ["url"] = $"{BaseUrl}api/v3/repos/{owner}/{repo}/releases/{id}",
-                ["html_url"] = $"https://github.example/{owner}/{repo}/releases/tag/{tag}",
-                ["upload_url"] = $"{BaseUrl}uploads/repos/{owner}/{repo}/releases/{id}/assets{{?name,label}}",
-                ["assets"] = Array.Empty<object>(),
-            }));
+            var release = new FakeRelease(id, $"{owner}/{repo}", tag, document.RootElement.GetProperty("name").GetString()!);
+            Releases.Enqueue(release);
+            return (201, JsonSerializer.Serialize(ReleaseJson(release)));
         }
 
-        if (request.Method == "POST" && segments is ["uploads", "repos", _, _, "releases", _, "assets"])
+        if (request.Method == "POST" && segments is ["uploads", "repos", _, _, "releases", var releaseId, "assets"])
         {
             string name = Uri.UnescapeDataString(request.PathAndQuery.Split("name=")[1].Split('&')[0]);
+            int assetId = Interlocked.Increment(ref nextId);
+            Releases.FirstOrDefault(r => r.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) == releaseId)?.Assets.Enqueue((assetId, name, request.Body));
             return (201, JsonSerializer.Serialize(new Dictionary<string, object>
             {
-                ["id"] = Interlocked.Increment(ref nextId),
+                ["id"] = assetId,
                 ["name"] = name,
                 ["size"] = request.Body.Length,
                 ["state"] = "uploaded",
             }));
+        }
+
+        if (request.Method == "GET" && segments is ["api", "v3", "repos", var latestOwner, var latestRepo, "releases", "latest"])
+        {
+            return Releases.LastOrDefault(r => r.Repository == $"{latestOwner}/{latestRepo}") is { } latest
+                ? (200, JsonSerializer.Serialize(ReleaseJson(latest)))
+                : (404, """{"message":"Not Found"}""");
+        }
+
+        if (request.Method == "GET" && segments is ["api", "v3", "repos", _, _, "releases", "assets", var wanted])
+        {
+            var asset = Releases.SelectMany(r => r.Assets).FirstOrDefault(a => a.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) == wanted);
+            return asset.Content is null ? (404, """{"message":"Not Found"}""") : (200, AssetPrefix + Convert.ToBase64String(asset.Content));
         }
 
         return RouteIssues(request, segments);
@@ -348,4 +385,10 @@ internal sealed class FakeGitHubApi : IDisposable
     }
 
     private static int Number(string text) => int.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>A release the fake API holds: made by POST releases, filled by uploads.</summary>
+internal sealed record FakeRelease(int Id, string Repository, string Tag, string Name)
+{
+    public ConcurrentQueue<(int Id, string Name, byte[] Content)> Assets { get; } = new();
 }
