@@ -176,7 +176,8 @@ public sealed record AuditRecord(
                 }
                 else if (isTime)
                 {
-                    time = DateTimeOffset.Parse(json.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+                    time = json.TryGetDateTimeOffset(out var at) ? at
+                        : DateTimeOffset.Parse(json.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
                 }
                 else if (isErrors)
                 {

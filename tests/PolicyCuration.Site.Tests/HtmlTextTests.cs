@@ -1,4 +1,4 @@
-using PolicyCuration.Site.Html;
+using PolicyCuration.Format.Escaping;
 using PolicyCuration.Site.Status;
 
 namespace PolicyCuration.Site.Tests;

@@ -1,3 +1,4 @@
+using PolicyCuration.Format.Escaping;
 using System.Globalization;
 using System.Text;
 using PolicyCuration.Format.Findings;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using PolicyCuration.Audit;
-using PolicyCuration.Format.Findings;
 using PolicyCuration.Site.Status;
 
 namespace PolicyCuration.Site.Inputs;
@@ -152,9 +151,8 @@ public sealed class AuditDigest
     /// <summary>One domain's state as days are read, in any order.</summary>
     private sealed class DomainAudits
     {
-        private readonly List<AuditLineHead> latest = new(KeptAudits + 1);
+        private readonly List<AuditSummary> latest = new(KeptAudits + 1);
         private readonly Lock gate = new();
-        private IReadOnlyList<Finding> newestFindings = [];
 
         public DayState[] States { get; } = new DayState[Days];
 
@@ -174,23 +172,18 @@ public sealed class AuditDigest
                     return;
                 }
 
-                latest.Insert(at, head);
+                // Vantage names repeat across every domain: one string each. Only the newest audit keeps its line,
+                // for its findings; the one it displaces drops it.
+                string vantage = string.IsInterned(head.VantageId) ?? string.Intern(head.VantageId);
+                latest.Insert(at, new AuditSummary(head.Time, vantage, head.Trusted, head.Passed, head.ErrorCodes, at == 0 ? line.ToArray() : null));
                 if (latest.Count > KeptAudits)
                 {
                     latest.RemoveAt(KeptAudits);
                 }
 
-                // Only the newest audit's findings are shown: read them for that record alone.
-                if (at == 0)
+                if (at == 0 && latest.Count > 1)
                 {
-                    try
-                    {
-                        newestFindings = AuditRecord.Parse(Encoding.UTF8.GetString(line.Span)).Findings ?? [];
-                    }
-                    catch (FormatException)
-                    {
-                        newestFindings = [];
-                    }
+                    latest[1] = latest[1] with { Record = null };
                 }
             }
         }
@@ -199,7 +192,7 @@ public sealed class AuditDigest
         {
             lock (gate)
             {
-                return [.. latest.Select((r, i) => new AuditSummary(r.Time, r.VantageId, r.Trusted, r.Passed, r.ErrorCodes, i == 0 ? newestFindings : []))];
+                return [.. latest];
             }
         }
     }

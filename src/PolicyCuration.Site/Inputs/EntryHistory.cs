@@ -45,12 +45,11 @@ public sealed class EntryHistory
         }
 
         var since = new Dictionary<string, Since>(StringComparer.OrdinalIgnoreCase);
-        var alive = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        var modes = Modes(current);
-        foreach (var (domain, mode) in modes)
+        var alive = new List<string>();
+        foreach (var (domain, mode) in Modes(current))
         {
             alive.Add(domain);
-            since[domain] = new Since(null, null, mode, true, true);
+            since[domain] = new Since { Mode = mode, ModeHolds = true };
         }
 
         var changes = new List<ListChange>();
@@ -58,33 +57,33 @@ public sealed class EntryHistory
         Dictionary<string, PolicyMode?>? newerModes = null;
         int read = 0;
         bool reachedFirst = false;
-        foreach (var version in ListHistory.Walk(workTree, "HEAD", relative, maxVersions))
+
+        // Each version against the next newer one: false when nothing older can matter any more.
+        bool Step(ListVersion version, Dictionary<string, PolicyMode?> olderModes)
         {
             read++;
-            var olderModes = PolicyListReader.Read(version.Text).List is { } list ? Modes(list) : [];
             if (newer is not null && newer.When >= windowStart)
             {
                 changes.AddRange(Diff(olderModes, newerModes!, newer));
             }
 
-            foreach (string domain in alive.ToList())
+            alive.RemoveAll(domain =>
             {
                 var entry = since[domain];
                 if (!olderModes.TryGetValue(domain, out var mode))
                 {
-                    since[domain] = entry with { Listed = false, ModeHolds = false };
-                    alive.Remove(domain);
-                    continue;
+                    return true;
                 }
 
-                var when = version.When;
-                since[domain] = entry with
+                entry.ListedSince = version.When;
+                entry.ModeHolds &= mode == entry.Mode;
+                if (entry.ModeHolds)
                 {
-                    ListedSince = when,
-                    ModeSince = entry.ModeHolds && mode == entry.Mode ? when : entry.ModeSince,
-                    ModeHolds = entry.ModeHolds && mode == entry.Mode,
-                };
-            }
+                    entry.ModeSince = version.When;
+                }
+
+                return false;
+            });
 
             // The first version of the file added everything it holds.
             if (version.IsFirst)
@@ -98,16 +97,29 @@ public sealed class EntryHistory
 
             newer = version;
             newerModes = olderModes;
-            if (alive.Count == 0 && version.When < windowStart)
+            return alive.Count > 0 || version.When >= windowStart;
+        }
+
+        // The next version is read while this one is compared: two lists in hand at most.
+        var pending = new Queue<(ListVersion Version, Task<Dictionary<string, PolicyMode?>> Modes)>();
+        foreach (var version in ListHistory.Walk(workTree, "HEAD", relative, maxVersions))
+        {
+            pending.Enqueue((version, Task.Run(() => PolicyListReader.Read(version.Text).List is { } list ? Modes(list) : [])));
+            if (pending.Count > 1 && !Step(pending.Peek().Version, pending.Dequeue().Modes.GetAwaiter().GetResult()))
             {
+                pending.Clear();
                 break;
             }
+        }
+
+        while (pending.Count > 0 && Step(pending.Peek().Version, pending.Dequeue().Modes.GetAwaiter().GetResult()))
+        {
         }
 
         foreach (string domain in alive)
         {
             // Still listed in the oldest version read: its dates are where the walk stopped, unless that was the first.
-            since[domain] = since[domain] with { Bound = !reachedFirst };
+            since[domain].Bound = !reachedFirst;
         }
 
         changes.Sort((a, b) => b.Time.CompareTo(a.Time) is var order && order != 0 ? order : string.CompareOrdinal(a.Domain, b.Domain));
@@ -152,8 +164,17 @@ public sealed class EntryHistory
         }
     }
 
-    private sealed record Since(DateTimeOffset? ListedSince, DateTimeOffset? ModeSince, PolicyMode? Mode, bool Listed, bool ModeHolds)
+    /// <summary>One domain's dates, moved back as older versions still list it.</summary>
+    private sealed class Since
     {
-        public bool Bound { get; init; }
+        public DateTimeOffset? ListedSince { get; set; }
+
+        public DateTimeOffset? ModeSince { get; set; }
+
+        public PolicyMode? Mode { get; init; }
+
+        public bool ModeHolds { get; set; }
+
+        public bool Bound { get; set; }
     }
 }

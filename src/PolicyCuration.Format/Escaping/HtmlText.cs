@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace PolicyCuration.Site.Html;
+namespace PolicyCuration.Format.Escaping;
 
 /// <summary>The one escaping function of the HTML sink: every text a page shows goes through it.</summary>
 public static class HtmlText
