@@ -82,6 +82,11 @@ public sealed class SiteTests(SiteSample sample) : IClassFixture<SiteSample>
         Assert.Contains("<span class=\"domain\">beta.example</span> removed (testing)", home, StringComparison.Ordinal);
         Assert.Contains("<a href=\"domains/gamma.example.html\">gamma.example</a> added (testing)", home, StringComparison.Ordinal);
         Assert.Contains("<script src=\"search.js\" defer></script>", home, StringComparison.Ordinal);
+        Assert.Contains(
+            "<li><a href=\"domains/gamma.example.html\">gamma.example</a> testing, failing each day since <time datetime=\"2026-11-30\">2026-11-30</time>: <code>tls.cert.name_mismatch</code> </li>",
+            home,
+            StringComparison.Ordinal);
+        Assert.Contains("1 of 2 listed domains failed their last audit", home, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using PolicyCuration.Format.Model;
 using PolicyCuration.Signing;
+using PolicyCuration.Site.Status;
 
 namespace PolicyCuration.Site.Html;
 
@@ -59,7 +60,9 @@ internal static class HomePage
             html.Append("<p>No release was given to this build of the site.</p>\n");
         }
 
-        html.Append("</section>\n<section aria-labelledby=\"changes\">\n<h2 id=\"changes\">Recent changes</h2>\n");
+        html.Append("</section>\n");
+        Failing(html, site);
+        html.Append("<section aria-labelledby=\"changes\">\n<h2 id=\"changes\">Recent changes</h2>\n");
         if (site.Changes.Count == 0)
         {
             html.Append("<p>No change in the list's recent history.</p>\n");
@@ -71,7 +74,7 @@ internal static class HomePage
             {
                 html.Append("<li>");
                 PageLayout.Day(html, change.Time).Append(' ');
-                DomainLink(html, change.Domain, listed: site.Domains.Any(d => string.Equals(d.Domain, change.Domain, StringComparison.OrdinalIgnoreCase)) && change.Kind != Status.ChangeKind.Removed);
+                DomainLink(html, change.Domain, listed: site.Domains.Any(d => string.Equals(d.Domain, change.Domain, StringComparison.OrdinalIgnoreCase)) && change.Kind != ChangeKind.Removed);
                 html.Append(' ').Append(change.KindName);
                 if (change.Mode is { } mode)
                 {
@@ -90,6 +93,48 @@ internal static class HomePage
 
         html.Append("</section>\n");
         return layout.End(html, "search.js");
+    }
+
+    /// <summary>The domains whose last audit failed, longest failing first: what a maintainer looks at first.</summary>
+    private static void Failing(StringBuilder html, SiteContent site)
+    {
+        var failing = site.Domains
+            .Where(d => d.Verdict == "failed")
+            .Select(d => (Domain: d, Since: d.Timeline.Count > 0 && d.Timeline[^1].State == DayState.Failed ? d.Timeline[^1].From : (DateOnly?)null))
+            .OrderBy(f => f.Since ?? DateOnly.MaxValue)
+            .ThenBy(f => f.Domain.Domain, StringComparer.OrdinalIgnoreCase)
+            .ToList();
+        html.Append("<section aria-labelledby=\"failing\">\n<h2 id=\"failing\">Failing now</h2>\n");
+        if (failing.Count == 0)
+        {
+            html.Append("<p>No listed domain failed its last audit.</p>\n</section>\n");
+            return;
+        }
+
+        html.Append(CultureInfo.InvariantCulture, $"<p>{failing.Count} of {site.Domains.Count} listed domains failed their last audit; the longest failing first.</p>\n<ol class=\"changes\">\n");
+        foreach (var (domain, since) in failing.Take(ShownChanges))
+        {
+            html.Append("<li>");
+            DomainLink(html, domain.Domain, listed: true);
+            html.Append(' ').Append(domain.Mode?.ToJson() ?? "unknown mode").Append(", failing");
+            if (since is { } day)
+            {
+                html.Append(" each day since ");
+                PageLayout.Day(html, day);
+            }
+
+            html.Append(": ");
+            foreach (string code in domain.Audits[0].ErrorCodes)
+            {
+                html.Append("<code>");
+                HtmlText.Append(html, code);
+                html.Append("</code> ");
+            }
+
+            html.Append("</li>\n");
+        }
+
+        html.Append("</ol>\n</section>\n");
     }
 
     private static void DomainLink(StringBuilder html, string domain, bool listed)
