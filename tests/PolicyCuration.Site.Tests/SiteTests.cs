@@ -40,7 +40,8 @@ public sealed class SiteTests(SiteSample sample) : IClassFixture<SiteSample>
         Assert.Contains("<dt>In this mode since</dt><dd><time datetime=\"2026-11-20\">2026-11-20</time></dd>", alpha, StringComparison.Ordinal);
         Assert.Contains("<dt>Mode</dt><dd>enforce</dd>", alpha, StringComparison.Ordinal);
         Assert.Contains("Passed on 5 of 5 audited days.", alpha, StringComparison.Ordinal);
-        Assert.Contains("https://github.example/owner/list", alpha, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"https://github.example/owner/list/edit/main/policy/policy.json\">edit the list on GitHub</a> (search it for <code>\"alpha.example\"</code>)", alpha, StringComparison.Ordinal);
+        Assert.Contains("policyctl remove alpha.example\npolicyctl add alpha.example --mode enforce --from-mta-sts", alpha, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -171,10 +171,14 @@ internal static class DomainPage
         {
             html.Append(" in <a href=\"");
             HtmlText.Append(html, repository);
-            html.Append("\">the repository</a>");
+            html.Append("\">the repository</a>: <a href=\"");
+            HtmlText.Append(html, $"{repository}/edit/main/{settings.ListPath}");
+            html.Append("\">edit the list on GitHub</a> (search it for <code>\"");
+            HtmlText.Append(html, domain.Domain);
+            html.Append("\"</code>)");
         }
 
-        html.Append(". From a clone:</p>\n<pre><code>policyctl remove ");
+        html.Append(". Or from a clone:</p>\n<pre><code>policyctl remove ");
         HtmlText.Append(html, domain.Domain);
         html.Append("\npolicyctl add ");
         HtmlText.Append(html, domain.Domain);
