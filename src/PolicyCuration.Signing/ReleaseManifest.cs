@@ -14,6 +14,16 @@ public sealed record ReleaseFile(string Name, long Size, string Sha256)
     /// <summary>The record of <paramref name="content"/> under <paramref name="name"/>.</summary>
     public static ReleaseFile Of(string name, ReadOnlySpan<byte> content) =>
         new(name, content.Length, Convert.ToHexStringLower(SHA256.HashData(content)));
+
+    /// <summary>Writes the record as the manifest holds it: an object of name, size and sha256.</summary>
+    public void WriteTo(Utf8JsonWriter json)
+    {
+        json.WriteStartObject();
+        json.WriteString("name", Name);
+        json.WriteNumber("size", Size);
+        json.WriteString("sha256", Sha256);
+        json.WriteEndObject();
+    }
 }
 
 /// <summary>
@@ -56,11 +66,7 @@ public sealed record ReleaseManifest(long Serial, DateTimeOffset Timestamp, Date
             json.WriteStartArray("files");
             foreach (var file in Files)
             {
-                json.WriteStartObject();
-                json.WriteString("name", file.Name);
-                json.WriteNumber("size", file.Size);
-                json.WriteString("sha256", file.Sha256);
-                json.WriteEndObject();
+                file.WriteTo(json);
             }
 
             json.WriteEndArray();

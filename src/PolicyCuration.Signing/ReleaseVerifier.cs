@@ -48,13 +48,13 @@ public static class ReleaseVerifier
     /// <summary>Verifies <paramref name="files"/> against <paramref name="keys"/> at <paramref name="now"/>.</summary>
     /// <param name="files">The release.</param>
     /// <param name="keys">The pinned keys.</param>
-    /// <param name="now">The clock for expiry.</param>
+    /// <param name="now">The clock for expiry; null verifies a release without judging it, expired or not (to describe it).</param>
     /// <param name="hashList">
     /// Whether to check the list's SHA-256 against the manifest. The list's own signature already covers every byte of
     /// it, and its trusted comment the serial and expiry, so a release verified whole once may be re-read without it.
     /// </param>
     /// <exception cref="ReleaseRefusedException">The release must not be used; the code says why.</exception>
-    public static VerifiedRelease Verify(ReleaseFiles files, IReadOnlyList<MinisignPublicKey> keys, DateTimeOffset now, bool hashList = true)
+    public static VerifiedRelease Verify(ReleaseFiles files, IReadOnlyList<MinisignPublicKey> keys, DateTimeOffset? now, bool hashList = true)
     {
         // The list's SHA-256 (for the manifest) runs beside its BLAKE2b (for the signature): two passes, two cores.
         var listHash = hashList ? Task.Run(() => ReleaseFile.Of(ReleaseManifest.ListFileName, files.List.Span)) : null;
@@ -99,10 +99,10 @@ public static class ReleaseVerifier
                 "release.manifest.mismatch", $"policy.json is {actual.Size} bytes with SHA-256 {actual.Sha256}; the manifest says {listed.Size} bytes, {listed.Sha256}");
         }
 
-        if (now >= manifest.Expires)
+        if (now is { } clock && clock >= manifest.Expires)
         {
             throw new ReleaseRefusedException(
-                "release.expired", $"release {manifest.Serial} expired at {ReleaseManifest.Format(manifest.Expires)} (now {ReleaseManifest.Format(now)})");
+                "release.expired", $"release {manifest.Serial} expired at {ReleaseManifest.Format(manifest.Expires)} (now {ReleaseManifest.Format(clock)})");
         }
 
         return new VerifiedRelease(manifest, files.List, files.Manifest, files.ListSignature, files.ManifestSignature, key);

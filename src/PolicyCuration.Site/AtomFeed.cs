@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Xml;
 using PolicyCuration.Format.Model;
@@ -24,7 +23,7 @@ internal static class AtomFeed
             xml.WriteStartElement("feed", "http://www.w3.org/2005/Atom");
             xml.WriteElementString("title", Clean(settings.Title + ": changes"));
             xml.WriteElementString("id", id + (id.EndsWith('/') ? string.Empty : "/") + "feed.atom");
-            xml.WriteElementString("updated", Instant(site.Changes.Count > 0 ? site.Changes[0].Time : settings.Now));
+            xml.WriteElementString("updated", SiteTime.Instant(site.Changes.Count > 0 ? site.Changes[0].Time : settings.Now));
             Link(xml, Url("feed.atom"), "self");
             Link(xml, Url("index.html"), "alternate");
             xml.WriteStartElement("author");
@@ -36,7 +35,7 @@ internal static class AtomFeed
                 string mode = change.Mode is { } m ? $" ({m.ToJson()})" : string.Empty;
                 xml.WriteElementString("title", Clean($"{change.Domain} {change.KindName}{mode}"));
                 xml.WriteElementString("id", $"urn:policycuration:change:{change.Commit}:{Uri.EscapeDataString(change.Domain.ToLowerInvariant())}:{change.KindName}");
-                xml.WriteElementString("updated", Instant(change.Time));
+                xml.WriteElementString("updated", SiteTime.Instant(change.Time));
                 if (change.Kind != ChangeKind.Removed && SiteContent.IsSafeName(change.Domain))
                 {
                     Link(xml, Url($"domains/{SiteContent.FileNameOf(change.Domain)}.html"), "alternate");
@@ -60,8 +59,6 @@ internal static class AtomFeed
         xml.WriteAttributeString("href", href);
         xml.WriteEndElement();
     }
-
-    private static string Instant(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>Text XML can carry: characters XML 1.0 forbids become U+FFFD (the writer escapes the rest).</summary>
     private static string Clean(string text) => string.Create(text.Length, text, (span, source) =>

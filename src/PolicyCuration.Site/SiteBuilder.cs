@@ -87,8 +87,11 @@ public static class SiteBuilder
         Parallel.ForEach(named, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, domain =>
         {
             string name = SiteContent.FileNameOf(domain.Domain);
-            Put(Path.Combine(pages, name + ".html"), Encoding.UTF8.GetBytes(DomainPage.Render(site, domain)));
-            Put(Path.Combine(api, "domain", name + ".json"), ApiFiles.Domain(site, domain));
+
+            // The newest audit's findings are read from its history line once, for the page and the API file.
+            var findings = domain.Audits.Count > 0 ? domain.Audits[0].Findings : [];
+            Put(Path.Combine(pages, name + ".html"), Encoding.UTF8.GetBytes(DomainPage.Render(site, domain, findings)));
+            Put(Path.Combine(api, "domain", name + ".json"), ApiFiles.Domain(site, domain, findings));
         });
 
         var shards = named.GroupBy(d => SiteContent.ShardOf(d.Domain), StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();

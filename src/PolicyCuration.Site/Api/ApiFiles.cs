@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Text.Json;
 using PolicyCuration.Format.Findings;
+using PolicyCuration.Format.Json;
 using PolicyCuration.Format.Model;
 using PolicyCuration.Signing;
 using PolicyCuration.Site.Status;
@@ -43,7 +43,7 @@ internal static class ApiFiles
             json.WriteString("verdict", domain.Verdict);
             if (domain.Audits.Count > 0)
             {
-                json.WriteString("last_audit", Day(domain.Audits[0].Time));
+                json.WriteString("last_audit", SiteTime.Day(domain.Audits[0].Time));
             }
             else
             {
@@ -56,44 +56,32 @@ internal static class ApiFiles
         json.WriteEndArray();
     });
 
-    public static byte[] Domain(SiteContent site, DomainStatus domain) => Write(json =>
+    public static byte[] Domain(SiteContent site, DomainStatus domain, IReadOnlyList<Finding> findings) => Write(json =>
     {
         Header(json, site, "domain");
         json.WriteString("domain", domain.Domain);
         Mode(json, domain.Mode);
-        json.WriteStartArray("mxs");
-        foreach (string pattern in domain.Mxs)
-        {
-            json.WriteStringValue(pattern);
-        }
-
-        json.WriteEndArray();
+        json.WriteStringArray("mxs", domain.Mxs);
         OptionalString(json, "alias", domain.Alias);
-        OptionalString(json, "listed_since", domain.ListedSince is { } listed ? Day(listed) : null);
-        OptionalString(json, "mode_since", domain.ModeSince is { } mode ? Day(mode) : null);
+        OptionalString(json, "listed_since", domain.ListedSince is { } listed ? SiteTime.Day(listed) : null);
+        OptionalString(json, "mode_since", domain.ModeSince is { } mode ? SiteTime.Day(mode) : null);
         json.WriteBoolean("since_is_upper_bound", domain.SinceIsBound);
         json.WriteString("verdict", domain.Verdict);
         json.WriteStartArray("audits");
         foreach (var audit in domain.Audits)
         {
             json.WriteStartObject();
-            json.WriteString("time", Instant(audit.Time));
+            json.WriteString("time", SiteTime.Instant(audit.Time));
             json.WriteString("vantage", audit.Vantage);
             json.WriteBoolean("trusted", audit.Trusted);
             json.WriteBoolean("passed", audit.Passed);
-            json.WriteStartArray("errors");
-            foreach (string code in audit.ErrorCodes)
-            {
-                json.WriteStringValue(code);
-            }
-
-            json.WriteEndArray();
+            json.WriteStringArray("errors", audit.ErrorCodes);
             json.WriteEndObject();
         }
 
         json.WriteEndArray();
         json.WriteStartArray("findings");
-        foreach (var finding in domain.Audits.Count > 0 ? domain.Audits[0].Findings : [])
+        foreach (var finding in findings)
         {
             FindingJson.Write(json, finding);
         }
@@ -103,8 +91,8 @@ internal static class ApiFiles
         foreach (var run in domain.Timeline)
         {
             json.WriteStartObject();
-            json.WriteString("from", run.From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-            json.WriteString("to", run.To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            json.WriteString("from", SiteTime.Day(run.From));
+            json.WriteString("to", SiteTime.Day(run.To));
             json.WriteString("state", run.State.ToName());
             json.WriteEndObject();
         }
@@ -131,11 +119,7 @@ internal static class ApiFiles
         json.WriteStartArray("files");
         foreach (var file in release.Manifest.Files)
         {
-            json.WriteStartObject();
-            json.WriteString("name", file.Name);
-            json.WriteNumber("size", file.Size);
-            json.WriteString("sha256", file.Sha256);
-            json.WriteEndObject();
+            file.WriteTo(json);
         }
 
         json.WriteEndArray();
@@ -149,7 +133,7 @@ internal static class ApiFiles
         foreach (var change in site.Changes)
         {
             json.WriteStartObject();
-            json.WriteString("time", Instant(change.Time));
+            json.WriteString("time", SiteTime.Instant(change.Time));
             json.WriteString("commit", change.Commit);
             json.WriteString("domain", change.Domain);
             json.WriteString("change", change.KindName);
@@ -164,7 +148,7 @@ internal static class ApiFiles
     {
         json.WriteNumber("version", Version);
         json.WriteString("kind", kind);
-        json.WriteString("generated", Instant(site.Settings.Now));
+        json.WriteString("generated", SiteTime.Instant(site.Settings.Now));
     }
 
     private static void Mode(Utf8JsonWriter json, PolicyMode? mode)
@@ -190,10 +174,6 @@ internal static class ApiFiles
             json.WriteString(name, value);
         }
     }
-
-    private static string Day(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-
-    private static string Instant(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private static byte[] Write(Action<Utf8JsonWriter> body)
     {

@@ -13,7 +13,7 @@ internal static class DomainPage
 {
     private static readonly Dictionary<string, FindingKind> Kinds = ProbeFindingKinds.All.ToDictionary(k => k.Code, StringComparer.Ordinal);
 
-    public static string Render(SiteContent site, DomainStatus domain)
+    public static string Render(SiteContent site, DomainStatus domain, IReadOnlyList<Finding> findings)
     {
         var layout = new PageLayout(site.Settings, "../");
         var html = layout.Begin(domain.Domain);
@@ -50,7 +50,7 @@ internal static class DomainPage
         html.Append("<dt>Last audit</dt><dd class=\"verdict-").Append(domain.Verdict).Append("\">").Append(VerdictText(domain.Verdict)).Append("</dd>\n</dl>\n");
 
         Audits(html, domain);
-        Findings(html, domain);
+        Findings(html, findings);
         Timeline(html, domain);
         Change(html, site.Settings, domain);
         return layout.End(html);
@@ -89,22 +89,14 @@ internal static class DomainPage
             html.Append("</td><td>");
             HtmlText.Append(html, audit.Vantage.Length == 0 ? "—" : audit.Vantage);
             html.Append("</td><td>").Append(!audit.Trusted ? "inconclusive (the vantage was unhealthy)" : audit.Passed ? "passed" : "failed").Append("</td><td>");
-            foreach (string code in audit.ErrorCodes)
-            {
-                html.Append("<code>");
-                HtmlText.Append(html, code);
-                html.Append("</code> ");
-            }
-
-            html.Append("</td></tr>\n");
+            PageLayout.Codes(html, audit.ErrorCodes).Append("</td></tr>\n");
         }
 
         html.Append("</tbody>\n</table>\n</section>\n");
     }
 
-    private static void Findings(StringBuilder html, DomainStatus domain)
+    private static void Findings(StringBuilder html, IReadOnlyList<Finding> findings)
     {
-        var findings = domain.Audits.Count > 0 ? domain.Audits[0].Findings : [];
         if (findings.Count == 0)
         {
             return;

@@ -124,14 +124,7 @@ internal static class HomePage
             }
 
             html.Append(": ");
-            foreach (string code in domain.Audits[0].ErrorCodes)
-            {
-                html.Append("<code>");
-                HtmlText.Append(html, code);
-                html.Append("</code> ");
-            }
-
-            html.Append("</li>\n");
+            PageLayout.Codes(html, domain.Audits[0].ErrorCodes).Append("</li>\n");
         }
 
         html.Append("</ol>\n</section>\n");

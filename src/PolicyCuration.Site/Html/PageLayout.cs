@@ -53,7 +53,20 @@ internal sealed record PageLayout(SiteSettings Settings, string Root)
     /// <summary>A <c>&lt;time&gt;</c> element of <paramref name="day"/>.</summary>
     public static StringBuilder Day(StringBuilder html, DateOnly day)
     {
-        string text = day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        string text = SiteTime.Day(day);
         return html.Append("<time datetime=\"").Append(text).Append("\">").Append(text).Append("</time>");
+    }
+
+    /// <summary>Finding codes, each as <c>&lt;code&gt;</c> and a space.</summary>
+    public static StringBuilder Codes(StringBuilder html, IEnumerable<string> codes)
+    {
+        foreach (string code in codes)
+        {
+            html.Append("<code>");
+            HtmlText.Append(html, code);
+            html.Append("</code> ");
+        }
+
+        return html;
     }
 }
