@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using PolicyCuration.Audit;
 using PolicyCuration.Site.Status;
 
