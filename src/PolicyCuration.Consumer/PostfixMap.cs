@@ -12,7 +12,8 @@ public sealed class MapRefusedException(string message) : Exception(message);
 /// <param name="EarlyAdopter">Enforce testing domains too.</param>
 /// <param name="ServerName">Send the MX host's name as SNI (<c>servername=hostname</c>, Postfix 3.4 and later).</param>
 /// <param name="Overrides">The admin's own entries, applied after the list.</param>
-public sealed record PostfixMapOptions(bool EarlyAdopter = false, bool ServerName = true, MapOverrides? Overrides = null);
+/// <param name="DaneDomains">Under <c>--dane</c>, the enforced domains whose every MX host is DANE-authenticated, written <c>dane-only</c>; null without <c>--dane</c>.</param>
+public sealed record PostfixMapOptions(bool EarlyAdopter = false, bool ServerName = true, MapOverrides? Overrides = null, IReadOnlySet<string>? DaneDomains = null);
 
 /// <summary>The policy lines of a map and the expiry of the list they came from.</summary>
 /// <param name="Body">One line per domain, UTF-8.</param>
@@ -51,6 +52,13 @@ public static class PostfixMap
                 continue;
             }
 
+            // DANE pins the server's key and needs no CA; a secure entry would replace it with any public CA (RFC 8461, section 2).
+            if (entry.Enforced && options.DaneDomains is { } dane && dane.Contains(entry.Domain))
+            {
+                Write(text, string.Empty, entry.Domain, "\tdane-only\n");
+                continue;
+            }
+
             Write(text, entry.Enforced ? string.Empty : "# testing: ", entry.Domain, "\tsecure match=");
             for (int i = 0; i < entry.Patterns.Count; i++)
             {
@@ -85,6 +93,11 @@ public static class PostfixMap
 
         text.Append("# enforce: secure, certificate must match; testing: ")
             .Append(options.EarlyAdopter ? "enforced too (--early-adopter)" : "commented out, delivery stays opportunistic").Append('\n');
+        if (options.DaneDomains is { } dane)
+        {
+            text.Append("# dane-only: ").Append(dane.Count).Append(" enforced domain(s) whose MX records and every MX host's TLSA records are DNSSEC-validated (--dane)\n");
+        }
+
         if (options.Overrides is { Count: > 0 } overrides)
         {
             text.Append("# ").Append(overrides.Count).Append(" local override(s) from ").Append(overrides.Source).Append(", at the end\n");

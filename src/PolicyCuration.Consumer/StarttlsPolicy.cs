@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using PolicyCuration.Consumer.Dane;
 using PolicyCuration.Consumer.Exports;
 using PolicyCuration.Consumer.Socketmap;
 using PolicyCuration.Signing;
@@ -20,6 +22,11 @@ public static class StarttlsPolicy
         var keys = new Option<string[]>("--public-key") { Description = "A pinned minisign public key file (give two while rotating: current and next)", Required = true, AllowMultipleArgumentsPerToken = false };
         var earlyAdopter = new Option<bool>("--early-adopter") { Description = "Enforce domains in testing mode too" };
         var noServerName = new Option<bool>("--no-servername") { Description = "Leave out servername=hostname (SNI), for Postfix before 3.4" };
+        var dane = new Option<bool>("--dane")
+        {
+            Description = "Write 'dane-only' for enforced domains whose MX records and every MX host's TLSA records the resolver validates (DNSSEC), so that Postfix keeps DANE for them; needs a validating resolver and smtp_dns_support_level = dnssec",
+        };
+        var dnsServer = new Option<string?>("--dns-server") { Description = "The validating resolver --dane asks, IP or IP:PORT (default: /etc/resolv.conf's, as Postfix)" };
         var overrides = new Option<string?>("--override") { Description = "Local overrides, one domain a line: 'DOMAIN none' leaves it out, 'DOMAIN secure match=…' or 'DOMAIN dane-only' replaces or adds it" };
 
         var source = new Option<string>("--source") { Description = "An https:// base URL or a directory holding policy.json, manifest.json and their .minisig", Required = true };
@@ -43,7 +50,7 @@ public static class StarttlsPolicy
               starttls-policy update --source https://example.org/releases/latest --public-key /etc/starttls-policy/release.pub \
                 --postfix-map /etc/postfix/starttls-policy --postmap --reload 'postfix reload'
             """)
-        { source, keys, stateDir, map, exports, earlyAdopter, noServerName, overrides, postmap, postmapPath, reload, caFile, timeout };
+        { source, keys, stateDir, map, exports, earlyAdopter, noServerName, dane, dnsServer, overrides, postmap, postmapPath, reload, caFile, timeout };
         update.SetAction(async (parsed, cancellation) =>
         {
             var roots = parsed.GetValue(caFile) is { } ca ? LoadRoots(ca) : null;
@@ -51,7 +58,7 @@ public static class StarttlsPolicy
             var updater = new Updater(new InstalledState(parsed.GetValue(stateDir)!), LoadKeys(parsed.GetValue(keys)!), clock);
             var outcome = await updater.RunAsync(
                 from,
-                new MapOptions(parsed.GetValue(map), Rendering(parsed), parsed.GetValue(postmap), parsed.GetValue(reload), parsed.GetValue(postmapPath), ExportTargets(parsed.GetValue(exports) ?? [])),
+                new MapOptions(parsed.GetValue(map), Rendering(parsed), parsed.GetValue(postmap), parsed.GetValue(reload), parsed.GetValue(postmapPath), ExportTargets(parsed.GetValue(exports) ?? []), Survey(parsed)),
                 error,
                 cancellation).ConfigureAwait(false);
             return outcome switch
@@ -73,12 +80,18 @@ public static class StarttlsPolicy
 
         var export = new Command("export", "Print the installed list in a mail server's format.");
         var postfix = new Command("postfix", "Print the Postfix smtp_tls_policy_maps table of the installed release.\n\nExample:\n  starttls-policy export postfix --public-key release.pub > /etc/postfix/starttls-policy")
-        { keys, stateDir, earlyAdopter, noServerName, overrides };
-        postfix.SetAction(parsed =>
+        { keys, stateDir, earlyAdopter, noServerName, dane, dnsServer, overrides };
+        postfix.SetAction(async (parsed, cancellation) =>
         {
             var release = InstalledForExport(parsed.GetValue(stateDir)!, LoadKeys(parsed.GetValue(keys)!), clock);
             var rendering = Rendering(parsed);
-            var body = PostfixMap.Render(release.List, rendering);
+            var entries = MapEntries.Resolve(release.List, rendering.EarlyAdopter);
+            if (Survey(parsed) is { } survey)
+            {
+                rendering = rendering with { DaneDomains = await survey.CoverAsync(entries, rendering, error, cancellation).ConfigureAwait(false) };
+            }
+
+            var body = PostfixMap.Render(entries, rendering);
             output.Write(System.Text.Encoding.UTF8.GetString(body.ToArray(Updater.MapHeader(release, body, rendering))));
             return ConsumerExitCodes.Ok;
         });
@@ -141,10 +154,10 @@ public static class StarttlsPolicy
             Example (Postfix: smtp_tls_policy_maps = socketmap:unix:/run/starttls-policy/socketmap:starttls-policy):
               starttls-policy serve --socketmap unix:/run/starttls-policy/socketmap --public-key /etc/starttls-policy/release.pub
             """)
-        { socketmap, mapName, keys, stateDir, earlyAdopter, noServerName, overrides, maxConnections, idleTimeout, reloadInterval };
+        { socketmap, mapName, keys, stateDir, earlyAdopter, noServerName, dane, dnsServer, overrides, maxConnections, idleTimeout, reloadInterval };
         serve.SetAction(async (parsed, stop) =>
         {
-            var source = new SocketmapSource(new InstalledState(parsed.GetValue(stateDir)!), LoadKeys(parsed.GetValue(keys)!), Rendering(parsed), clock, error);
+            var source = new SocketmapSource(new InstalledState(parsed.GetValue(stateDir)!), LoadKeys(parsed.GetValue(keys)!), Rendering(parsed), clock, error, Survey(parsed));
             var endpoint = SocketmapServer.Endpoint(parsed.GetValue(socketmap)!);
             source.Load();
             using var listener = SocketmapListener.Open(endpoint);
@@ -199,6 +212,31 @@ public static class StarttlsPolicy
         parsed.GetValue<bool>("--early-adopter"),
         !parsed.GetValue<bool>("--no-servername"),
         parsed.GetValue<string?>("--override") is { } file ? MapOverrides.Read(file) : null);
+
+    private static DaneSurvey? Survey(ParseResult parsed)
+    {
+        if (!parsed.GetValue<bool>("--dane"))
+        {
+            return parsed.GetValue<string?>("--dns-server") is null ? null : throw new ArgumentException("--dns-server is the resolver --dane asks: give --dane too");
+        }
+
+        if (parsed.GetValue<string?>("--dns-server") is not { } server)
+        {
+            return new DaneSurvey(null, DaneSurvey.QuestionTimeout);
+        }
+
+        if (!IPEndPoint.TryParse(server, out var endpoint))
+        {
+            throw new ArgumentException($"--dns-server {server}: give an IP address, or IP:PORT");
+        }
+
+        if (endpoint.Port == 0)
+        {
+            endpoint.Port = 53;
+        }
+
+        return new DaneSurvey(endpoint, DaneSurvey.QuestionTimeout);
+    }
 
     private static VerifiedRelease Installed(string stateDirectory, IReadOnlyList<MinisignPublicKey> keys, TimeProvider clock)
     {

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using PolicyCuration.Consumer.Dane;
 using PolicyCuration.Consumer.Exports;
 using PolicyCuration.Format;
 using PolicyCuration.Format.Model;
@@ -14,7 +15,8 @@ namespace PolicyCuration.Consumer;
 /// <param name="ReloadCommand">A command run by <c>/bin/sh</c> after the map changed, such as <c>postfix reload</c>.</param>
 /// <param name="PostmapPath">The <c>postmap</c> to run; null to find it (<c>postconf -h command_directory</c>, then the usual places).</param>
 /// <param name="Exports">Files for other mail servers, written beside the map from the same entries and overrides.</param>
-public sealed record MapOptions(string? MapFile, PostfixMapOptions Rendering, bool RunPostmap, string? ReloadCommand, string? PostmapPath = null, IReadOnlyList<ExportTarget>? Exports = null);
+/// <param name="Dane">Under <c>--dane</c>, the survey that finds the domains the Postfix map writes <c>dane-only</c>.</param>
+public sealed record MapOptions(string? MapFile, PostfixMapOptions Rendering, bool RunPostmap, string? ReloadCommand, string? PostmapPath = null, IReadOnlyList<ExportTarget>? Exports = null, DaneSurvey? Dane = null);
 
 /// <summary>An export an update writes: its format and its file.</summary>
 public sealed record ExportTarget(MtaFormat Format, string File);
@@ -53,13 +55,19 @@ public sealed class Updater(InstalledState state, IReadOnlyList<MinisignPublicKe
         {
             var fetched = await source.FetchAsync(cancellation).ConfigureAwait(false);
             var release = ReleaseVerifier.Verify(fetched, keys, now);
-            var entries = MapEntries.Resolve(release.List, map.Rendering.EarlyAdopter);
-            var lines = PostfixMap.Render(entries, map.Rendering);
             if (installed is { } current && release.Manifest.Serial < current.Manifest.Serial)
             {
                 throw new ReleaseRefusedException(
                     "release.rollback", $"the source offers serial {release.Manifest.Serial}, older than the installed {current.Manifest.Serial}");
             }
+
+            var entries = MapEntries.Resolve(release.List, map.Rendering.EarlyAdopter);
+            if (map.Dane is { } dane && map.MapFile is not null)
+            {
+                map = map with { Rendering = map.Rendering with { DaneDomains = await dane.CoverAsync(entries, map.Rendering, report, cancellation).ConfigureAwait(false) } };
+            }
+
+            var lines = PostfixMap.Render(entries, map.Rendering);
 
             byte[] mapText = RenderMap(release, lines, map);
             var header = ReleaseHeader(release, entries.Expires);

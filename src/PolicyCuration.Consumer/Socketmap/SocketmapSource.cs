@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using PolicyCuration.Consumer.Dane;
 using PolicyCuration.Signing;
 
 namespace PolicyCuration.Consumer.Socketmap;
@@ -10,9 +11,14 @@ namespace PolicyCuration.Consumer.Socketmap;
 /// <param name="rendering">How the map is written (early adoption, SNI, overrides).</param>
 /// <param name="clock">The clock expiry is judged by.</param>
 /// <param name="log">Where reloads and refusals are said.</param>
-public sealed class SocketmapSource(InstalledState state, IReadOnlyList<MinisignPublicKey> keys, PostfixMapOptions rendering, TimeProvider clock, TextWriter log)
+/// <param name="dane">Under <c>--dane</c>, the survey that finds the domains answered <c>dane-only</c>, asked again every <see cref="DaneRefresh"/>.</param>
+public sealed class SocketmapSource(InstalledState state, IReadOnlyList<MinisignPublicKey> keys, PostfixMapOptions rendering, TimeProvider clock, TextWriter log, DaneSurvey? dane = null)
 {
+    /// <summary>How often the DANE survey is asked again: domains deploy and withdraw TLSA records between releases.</summary>
+    public static readonly TimeSpan DaneRefresh = TimeSpan.FromHours(1);
+
     private SocketmapTable? _current;
+    private DateTimeOffset _surveyed;
 
     /// <summary>The table in use.</summary>
     public SocketmapTable Current => Volatile.Read(ref _current) ?? throw new InvalidOperationException("no table loaded");
@@ -43,7 +49,15 @@ public sealed class SocketmapSource(InstalledState state, IReadOnlyList<Minisign
             log.WriteLine($"starttls-policy serve: WARNING: the installed list (serial {release.Manifest.Serial}) has EXPIRED: every lookup is NOTFOUND until a fresh release is installed");
         }
 
-        return SocketmapTable.From(release, rendering, from);
+        var entries = MapEntries.Resolve(release.List, rendering.EarlyAdopter);
+        var answering = rendering;
+        if (dane is not null)
+        {
+            _surveyed = clock.GetUtcNow();
+            answering = rendering with { DaneDomains = dane.CoverAsync(entries, rendering, log, CancellationToken.None).GetAwaiter().GetResult() };
+        }
+
+        return SocketmapTable.From(release, entries, answering, from);
     }
 
     /// <summary>Looks for a newly installed release every <paramref name="interval"/>; one that fails is said and not used.</summary>
@@ -54,7 +68,8 @@ public sealed class SocketmapSource(InstalledState state, IReadOnlyList<Minisign
         {
             while (await timer.WaitForNextTickAsync(cancellation).ConfigureAwait(false))
             {
-                if (state.CurrentDirectory == Current.InstalledFrom)
+                bool surveyDue = dane is not null && clock.GetUtcNow() - _surveyed >= DaneRefresh;
+                if (state.CurrentDirectory == Current.InstalledFrom && !surveyDue)
                 {
                     continue;
                 }

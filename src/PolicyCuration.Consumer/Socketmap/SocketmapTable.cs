@@ -38,9 +38,14 @@ public sealed class SocketmapTable
 
     /// <summary>The table of <paramref name="release"/>, rendered as <paramref name="rendering"/> says.</summary>
     /// <exception cref="MapRefusedException">The list cannot be written as a map.</exception>
-    public static SocketmapTable From(VerifiedRelease release, PostfixMapOptions rendering, string? installedFrom)
+    public static SocketmapTable From(VerifiedRelease release, PostfixMapOptions rendering, string? installedFrom) =>
+        From(release, MapEntries.Resolve(release.List, rendering.EarlyAdopter), rendering, installedFrom);
+
+    /// <summary>The table of <paramref name="release"/>, whose list is already read into <paramref name="entries"/>.</summary>
+    /// <exception cref="MapRefusedException">The list's expiry differs from the release's.</exception>
+    public static SocketmapTable From(VerifiedRelease release, MapEntryList entries, PostfixMapOptions rendering, string? installedFrom)
     {
-        var lines = PostfixMap.Render(release.List, rendering);
+        var lines = PostfixMap.Render(entries, rendering);
         Updater.ReleaseHeader(release, lines.Expires);
         var replies = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         foreach (string line in Encoding.UTF8.GetString(lines.Body).Split('\n'))

@@ -19,6 +19,9 @@ internal static class ProbeFixtures
     /// <summary>dnsmasq, serving the zone probe.test.</summary>
     public static IPEndPoint Dns => IPEndPoint.Parse(Settings.Value["DNS"]);
 
+    /// <summary>unbound on port 53: validates the signed zone dane.test (served by nsd) and forwards the rest to <see cref="Dns"/>.</summary>
+    public static IPEndPoint Resolver => IPEndPoint.Parse(Settings.Value["RESOLVER"]);
+
     /// <summary>The port of every Postfix smtpd.</summary>
     public static int SmtpPort => int.Parse(Settings.Value["SMTP_PORT"], System.Globalization.CultureInfo.InvariantCulture);
 

@@ -1,0 +1,117 @@
+using PolicyCuration.Consumer.Dane;
+using PolicyCuration.Format.Model;
+using PolicyCuration.Signing;
+using PolicyCuration.Testing;
+
+namespace PolicyCuration.Consumer.Tests;
+
+/// <summary>
+/// <c>--dane</c> against a real validating resolver (unbound) and a zone signed by the fixtures (ldns-signzone, served by nsd):
+/// only domains whose MX records and every MX host's TLSA records validate are written <c>dane-only</c>; everything else,
+/// and everything when the resolver cannot be trusted, keeps the list's <c>secure</c> entry.
+/// </summary>
+[Trait("Needs", "fixtures")]
+public sealed class DaneTests : IDisposable
+{
+    private readonly TemporaryDirectory dir = new();
+
+    public void Dispose() => dir.Dispose();
+
+    public static TheoryData<string, DaneStanding> Standings => new()
+    {
+        { "pinned.dane.test", DaneStanding.Every },
+        { "wrongkey.dane.test", DaneStanding.Every },
+        { "partial.dane.test", DaneStanding.Some },
+        { "plain.dane.test", DaneStanding.None },
+        { "valid.probe.test", DaneStanding.None },
+        { "missing.dane.test", DaneStanding.None },
+    };
+
+    [Theory]
+    [MemberData(nameof(Standings))]
+    public async Task EachDomainIsJudgedByWhatTheResolverValidates(string domain, DaneStanding expected)
+    {
+        var survey = new DaneSurvey(ProbeFixtures.Resolver, TimeSpan.FromSeconds(5));
+        Assert.Equal(expected, await survey.JudgeAsync(domain, CancellationToken.None));
+    }
+
+    [Fact]
+    public void OnlyDomainsDaneCoversOnEveryMxHostAreWrittenDaneOnly()
+    {
+        var (code, map, report) = Update("--dane", "--dns-server", ProbeFixtures.Resolver.ToString());
+
+        Assert.True(code == ConsumerExitCodes.Ok, report);
+        Assert.Contains("pinned.dane.test\tdane-only\n", map);
+        Assert.Contains("wrongkey.dane.test\tdane-only\n", map);
+        Assert.Contains("partial.dane.test\tsecure match=mx-pinned.dane.test:mx-plain.dane.test servername=hostname\n", map);
+        Assert.Contains("plain.dane.test\tsecure match=mx-plain.dane.test servername=hostname\n", map);
+
+        // TLSA in a zone that is not signed proves nothing: the list's entry stays.
+        Assert.Contains("valid.probe.test\tsecure match=mx.valid.probe.test servername=hostname\n", map);
+
+        // A testing domain stays a comment: DANE for it is Postfix's own business under its global level.
+        Assert.Contains("# testing: testing.dane.test\tsecure match=mx-pinned.dane.test", map);
+        Assert.Contains("# dane-only: 2 enforced domain(s)", map);
+        Assert.Contains("dane: 2 of 5 enforced domains are DANE-authenticated on every MX host", report);
+    }
+
+    [Fact]
+    public void WithoutDaneNothingChanges()
+    {
+        var (code, map, report) = Update();
+
+        Assert.True(code == ConsumerExitCodes.Ok, report);
+        Assert.DoesNotContain("dane-only", map);
+        Assert.Contains("pinned.dane.test\tsecure match=mx-pinned.dane.test servername=hostname\n", map);
+        Assert.DoesNotContain("dane:", report);
+    }
+
+    [Fact]
+    public void AResolverThatDoesNotValidateChangesNothingAndIsSaidLoudly()
+    {
+        var (code, map, report) = Update("--dane", "--dns-server", ProbeFixtures.Dns.ToString());
+
+        Assert.True(code == ConsumerExitCodes.Ok, report);
+        Assert.DoesNotContain("\tdane-only", map);
+        Assert.Contains("pinned.dane.test\tsecure match=", map);
+        Assert.Contains("WARNING: no answer from the resolver was DNSSEC-validated", report);
+    }
+
+    [Fact]
+    public void AResolverThatDoesNotAnswerChangesNothing()
+    {
+        var (code, map, report) = Update("--dane", "--dns-server", $"127.0.10.97:{ProbeFixtures.ClosedPort()}");
+
+        Assert.True(code == ConsumerExitCodes.Ok, report);
+        Assert.DoesNotContain("\tdane-only", map);
+        Assert.Contains("0 without DANE and 5 not judged keep their secure entries", report);
+    }
+
+    [Theory]
+    [InlineData("--dns-server", "127.0.10.2")]
+    [InlineData("--dane", "--dns-server", "resolver.example")]
+    public void ADnsServerWithoutDaneOrNotAnAddressIsAUsageError(params string[] options)
+    {
+        var (code, _, report) = Update(options);
+        Assert.True(code == ConsumerExitCodes.Usage, report);
+        Assert.Contains("--dns-server", report);
+    }
+
+    private (int Code, string Map, string Report) Update(params string[] options)
+    {
+        using var key = MinisignSecretKey.Generate();
+        File.WriteAllText(dir.File("release.pub"), key.PublicKey.ToText());
+        Releases.Write(dir.File("r1"), key, 1, Releases.PolicyList(
+            ("pinned.dane.test", PolicyMode.Enforce, ["mx-pinned.dane.test"]),
+            ("wrongkey.dane.test", PolicyMode.Enforce, ["mx-wrongkey.dane.test"]),
+            ("partial.dane.test", PolicyMode.Enforce, ["mx-pinned.dane.test", "mx-plain.dane.test"]),
+            ("plain.dane.test", PolicyMode.Enforce, ["mx-plain.dane.test"]),
+            ("valid.probe.test", PolicyMode.Enforce, ["mx.valid.probe.test"]),
+            ("testing.dane.test", PolicyMode.Testing, ["mx-pinned.dane.test"])), made: DateTimeOffset.UtcNow.AddMinutes(-1));
+        var report = new StringWriter();
+        int code = StarttlsPolicy.Run(
+            ["update", "--source", dir.File("r1"), "--public-key", dir.File("release.pub"), "--state-dir", dir.File("state"), "--postfix-map", dir.File("map"), .. options],
+            report, report);
+        return (code, File.Exists(dir.File("map")) ? File.ReadAllText(dir.File("map")) : string.Empty, report.ToString());
+    }
+}
