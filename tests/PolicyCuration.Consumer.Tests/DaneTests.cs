@@ -1,4 +1,5 @@
 using PolicyCuration.Consumer.Dane;
+using PolicyCuration.Consumer.Socketmap;
 using PolicyCuration.Format.Model;
 using PolicyCuration.Signing;
 using PolicyCuration.Testing;
@@ -85,6 +86,22 @@ public sealed class DaneTests : IDisposable
         Assert.True(code == ConsumerExitCodes.Ok, report);
         Assert.DoesNotContain("\tdane-only", map);
         Assert.Contains("0 without DANE and 5 not judged keep their secure entries", report);
+    }
+
+    [Fact]
+    public void TheSocketmapServerAnswersDaneOnlyFromTheSameSurvey()
+    {
+        var (code, _, report) = Update();
+        Assert.True(code == ConsumerExitCodes.Ok, report);
+        var log = new StringWriter();
+        var source = new SocketmapSource(
+            new InstalledState(dir.File("state")), [MinisignPublicKey.Load(dir.File("release.pub"))], new PostfixMapOptions(), TimeProvider.System, log,
+            new DaneSurvey(ProbeFixtures.Resolver, TimeSpan.FromSeconds(5)));
+        source.Load();
+
+        Assert.Equal(SocketmapTable.Frame("OK dane-only"), source.Current.Reply("pinned.dane.test"));
+        Assert.Equal(SocketmapTable.Frame("OK secure match=mx-plain.dane.test servername=hostname"), source.Current.Reply("plain.dane.test"));
+        Assert.Contains("dane: 2 of 5", log.ToString());
     }
 
     [Theory]

@@ -52,6 +52,39 @@ public sealed class PostfixSenderTests : IDisposable
         Assert.True(WaitFor(() => broken.All(d => Status(ids[d]) == "sent")), Describe(ids));
     }
 
+    [Fact]
+    public void UnderDaneTheMapLeavesPostfixToAuthenticateByTlsaRecords()
+    {
+        string config = ProbeFixtures.SenderConfig;
+        Postfix("postsuper", "-c", config, "-d", "ALL");
+        using var key = MinisignSecretKey.Generate();
+        File.WriteAllText(dir.File("release.pub"), key.PublicKey.ToText());
+
+        // pinned: a self-signed certificate that a signed TLSA record pins. wrongkey: a certificate from the CA Postfix
+        // trusts, named as the list says, that the signed TLSA record does not pin.
+        Releases.Write(dir.File("r1"), key, 1, Releases.PolicyList(
+            ("pinned.dane.test", PolicyMode.Enforce, ["mx-pinned.dane.test"]),
+            ("wrongkey.dane.test", PolicyMode.Enforce, ["mx-wrongkey.dane.test"])), made: DateTimeOffset.UtcNow.AddMinutes(-1));
+
+        // Without --dane the list's secure entry decides: the CA's word counts and the pinned key does not.
+        Update();
+        var ids = new[] { "pinned.dane.test", "wrongkey.dane.test" }.ToDictionary(d => d, Send);
+        Assert.True(WaitFor(() => Status(ids["wrongkey.dane.test"]) == "sent" && Status(ids["pinned.dane.test"]) == "deferred"), Describe(ids));
+
+        // Under --dane both are dane-only: the pinned key lets the waiting message through, and the CA no longer suffices.
+        Update("--dane", "--dns-server", ProbeFixtures.Resolver.ToString());
+        Assert.Contains("pinned.dane.test\tdane-only", File.ReadAllText(ProbeFixtures.SenderMap));
+        Postfix("postqueue", "-c", config, "-f");
+        Assert.True(WaitFor(() => Status(ids["pinned.dane.test"]) == "sent"), Describe(ids));
+        ids["wrongkey.dane.test again"] = Send("wrongkey.dane.test");
+        Assert.True(WaitFor(() => Status(ids["wrongkey.dane.test again"]) == "deferred"), Describe(ids));
+
+        string log = File.ReadAllText(ProbeFixtures.SenderLog);
+        Assert.Contains("Verified TLS connection established to mx-pinned.dane.test", log);
+        Assert.Contains("mx-wrongkey.dane.test[127.0.10.11]:2525: num=65:no matching DANE TLSA records", log);
+        Assert.Matches("certificate verification failed|Server certificate not trusted|not verified", Reason(ids["wrongkey.dane.test again"]));
+    }
+
     private void Update(params string[] extra)
     {
         var error = new StringWriter();
