@@ -31,6 +31,27 @@ public sealed class NativeBinaryTests
     }
 
     [Fact]
+    public void TheNativeBinaryAsksTheValidatingResolverUnderDane()
+    {
+        string binary = Binary();
+        using var dir = new TemporaryDirectory();
+        using var key = MinisignSecretKey.Generate();
+        File.WriteAllText(dir.File("release.pub"), key.PublicKey.ToText());
+        Releases.Write(dir.File("r1"), key, 1, Releases.PolicyList(
+            ("pinned.dane.test", Format.Model.PolicyMode.Enforce, ["mx-pinned.dane.test"]),
+            ("plain.dane.test", Format.Model.PolicyMode.Enforce, ["mx-plain.dane.test"])), made: DateTimeOffset.UtcNow.AddMinutes(-1));
+        string[] common = ["--public-key", dir.File("release.pub"), "--state-dir", dir.File("state")];
+        Assert.Equal(0, ExternalTool.Run(binary, ["update", "--source", dir.File("r1"), .. common]).ExitCode);
+
+        var export = ExternalTool.Run(binary, ["export", "postfix", .. common, "--dane", "--dns-server", ProbeFixtures.Resolver.ToString()]);
+
+        Assert.True(export.ExitCode == 0, export.Output);
+        Assert.Contains("pinned.dane.test\tdane-only\n", export.Output);
+        Assert.Contains("plain.dane.test\tsecure match=mx-plain.dane.test servername=hostname\n", export.Output);
+        Assert.Contains("dane: 1 of 2 enforced domains", export.Output);
+    }
+
+    [Fact]
     public void TheReadmesCronLineRunsWithCronsEnvironment()
     {
         string binary = Binary();
