@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using PolicyCuration.Format;
 using PolicyCuration.Format.Findings;
 using PolicyCuration.Format.Model;
@@ -29,10 +28,7 @@ public static class MapEntries
     /// <exception cref="MapRefusedException">The list cannot be read, or one of its policies cannot be written faithfully.</exception>
     public static MapEntryList Resolve(ReadOnlyMemory<byte> list, bool earlyAdopter)
     {
-        byte[] bytes = MemoryMarshal.TryGetArray(list, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
-            ? segment.Array
-            : list.ToArray();
-        var read = PolicyListReader.Read(new SourceText("policy.json", bytes));
+        var read = PolicyListReader.Read(new SourceText("policy.json", list));
         if (read.Problems.FirstOrDefault(p => p.Severity == Severity.Error) is { } problem)
         {
             throw new MapRefusedException(Describe(problem));
@@ -60,10 +56,14 @@ public static class MapEntries
                 throw Refused(model, entry, $"{name} has no MX pattern");
             }
 
-            var patterns = mxs.Select(m => m.Text.ToLowerInvariant()).ToList();
-            if (patterns.FirstOrDefault(Reserves) is { } reserved)
+            var patterns = new string[mxs.Count];
+            for (int i = 0; i < patterns.Length; i++)
             {
-                throw Refused(model, entry, $"an MX pattern of {name} holds a character map syntaxes reserve (:, comma, space, tab, #, =, ;, [, ]) or a control character: \"{reserved}\"");
+                patterns[i] = mxs[i].Text.ToLowerInvariant();
+                if (Reserves(patterns[i]))
+                {
+                    throw Refused(model, entry, $"an MX pattern of {name} holds a character map syntaxes reserve (:, comma, space, tab, #, =, ;, [, ]) or a control character: \"{patterns[i]}\"");
+                }
             }
 
             var mode = policy.Mode;

@@ -18,10 +18,10 @@ public sealed record PostfixMapOptions(bool EarlyAdopter = false, bool ServerNam
 /// <summary>The policy lines of a map and the expiry of the list they came from.</summary>
 /// <param name="Body">One line per domain, UTF-8.</param>
 /// <param name="Expires">The list's <c>expires</c>, to be checked against the signed manifest's.</param>
-public sealed record PostfixMapLines(byte[] Body, ListTime? Expires)
+public sealed record PostfixMapLines(ReadOnlyMemory<byte> Body, ListTime? Expires)
 {
     /// <summary>The lines after <paramref name="header"/>.</summary>
-    public byte[] ToArray(ReadOnlySpan<byte> header) => [.. header, .. Body];
+    public byte[] ToArray(ReadOnlySpan<byte> header) => [.. header, .. Body.Span];
 }
 
 /// <summary>
@@ -42,8 +42,19 @@ public static class PostfixMap
     {
         var overrides = options.Overrides ?? MapOverrides.None;
 
-        // Written as UTF-8 straight away: a large map is tens of megabytes, and each copy of it costs.
-        var text = new ArrayBufferWriter<byte>(64 * resolved.Entries.Count + 1024);
+        // Written as UTF-8 straight away, into a buffer that fits an ASCII map: a large map is tens of megabytes, and each
+        // copy of it costs.
+        long size = 1024;
+        foreach (var entry in resolved.Entries)
+        {
+            size += entry.Domain.Length + 48;
+            foreach (string pattern in entry.Patterns)
+            {
+                size += pattern.Length + 1;
+            }
+        }
+
+        var text = new ArrayBufferWriter<byte>((int)Math.Min(size, Array.MaxLength));
         foreach (var entry in resolved.Entries)
         {
             if (overrides.Contains(entry.Domain))
@@ -71,7 +82,7 @@ public static class PostfixMap
         var local = new StringBuilder();
         overrides.AppendTo(local);
         Write(text, local.ToString(), string.Empty, string.Empty);
-        return new PostfixMapLines(text.WrittenSpan.ToArray(), resolved.Expires);
+        return new PostfixMapLines(text.WrittenMemory, resolved.Expires);
     }
 
     private static void Write(ArrayBufferWriter<byte> text, string before, string value, string after)

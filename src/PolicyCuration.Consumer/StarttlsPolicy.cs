@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using PolicyCuration.Consumer.Dane;
 using PolicyCuration.Consumer.Exports;
 using PolicyCuration.Consumer.Socketmap;
+using PolicyCuration.Format.Escaping;
 using PolicyCuration.Signing;
 
 namespace PolicyCuration.Consumer;
@@ -92,7 +93,8 @@ public static class StarttlsPolicy
             }
 
             var body = PostfixMap.Render(entries, rendering);
-            output.Write(System.Text.Encoding.UTF8.GetString(body.ToArray(Updater.MapHeader(release, body, rendering))));
+            TerminalWriter.WriteUtf8(output, Updater.MapHeader(release, body, rendering));
+            TerminalWriter.WriteUtf8(output, body.Body.Span);
             return ConsumerExitCodes.Ok;
         });
         export.Subcommands.Add(postfix);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using PolicyCuration.Format.Findings;
 using PolicyCuration.Format.Json;
 using PolicyCuration.Format.Model;
@@ -9,6 +10,9 @@ public static class PolicyListReader
 {
     /// <summary>Files larger than this are refused before reading (a 200 000-domain list is about 30 MB).</summary>
     public const long DefaultMaxFileBytes = 256L * 1024 * 1024;
+
+    [ThreadStatic]
+    private static List<MxPattern>? t_patterns;
 
     /// <summary>The list does not have the shape of format 0.1 (reported by consumers that have no schema).</summary>
     public static readonly FindingKind Shape = new("list.shape", Severity.Error, "Not a policy list");
@@ -110,55 +114,88 @@ public static class PolicyListReader
         return result;
     }
 
+    // The body was checked whole by the strict pass, which kept only its place: it is read here token by token
+    // straight into the model, without a syntax tree for each of a large list's entries.
     private static Policy ReadPolicy(SourceText source, JsonPropertySyntax entry, Action<long, string> problem)
     {
-        if (entry.Value.Built(source) is not JsonObjectSyntax body)
+        long offset = entry.Value.Offset;
+        if (entry.Value.Kind != JsonKind.Object)
         {
-            problem(entry.Value.Offset, $"the policy of \"{entry.Name}\" must be an object");
-            return new Policy { Offset = entry.Value.Offset };
+            problem(offset, $"the policy of \"{entry.Name}\" must be an object");
+            return new Policy { Offset = offset };
         }
 
+        var reader = new Utf8JsonReader(source.Bytes.Span[(int)offset..], new JsonReaderOptions { MaxDepth = JsonSyntaxReader.MaxDepth + 1 });
+        reader.Read();
         PolicyMode? mode = null;
         MxPattern[]? mxs = null;
         string? alias = null;
         long mxsOffset = -1, aliasOffset = -1;
-        foreach (var member in body.Properties)
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            switch (member.Name, member.Value)
+            long nameAt = offset + reader.TokenStartIndex;
+            bool isMode = reader.ValueTextEquals("mode"u8), isMxs = reader.ValueTextEquals("mxs"u8), isAlias = reader.ValueTextEquals("policy-alias"u8);
+            string? unknown = isMode || isMxs || isAlias ? null : reader.GetString();
+            reader.Read();
+            long valueAt = offset + reader.TokenStartIndex;
+            bool isString = reader.TokenType == JsonTokenType.String;
+            if (isMode && isString && ModeOf(ref reader) is { } parsed)
             {
-                case ("mode", JsonScalarSyntax { Kind: JsonKind.String } m) when PolicyModeNames.Parse(m.Text) is { } parsed:
-                    mode = parsed;
-                    break;
-                case ("mxs", JsonArraySyntax array):
-                    // An array with a non-string item is left out whole, so that no rule judges half of it.
-                    mxsOffset = array.Offset;
-                    mxs = new MxPattern[array.Items.Count];
-                    for (int i = 0; i < array.Items.Count; i++)
-                    {
-                        var item = array.Items[i];
-                        if (item is JsonScalarSyntax { Kind: JsonKind.String } s)
-                        {
-                            mxs?[i] = new MxPattern(s.Text, s.Offset);
-                        }
-                        else
-                        {
-                            problem(item.Offset, $"an MX pattern of \"{entry.Name}\" must be a string");
-                            mxs = null;
-                        }
-                    }
-
-                    break;
-                case ("policy-alias", JsonScalarSyntax { Kind: JsonKind.String } a):
-                    alias = a.Text;
-                    aliasOffset = a.Offset;
-                    break;
-                default:
-                    problem(member.NameOffset, $"\"{member.Name}\" of \"{entry.Name}\" is not a valid policy member");
-                    break;
+                mode = parsed;
+            }
+            else if (isMxs && reader.TokenType == JsonTokenType.StartArray)
+            {
+                mxsOffset = valueAt;
+                mxs = ReadPatterns(ref reader, offset, entry.Name, problem);
+            }
+            else if (isAlias && isString)
+            {
+                alias = reader.GetString();
+                aliasOffset = valueAt;
+            }
+            else
+            {
+                problem(nameAt, $"\"{unknown ?? (isMode ? "mode" : isMxs ? "mxs" : "policy-alias")}\" of \"{entry.Name}\" is not a valid policy member");
+                reader.Skip();
             }
         }
 
-        return new Policy { Mode = mode, Mxs = mxs, Alias = alias, Offset = body.Offset, MxsOffset = mxsOffset, AliasOffset = aliasOffset };
+        return new Policy { Mode = mode, Mxs = mxs, Alias = alias, Offset = offset, MxsOffset = mxsOffset, AliasOffset = aliasOffset };
+    }
+
+    private static PolicyMode? ModeOf(ref Utf8JsonReader reader)
+    {
+        if (reader.ValueIsEscaped)
+        {
+            return PolicyModeNames.Parse(reader.GetString());
+        }
+
+        Span<char> text = stackalloc char[8];
+        return reader.ValueSpan.Length <= text.Length ? PolicyModeNames.Parse(text[..reader.CopyString(text)]) : null;
+    }
+
+    // An array with a non-string item is left out whole, so that no rule judges half of it.
+    private static MxPattern[]? ReadPatterns(ref Utf8JsonReader reader, long offset, string domain, Action<long, string> problem)
+    {
+        // One list per thread gathers each entry's patterns before they are copied out at their size.
+        var patterns = t_patterns ??= new List<MxPattern>(16);
+        patterns.Clear();
+        bool allStrings = true;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            long itemAt = offset + reader.TokenStartIndex;
+            if (reader.TokenType == JsonTokenType.String)
+            {
+                patterns.Add(new MxPattern(reader.GetString()!, itemAt));
+                continue;
+            }
+
+            problem(itemAt, $"an MX pattern of \"{domain}\" must be a string");
+            allStrings = false;
+            reader.Skip();
+        }
+
+        return allStrings ? [.. patterns] : null;
     }
 
     private static T? Ignore<T>(Action<long, string> problem, long offset, string message)

@@ -6,7 +6,7 @@ namespace PolicyCuration.Format;
 /// <summary>The bytes of a file with its name, able to turn a byte offset into a line and column.</summary>
 public sealed class SourceText
 {
-    private readonly byte[] _bytes;
+    private readonly ReadOnlyMemory<byte> _bytes;
     private int[]? _lineStarts;
 
     // The last column computed, so that positions asked for in file order on one very long line cost
@@ -15,6 +15,12 @@ public sealed class SourceText
 
     /// <summary>Wraps <paramref name="bytes"/>, read from <paramref name="path"/> (used only in messages).</summary>
     public SourceText(string path, byte[] bytes)
+        : this(path, bytes.AsMemory())
+    {
+    }
+
+    /// <summary>Wraps <paramref name="bytes"/> without copying them (a mapped file, a verified release's list).</summary>
+    public SourceText(string path, ReadOnlyMemory<byte> bytes)
     {
         Path = path;
         _bytes = bytes;
@@ -72,7 +78,7 @@ public sealed class SourceText
     private int ColumnOf(int from, int offset, int column)
     {
         // Invalid UTF-8 counts one column per byte, so a position is always reportable.
-        var span = _bytes.AsSpan(from, offset - from);
+        var span = _bytes.Span.Slice(from, offset - from);
         if (System.Text.Ascii.IsValid(span))
         {
             return column + span.Length;
@@ -89,13 +95,14 @@ public sealed class SourceText
     }
 
     // Counted first and filled once: a large list has a million lines, and a growing list would copy them about twice over.
-    private static int[] IndexLines(byte[] bytes)
+    private static int[] IndexLines(ReadOnlyMemory<byte> memory)
     {
-        var starts = new int[bytes.AsSpan().Count((byte)'\n') + 1];
+        var bytes = memory.Span;
+        var starts = new int[bytes.Count((byte)'\n') + 1];
         int at = 0;
         for (int line = 1; line < starts.Length; line++)
         {
-            at += bytes.AsSpan(at).IndexOf((byte)'\n') + 1;
+            at += bytes[at..].IndexOf((byte)'\n') + 1;
             starts[line] = at;
         }
 

@@ -48,7 +48,7 @@ public sealed class SocketmapTable
         var lines = PostfixMap.Render(entries, rendering);
         Updater.ReleaseHeader(release, lines.Expires);
         var replies = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        foreach (string line in Encoding.UTF8.GetString(lines.Body).Split('\n'))
+        foreach (string line in Encoding.UTF8.GetString(lines.Body.Span).Split('\n'))
         {
             int tab = line.IndexOf('\t');
             if (line.Length > 0 && line[0] != '#' && tab > 0)

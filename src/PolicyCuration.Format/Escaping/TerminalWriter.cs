@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace PolicyCuration.Format.Escaping;
@@ -10,6 +11,8 @@ namespace PolicyCuration.Format.Escaping;
 public sealed class TerminalWriter(TextWriter inner) : TextWriter
 {
     private readonly StringBuilder pending = new();
+
+    private StreamWriter? Stream => inner as StreamWriter;
 
     /// <inheritdoc/>
     public override Encoding Encoding => inner.Encoding;
@@ -25,6 +28,19 @@ public sealed class TerminalWriter(TextWriter inner) : TextWriter
         {
             output.WriteLine(command);
         }
+    }
+
+    /// <summary>Writes UTF-8 <paramref name="text"/> to <paramref name="output"/>, escaped as any other text; through a <see cref="TerminalWriter"/>, text that needs no escape goes out as it is, without a copy.</summary>
+    public static void WriteUtf8(TextWriter output, ReadOnlySpan<byte> text)
+    {
+        if (output is TerminalWriter { pending.Length: 0 } terminal && terminal.Stream is { Encoding: UTF8Encoding } stream && IsPlainAscii(text))
+        {
+            stream.Flush();
+            stream.BaseStream.Write(text);
+            return;
+        }
+
+        output.Write(Encoding.UTF8.GetString(text));
     }
 
     /// <summary>Writes a workflow command the program built itself, its values already escaped for GitHub.</summary>
@@ -105,6 +121,14 @@ public sealed class TerminalWriter(TextWriter inner) : TextWriter
 
         base.Dispose(disposing);
     }
+
+    // Stricter than TerminalText.IsPlain, so that a whole block is judged without splitting it into lines: ASCII,
+    // no control character but tab and line feed, and neither "::" nor "##[" anywhere.
+    private static bool IsPlainAscii(ReadOnlySpan<byte> text) =>
+        Ascii.IsValid(text) && text.IndexOfAny(UnsafeBytes) < 0 && text.IndexOf("::"u8) < 0 && text.IndexOf("##["u8) < 0;
+
+    private static readonly SearchValues<byte> UnsafeBytes = SearchValues.Create(
+        [.. Enumerable.Range(0, 0x20).Where(b => b is not '\t' and not '\n').Select(b => (byte)b), 0x7F]);
 
     private void EndLine()
     {
