@@ -173,5 +173,5 @@ public sealed class PostfixMapTests : IDisposable
     }
 
     private static string Lines(string list, PostfixMapOptions options) =>
-        Encoding.UTF8.GetString(PostfixMap.Render(Encoding.UTF8.GetBytes(list), options).Body);
+        Encoding.UTF8.GetString(PostfixMap.Render(Encoding.UTF8.GetBytes(list), options).Body.Span);
 }
