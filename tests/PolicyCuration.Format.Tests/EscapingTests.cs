@@ -30,6 +30,51 @@ public sealed partial class EscapingTests
 
     [Theory]
     [MemberData(nameof(Payloads))]
+    public void UtfEightTextThroughTheTerminalSinkIsEscapedAsAnyOther(string payload)
+    {
+        using var stream = new MemoryStream();
+        var inner = new StreamWriter(stream, new System.Text.UTF8Encoding(false));
+        using (var terminal = new TerminalWriter(inner))
+        {
+            TerminalWriter.WriteUtf8(terminal, System.Text.Encoding.UTF8.GetBytes($"domain\tsecure match={payload}\n"));
+        }
+
+        string written = System.Text.Encoding.UTF8.GetString(stream.ToArray());
+        Assert.Equal(AsLines(payload), written);
+        foreach (string line in written.Split('\n'))
+        {
+            AssertInertLine(line);
+        }
+    }
+
+    [Fact]
+    public void PlainUtfEightTextGoesToTheStreamAsItIs()
+    {
+        using var stream = new MemoryStream();
+        var inner = new StreamWriter(stream, new System.Text.UTF8Encoding(false));
+        using (var terminal = new TerminalWriter(inner))
+        {
+            terminal.Write("# header\n");
+            TerminalWriter.WriteUtf8(terminal, "a.example\tsecure match=mx.a.example:.b.example servername=hostname\n"u8);
+            TerminalWriter.WriteUtf8(new StringWriter(), "ignored"u8);
+        }
+
+        Assert.Equal("# header\na.example\tsecure match=mx.a.example:.b.example servername=hostname\n", System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
+    private static string AsLines(string payload)
+    {
+        var expected = new StringWriter();
+        using (var terminal = new TerminalWriter(expected))
+        {
+            terminal.Write($"domain\tsecure match={payload}\n");
+        }
+
+        return expected.ToString();
+    }
+
+    [Theory]
+    [MemberData(nameof(Payloads))]
     public void NoLineOfTheTerminalSinkCanCommandTheRunnerOrTheTerminal(string payload)
     {
         var output = new StringWriter();
