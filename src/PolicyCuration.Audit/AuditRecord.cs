@@ -186,13 +186,14 @@ public sealed record AuditRecord(
                         throw new FormatException("not an audit record: errors is not a list");
                     }
 
-                    var codes = new List<string>();
+                    // Most audits pass: a whole history's empty lists share one array rather than each making a list.
+                    List<string>? codes = null;
                     while (json.Read() && json.TokenType == JsonTokenType.String)
                     {
-                        codes.Add(json.GetString()!);
+                        (codes ??= []).Add(json.GetString()!);
                     }
 
-                    errors = json.TokenType == JsonTokenType.EndArray ? (codes.Count == 0 ? [] : codes) : throw new FormatException("not an audit record: errors holds more than codes");
+                    errors = json.TokenType == JsonTokenType.EndArray ? codes ?? (IReadOnlyList<string>)[] : throw new FormatException("not an audit record: errors holds more than codes");
                 }
                 else if (isVantage && json.TokenType == JsonTokenType.StartObject)
                 {

@@ -1,7 +1,8 @@
 namespace PolicyCuration.Site.Status;
 
 /// <summary>What the audits of one day said about a domain.</summary>
-public enum DayState
+/// <remarks>A byte: every listed domain keeps one for each of the timeline's 90 days.</remarks>
+public enum DayState : byte
 {
     /// <summary>No audit that day.</summary>
     NotAudited,
