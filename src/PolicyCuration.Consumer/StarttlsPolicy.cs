@@ -161,7 +161,7 @@ public static class StarttlsPolicy
         {
             var source = new SocketmapSource(new InstalledState(parsed.GetValue(stateDir)!), LoadKeys(parsed.GetValue(keys)!), Rendering(parsed), clock, error, Survey(parsed));
             var endpoint = SocketmapServer.Endpoint(parsed.GetValue(socketmap)!);
-            source.Load();
+            await source.LoadAsync(stop).ConfigureAwait(false);
             using var listener = SocketmapListener.Open(endpoint);
             error.WriteLine($"starttls-policy serve: serial {source.Current.Serial}, {source.Current.Count} domains with a policy, on {parsed.GetValue(socketmap)}");
             var limits = new SocketmapLimits(parsed.GetValue(maxConnections), TimeSpan.FromSeconds(parsed.GetValue(idleTimeout)));

@@ -26,9 +26,14 @@ public sealed class SocketmapSource(InstalledState state, IReadOnlyList<Minisign
     /// <summary>Loads the installed release; a release that has expired gives a table that answers nothing.</summary>
     /// <exception cref="ReleaseRefusedException">No release is installed, or it fails verification.</exception>
     /// <exception cref="MapRefusedException">The list cannot be written as a map.</exception>
-    public void Load()
+    public void Load() => LoadAsync(CancellationToken.None).GetAwaiter().GetResult();
+
+    /// <summary>Loads the installed release, as <see cref="Load"/> does, without holding a thread while DANE is surveyed.</summary>
+    /// <exception cref="ReleaseRefusedException">No release is installed, or it fails verification.</exception>
+    /// <exception cref="MapRefusedException">The list cannot be written as a map.</exception>
+    public async Task LoadAsync(CancellationToken cancellation)
     {
-        Volatile.Write(ref _current, Read());
+        Volatile.Write(ref _current, await ReadAsync(cancellation).ConfigureAwait(false));
 
         // Reading the list takes several times the table's memory, once a release: a daemon gives it back to the system.
         // The release's bytes are out of scope here, so only the table stays.
@@ -37,7 +42,7 @@ public sealed class SocketmapSource(InstalledState state, IReadOnlyList<Minisign
         GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 
-    private SocketmapTable Read()
+    private async Task<SocketmapTable> ReadAsync(CancellationToken cancellation)
     {
         string? from = state.CurrentDirectory;
         var files = state.ReadCurrent() ?? throw new ReleaseRefusedException("release.fetch.failed", $"no release installed in {state.Directory}; run 'starttls-policy update'");
@@ -54,7 +59,7 @@ public sealed class SocketmapSource(InstalledState state, IReadOnlyList<Minisign
         if (dane is not null)
         {
             _surveyed = clock.GetUtcNow();
-            answering = rendering with { DaneDomains = dane.CoverAsync(entries, rendering, log, CancellationToken.None).GetAwaiter().GetResult() };
+            answering = rendering with { DaneDomains = await dane.CoverAsync(entries, rendering, log, cancellation).ConfigureAwait(false) };
         }
 
         return SocketmapTable.From(release, entries, answering, from);
@@ -77,7 +82,7 @@ public sealed class SocketmapSource(InstalledState state, IReadOnlyList<Minisign
                 try
                 {
                     long before = Current.Serial;
-                    Load();
+                    await LoadAsync(cancellation).ConfigureAwait(false);
                     log.WriteLine($"starttls-policy serve: now answering from serial {Current.Serial} (was {before}), {Current.Count} domains with a policy");
                 }
                 catch (Exception e) when (e is ReleaseRefusedException or MapRefusedException or SignatureException or IOException)
