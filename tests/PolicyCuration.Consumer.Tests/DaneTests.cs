@@ -28,6 +28,7 @@ public sealed class DaneTests : IDisposable
         { "plain.dane.test", DaneStanding.None },
         { "valid.probe.test", DaneStanding.None },
         { "missing.dane.test", DaneStanding.None },
+        { new string('a', 64) + ".dane.test", DaneStanding.Unknown },
     };
 
     [Theory]

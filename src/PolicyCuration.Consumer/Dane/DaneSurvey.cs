@@ -205,8 +205,10 @@ public sealed class DaneSurvey
         {
             response = await client.QueryAsync(name, type, QueryClass.IN, cancellation).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is DnsResponseException or System.Net.Sockets.SocketException or IOException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // Whatever one question meets (a timeout, a malformed answer, a name the library will not ask) leaves the
+            // domain unjudged, and so with its secure entry; it never stops the map from being written.
             return null;
         }
 
