@@ -57,9 +57,9 @@ mv "$out/hosts-clean.txt.tmp" "$out/hosts-clean.txt"
 mv "$out/hosts-silent.txt.tmp" "$out/hosts-silent.txt"
 
 probe() { # NAME DNS_IP
-  local domains
-  mapfile -t domains < "$out/domains.txt"
-  /usr/bin/time -f "%e %M" -o "$out/$1.time" "$policyctl" probe "${domains[@]}" --dns "$2:5353" \
+  local names
+  mapfile -t names < "$out/domains.txt"
+  /usr/bin/time -f "%e %M" -o "$out/$1.time" "$policyctl" probe "${names[@]}" --dns "$2:5353" \
     --smtp-port 2525 --https-port 8443 --ca-file "$ca" --timeout "$timeout" --allow-private-addresses --canaries "$out/canaries.txt" --format json > "$out/$1.json" || true
   # A report's first two members are its domain and its verdict.
   total=$(grep -c '^    "domain"' "$out/$1.json" || true)
