@@ -23,6 +23,7 @@ public sealed partial class ReadmeCommandTests(Workbench bench, ITestOutputHelpe
         ("install -d /etc/starttls-policy", "it writes to /etc: the consumer's lines below read the key from policy/release.pub, where the README's keygen line wrote it"),
         ("postconf -e", "it would reconfigure this machine's own Postfix"),
         ("postfix reload", "it would reload this machine's own Postfix"),
+        ("grep -q trust-ad /etc/resolv.conf", "it would change this machine's resolver settings; the sending Postfix of the fixtures has its own resolv.conf with trust-ad"),
         ("tools/package/build-deb.sh", "tools/test.sh builds the package this way and tests it with tools/package/test-deb.sh"),
         ("apt install ./", "it would install the package on this machine; tools/package/test-deb.sh installs it in a throwaway root"),
         ("cp release.pub /etc/starttls-policy/", "it writes to /etc; the consumer's lines read the key from policy/release.pub"),
