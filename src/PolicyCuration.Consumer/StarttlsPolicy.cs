@@ -89,7 +89,7 @@ public static class StarttlsPolicy
             var entries = MapEntries.Resolve(release.List, rendering.EarlyAdopter);
             if (Survey(parsed) is { } survey)
             {
-                rendering = rendering with { DaneDomains = await survey.CoverAsync(entries, rendering, error, cancellation).ConfigureAwait(false) };
+                rendering = await survey.ApplyAsync(entries, rendering, error, cancellation).ConfigureAwait(false);
             }
 
             var body = PostfixMap.Render(entries, rendering);

@@ -64,7 +64,7 @@ public sealed class Updater(InstalledState state, IReadOnlyList<MinisignPublicKe
             var entries = MapEntries.Resolve(release.List, map.Rendering.EarlyAdopter);
             if (map.Dane is { } dane && map.MapFile is not null)
             {
-                map = map with { Rendering = map.Rendering with { DaneDomains = await dane.CoverAsync(entries, map.Rendering, report, cancellation).ConfigureAwait(false) } };
+                map = map with { Rendering = await dane.ApplyAsync(entries, map.Rendering, report, cancellation).ConfigureAwait(false) };
             }
 
             var lines = PostfixMap.Render(entries, map.Rendering);

@@ -11,9 +11,6 @@ public static class PolicyListReader
     /// <summary>Files larger than this are refused before reading (a 200 000-domain list is about 30 MB).</summary>
     public const long DefaultMaxFileBytes = 256L * 1024 * 1024;
 
-    [ThreadStatic]
-    private static List<MxPattern>? t_patterns;
-
     /// <summary>The list does not have the shape of format 0.1 (reported by consumers that have no schema).</summary>
     public static readonly FindingKind Shape = new("list.shape", Severity.Error, "Not a policy list");
 
@@ -139,7 +136,7 @@ public static class PolicyListReader
             reader.Read();
             long valueAt = offset + reader.TokenStartIndex;
             bool isString = reader.TokenType == JsonTokenType.String;
-            if (isMode && isString && ModeOf(ref reader) is { } parsed)
+            if (isMode && isString && PolicyModeNames.Parse(reader.GetString()!) is { } parsed)
             {
                 mode = parsed;
             }
@@ -163,23 +160,10 @@ public static class PolicyListReader
         return new Policy { Mode = mode, Mxs = mxs, Alias = alias, Offset = offset, MxsOffset = mxsOffset, AliasOffset = aliasOffset };
     }
 
-    private static PolicyMode? ModeOf(ref Utf8JsonReader reader)
-    {
-        if (reader.ValueIsEscaped)
-        {
-            return PolicyModeNames.Parse(reader.GetString());
-        }
-
-        Span<char> text = stackalloc char[8];
-        return reader.ValueSpan.Length <= text.Length ? PolicyModeNames.Parse(text[..reader.CopyString(text)]) : null;
-    }
-
     // An array with a non-string item is left out whole, so that no rule judges half of it.
     private static MxPattern[]? ReadPatterns(ref Utf8JsonReader reader, long offset, string domain, Action<long, string> problem)
     {
-        // One list per thread gathers each entry's patterns before they are copied out at their size.
-        var patterns = t_patterns ??= new List<MxPattern>(16);
-        patterns.Clear();
+        var patterns = new List<MxPattern>(4);
         bool allStrings = true;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {

@@ -89,12 +89,12 @@ public sealed class DaneTests : IDisposable
         var list = MapEntries.Resolve(Encoding.UTF8.GetBytes(CanonicalWriter.Write(TestList() with { Expires = ListTime.FromInstant(DateTimeOffset.UtcNow.AddDays(1)) })), earlyAdopter: false);
         var report = new StringWriter();
 
-        var dane = await survey.CoverAsync(list, new PostfixMapOptions(), report, CancellationToken.None);
+        var rendering = await survey.ApplyAsync(list, new PostfixMapOptions(), report, CancellationToken.None);
 
-        Assert.Empty(dane);
+        Assert.Empty(rendering.DaneDomains!);
         Assert.Contains("0 without DANE and 5 not judged keep their secure entries", report.ToString());
         Assert.Contains("WARNING: no answer from the resolver was DNSSEC-validated", report.ToString());
-        Assert.DoesNotContain("\tdane-only", Encoding.UTF8.GetString(PostfixMap.Render(list, new PostfixMapOptions(DaneDomains: dane)).Body.Span));
+        Assert.DoesNotContain("\tdane-only", Encoding.UTF8.GetString(PostfixMap.Render(list, rendering).Body.Span));
     }
 
     [Fact]

@@ -55,8 +55,6 @@ public sealed class DaneSurvey
     public static readonly TimeSpan Budget = TimeSpan.FromMinutes(10);
 
     private readonly LookupClient client;
-    private readonly ConcurrentDictionary<string, Task<DaneStanding>> hosts = new(StringComparer.Ordinal);
-    private int validatedAnswers;
 
     /// <summary>A survey asking <paramref name="server"/> (null: the servers of <c>/etc/resolv.conf</c>), each question bounded by <paramref name="timeout"/>.</summary>
     public DaneSurvey(IPEndPoint? server, TimeSpan timeout)
@@ -75,10 +73,10 @@ public sealed class DaneSurvey
     }
 
     /// <summary>
-    /// The enforced, not overridden domains of <paramref name="list"/> that the map should write <c>dane-only</c>; what the
-    /// survey found, and any reason to doubt it, is said on <paramref name="report"/>.
+    /// <paramref name="rendering"/> with the enforced, not overridden domains of <paramref name="list"/> that the map should
+    /// write <c>dane-only</c>; what the survey found, and any reason to doubt it, is said on <paramref name="report"/>.
     /// </summary>
-    public async Task<IReadOnlySet<string>> CoverAsync(MapEntryList list, PostfixMapOptions rendering, TextWriter report, CancellationToken cancellation)
+    public async Task<PostfixMapOptions> ApplyAsync(MapEntryList list, PostfixMapOptions rendering, TextWriter report, CancellationToken cancellation)
     {
         var overrides = rendering.Overrides ?? MapOverrides.None;
         var domains = list.Entries.Where(e => e.Enforced && !overrides.Contains(e.Domain)).Select(e => e.Domain).ToList();
@@ -95,7 +93,7 @@ public sealed class DaneSurvey
             report.WriteLine($"starttls-policy: WARNING: the DANE survey stopped early ({reason}); the domains not judged keep their secure entries");
         }
 
-        return found.Every;
+        return rendering with { DaneDomains = found.Every };
     }
 
     /// <summary>Judges <paramref name="domains"/> (lower case), at most <see cref="Concurrency"/> at once, within <paramref name="budget"/>.</summary>
@@ -103,6 +101,7 @@ public sealed class DaneSurvey
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         stop.CancelAfter(budget);
+        var run = new SurveyRun();
         var standings = new DaneStanding?[domains.Count];
         int judged = 0, failedInARow = 0;
         string? stoppedBecause = null;
@@ -110,7 +109,7 @@ public sealed class DaneSurvey
         {
             await Parallel.ForAsync(0, domains.Count, new ParallelOptions { MaxDegreeOfParallelism = Concurrency, CancellationToken = stop.Token }, async (i, token) =>
             {
-                var standing = await JudgeAsync(domains[i], token).ConfigureAwait(false);
+                var standing = await JudgeAsync(domains[i], run, token).ConfigureAwait(false);
                 standings[i] = standing;
                 if (standing != DaneStanding.Unknown)
                 {
@@ -142,13 +141,15 @@ public sealed class DaneSurvey
             }
         }
 
-        return new DaneFindings(every, some, none, unknown, Volatile.Read(ref validatedAnswers) > 0, stoppedBecause);
+        return new DaneFindings(every, some, none, unknown, Volatile.Read(ref run.ValidatedAnswers) > 0, stoppedBecause);
     }
 
     /// <summary>Where <paramref name="domain"/> stands.</summary>
-    public async Task<DaneStanding> JudgeAsync(string domain, CancellationToken cancellation)
+    public Task<DaneStanding> JudgeAsync(string domain, CancellationToken cancellation) => JudgeAsync(domain, new SurveyRun(), cancellation);
+
+    private async Task<DaneStanding> JudgeAsync(string domain, SurveyRun run, CancellationToken cancellation)
     {
-        var answer = await AskAsync(domain, QueryType.MX, cancellation).ConfigureAwait(false);
+        var answer = await AskAsync(domain, QueryType.MX, run, cancellation).ConfigureAwait(false);
         if (answer is null)
         {
             return DaneStanding.Unknown;
@@ -161,7 +162,7 @@ public sealed class DaneSurvey
         }
 
         // A provider's MX host serves thousands of listed domains: it is judged once per survey.
-        var judged = await Task.WhenAll(exchanges.Select(h => hosts.GetOrAdd(h, name => JudgeHostAsync(name, cancellation)))).ConfigureAwait(false);
+        var judged = await Task.WhenAll(exchanges.Select(h => run.Hosts.GetOrAdd(h, name => JudgeHostAsync(name, run, cancellation)))).ConfigureAwait(false);
         if (judged.Contains(DaneStanding.Unknown))
         {
             return DaneStanding.Unknown;
@@ -172,13 +173,13 @@ public sealed class DaneSurvey
     }
 
     // RFC 7672 section 2.2: TLSA records count only when the host's address records are validated too.
-    private async Task<DaneStanding> JudgeHostAsync(string host, CancellationToken cancellation)
+    private async Task<DaneStanding> JudgeHostAsync(string host, SurveyRun run, CancellationToken cancellation)
     {
-        var tlsaTask = AskAsync($"_25._tcp.{host}", QueryType.TLSA, cancellation);
-        var addresses = await AskAsync(host, QueryType.A, cancellation).ConfigureAwait(false);
+        var tlsaTask = AskAsync($"_25._tcp.{host}", QueryType.TLSA, run, cancellation);
+        var addresses = await AskAsync(host, QueryType.A, run, cancellation).ConfigureAwait(false);
         if (addresses is not null && !addresses.Answers.OfType<ARecord>().Any())
         {
-            addresses = await AskAsync(host, QueryType.AAAA, cancellation).ConfigureAwait(false);
+            addresses = await AskAsync(host, QueryType.AAAA, run, cancellation).ConfigureAwait(false);
         }
 
         var tlsa = await tlsaTask.ConfigureAwait(false);
@@ -198,7 +199,7 @@ public sealed class DaneSurvey
     }
 
     /// <summary>The answer to one question, or null when it failed: no answer in time, SERVFAIL (which a validating resolver returns for a bogus answer), or any other error but NXDOMAIN.</summary>
-    private async Task<IDnsQueryResponse?> AskAsync(string name, QueryType type, CancellationToken cancellation)
+    private async Task<IDnsQueryResponse?> AskAsync(string name, QueryType type, SurveyRun run, CancellationToken cancellation)
     {
         IDnsQueryResponse response;
         try
@@ -214,9 +215,18 @@ public sealed class DaneSurvey
 
         if (response.Header.IsAuthenticData)
         {
-            Interlocked.Increment(ref validatedAnswers);
+            Interlocked.Increment(ref run.ValidatedAnswers);
         }
 
         return response.HasError && response.Header.ResponseCode != DnsHeaderResponseCode.NotExistentDomain ? null : response;
+    }
+
+    // What one survey learns as it goes. A new one for each survey, so that the server's hourly survey asks again about
+    // hosts that have deployed or withdrawn TLSA records since the last.
+    private sealed class SurveyRun
+    {
+        public int ValidatedAnswers;
+
+        public ConcurrentDictionary<string, Task<DaneStanding>> Hosts { get; } = new(StringComparer.Ordinal);
     }
 }

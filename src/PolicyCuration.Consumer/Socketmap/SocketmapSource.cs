@@ -59,7 +59,7 @@ public sealed class SocketmapSource(InstalledState state, IReadOnlyList<Minisign
         if (dane is not null)
         {
             _surveyed = clock.GetUtcNow();
-            answering = rendering with { DaneDomains = await dane.CoverAsync(entries, rendering, log, cancellation).ConfigureAwait(false) };
+            answering = await dane.ApplyAsync(entries, rendering, log, cancellation).ConfigureAwait(false);
         }
 
         return SocketmapTable.From(release, entries, answering, from);

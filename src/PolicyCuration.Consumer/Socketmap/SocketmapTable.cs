@@ -36,13 +36,8 @@ public sealed class SocketmapTable
     /// <summary>How many domains have a policy.</summary>
     public int Count => _replies.Dictionary.Count;
 
-    /// <summary>The table of <paramref name="release"/>, rendered as <paramref name="rendering"/> says.</summary>
-    /// <exception cref="MapRefusedException">The list cannot be written as a map.</exception>
-    public static SocketmapTable From(VerifiedRelease release, PostfixMapOptions rendering, string? installedFrom) =>
-        From(release, MapEntries.Resolve(release.List, rendering.EarlyAdopter), rendering, installedFrom);
-
     /// <summary>The table of <paramref name="release"/>, whose list is already read into <paramref name="entries"/>.</summary>
-    /// <exception cref="MapRefusedException">The list's expiry differs from the release's.</exception>
+    /// <exception cref="ReleaseRefusedException">The list's expiry differs from the release's.</exception>
     public static SocketmapTable From(VerifiedRelease release, MapEntryList entries, PostfixMapOptions rendering, string? installedFrom)
     {
         var lines = PostfixMap.Render(entries, rendering);

@@ -12,7 +12,7 @@ public sealed class TerminalWriter(TextWriter inner) : TextWriter
 {
     private readonly StringBuilder pending = new();
 
-    private StreamWriter? Stream => inner as StreamWriter;
+    private StreamWriter? InnerStreamWriter => inner as StreamWriter;
 
     /// <inheritdoc/>
     public override Encoding Encoding => inner.Encoding;
@@ -33,7 +33,7 @@ public sealed class TerminalWriter(TextWriter inner) : TextWriter
     /// <summary>Writes UTF-8 <paramref name="text"/> to <paramref name="output"/>, escaped as any other text; through a <see cref="TerminalWriter"/>, text that needs no escape goes out as it is, without a copy.</summary>
     public static void WriteUtf8(TextWriter output, ReadOnlySpan<byte> text)
     {
-        if (output is TerminalWriter { pending.Length: 0 } terminal && terminal.Stream is { Encoding: UTF8Encoding } stream && IsPlainAscii(text))
+        if (output is TerminalWriter { pending.Length: 0 } terminal && terminal.InnerStreamWriter is { Encoding: UTF8Encoding } stream && IsPlainAscii(text))
         {
             stream.Flush();
             stream.BaseStream.Write(text);

@@ -17,7 +17,7 @@ public static class PolicyModeNames
     public static string ToJson(this PolicyMode mode) => mode == PolicyMode.Enforce ? "enforce" : "testing";
 
     /// <summary>Parses a JSON mode name, exactly as spelled in the format.</summary>
-    public static PolicyMode? Parse(ReadOnlySpan<char> text) => text switch
+    public static PolicyMode? Parse(string text) => text switch
     {
         "testing" => PolicyMode.Testing,
         "enforce" => PolicyMode.Enforce,
