@@ -42,55 +42,45 @@ public static class PostfixMap
     {
         var overrides = options.Overrides ?? MapOverrides.None;
 
-        // Written as UTF-8 straight away, into a buffer that fits an ASCII map: a large map is tens of megabytes, and each
-        // copy of it costs.
-        long size = 1024;
-        foreach (var entry in resolved.Entries)
-        {
-            size += entry.Domain.Length + 48;
-            foreach (string pattern in entry.Patterns)
-            {
-                size += pattern.Length + 1;
-            }
-        }
-
-        var text = new ArrayBufferWriter<byte>((int)Math.Min(size, Array.MaxLength));
+        // Written as UTF-8 straight away, into a buffer the size of the list (a map takes less unless most domains use
+        // aliases): a large map is tens of megabytes, and each copy of it costs.
+        var text = new ArrayBufferWriter<byte>(Math.Max(resolved.ListBytes, 1024));
         foreach (var entry in resolved.Entries)
         {
             if (overrides.Contains(entry.Domain))
             {
-                Write(text, "# overridden below: ", entry.Domain, "\n");
+                Write(text, "# overridden below: "u8, entry.Domain);
+                text.Write("\n"u8);
                 continue;
             }
 
             // DANE pins the server's key and needs no CA; a secure entry would replace it with any public CA (RFC 8461, section 2).
             if (entry.Enforced && options.DaneDomains is { } dane && dane.Contains(entry.Domain))
             {
-                Write(text, string.Empty, entry.Domain, "\tdane-only\n");
+                Write(text, default, entry.Domain);
+                text.Write("\tdane-only\n"u8);
                 continue;
             }
 
-            Write(text, entry.Enforced ? string.Empty : "# testing: ", entry.Domain, "\tsecure match=");
+            Write(text, entry.Enforced ? default : "# testing: "u8, entry.Domain);
             for (int i = 0; i < entry.Patterns.Count; i++)
             {
-                Write(text, i == 0 ? string.Empty : ":", entry.Patterns[i], string.Empty);
+                Write(text, i == 0 ? "\tsecure match="u8 : ":"u8, entry.Patterns[i]);
             }
 
-            Write(text, options.ServerName ? " servername=hostname\n" : "\n", string.Empty, string.Empty);
+            text.Write(options.ServerName ? " servername=hostname\n"u8 : "\n"u8);
         }
 
         var local = new StringBuilder();
         overrides.AppendTo(local);
-        Write(text, local.ToString(), string.Empty, string.Empty);
+        Write(text, default, local.ToString());
         return new PostfixMapLines(text.WrittenMemory, resolved.Expires);
     }
 
-    private static void Write(ArrayBufferWriter<byte> text, string before, string value, string after)
+    private static void Write(ArrayBufferWriter<byte> text, ReadOnlySpan<byte> before, string value)
     {
-        foreach (string part in (ReadOnlySpan<string>)[before, value, after])
-        {
-            text.Advance(Encoding.UTF8.GetBytes(part, text.GetSpan(Encoding.UTF8.GetMaxByteCount(part.Length))));
-        }
+        text.Write(before);
+        text.Advance(Encoding.UTF8.GetBytes(value, text.GetSpan(Encoding.UTF8.GetMaxByteCount(value.Length))));
     }
 
     /// <summary>The comment lines that head a map: <paramref name="lines"/>, then what each mode becomes.</summary>

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using PolicyCuration.Format.Findings;
 using PolicyCuration.Format.Json;
 using PolicyCuration.Format.Model;
@@ -14,18 +13,34 @@ public static class PolicyListReader
     /// <summary>The list does not have the shape of format 0.1 (reported by consumers that have no schema).</summary>
     public static readonly FindingKind Shape = new("list.shape", Severity.Error, "Not a policy list");
 
-    /// <summary>Reads <paramref name="source"/>.</summary>
-    public static PolicyListReadResult Read(SourceText source)
+    /// <summary>Reads <paramref name="source"/> whole.</summary>
+    public static PolicyListReadResult Read(SourceText source) => Read(source, policiesLeftInFile: false);
+
+    /// <summary>
+    /// Reads <paramref name="source"/> as strictly as <see cref="Read(SourceText)"/>, but leaves the policies in the file
+    /// (<see cref="PolicyList.Policies"/> is empty): read them one at a time with <see cref="ReadPolicies"/>.
+    /// </summary>
+    public static PolicyListReadResult ReadHead(SourceText source) => Read(source, policiesLeftInFile: true);
+
+    /// <summary>The policies of a list read by <see cref="ReadHead"/>, one at a time; what does not fit the model is added to <paramref name="problems"/>.</summary>
+    public static PolicyMapReader ReadPolicies(PolicyList head, ICollection<Finding> problems)
     {
-        // Policies and aliases are built one at a time as the model is made: the tree keeps only their names.
-        var json = JsonSyntaxReader.Read(source, deferFromDepth: 2);
+        var source = head.Source ?? throw new ArgumentException("the list was not read from a source", nameof(head));
+        return new PolicyMapReader(source, head.PoliciesOffset, (offset, message) => problems.Add(Shape.At("list", message, source.LocationOf(offset))));
+    }
+
+    private static PolicyListReadResult Read(SourceText source, bool policiesLeftInFile)
+    {
+        // The strict pass keeps the maps' entries only as names and places (or, for the policies left in the file,
+        // not at all): policies are built one at a time as the model is made.
+        var json = JsonSyntaxReader.Read(source, deferFromDepth: policiesLeftInFile ? 1 : 2);
         if (json.Root is null)
         {
             return new PolicyListReadResult(source, null, null, [json.Failure!]);
         }
 
         var problems = new List<Finding>();
-        var list = ReadList(source, json.Root, problems);
+        var list = ReadList(source, json.Root, problems, policiesLeftInFile);
         problems.Sort(Finding.OutputOrder);
         return new PolicyListReadResult(source, json.Root, list, problems);
     }
@@ -46,7 +61,7 @@ public static class PolicyListReader
         }
     }
 
-    private static PolicyList ReadList(SourceText source, JsonSyntax root, List<Finding> problems)
+    private static PolicyList ReadList(SourceText source, JsonSyntax root, List<Finding> problems, bool policiesLeftInFile)
     {
         void Problem(long offset, string message)
         {
@@ -60,6 +75,7 @@ public static class PolicyListReader
         }
 
         var aliases = top.Find("policy-aliases");
+        long policiesAt = MapOffset(top.Find("policies"), Problem);
         return new PolicyList
         {
             Source = source,
@@ -68,9 +84,38 @@ public static class PolicyListReader
             Version = ReadString(top.Find("version"), Problem),
             Author = ReadString(top.Find("author"), Problem),
             HasAliasSection = aliases is not null,
-            Aliases = ReadPolicies(source, aliases, Problem),
-            Policies = ReadPolicies(source, top.Find("policies"), Problem),
+            Aliases = ReadAll(new PolicyMapReader(source, MapOffset(aliases, Problem), Problem)),
+            Policies = policiesLeftInFile ? [] : ReadAll(new PolicyMapReader(source, policiesAt, Problem)),
+            PoliciesOffset = policiesAt,
         };
+    }
+
+    /// <summary>Where the map in <paramref name="member"/> starts, or -1 when there is none or it is not an object.</summary>
+    private static long MapOffset(JsonPropertySyntax? member, Action<long, string> problem)
+    {
+        if (member is not { } property)
+        {
+            return -1;
+        }
+
+        if (property.Value.Kind != JsonKind.Object)
+        {
+            problem(property.Value.Offset, $"\"{property.Name}\" must be an object");
+            return -1;
+        }
+
+        return property.Value.Offset;
+    }
+
+    private static NamedPolicy[] ReadAll(PolicyMapReader map)
+    {
+        var all = new List<NamedPolicy>();
+        foreach (var entry in map)
+        {
+            all.Add(entry);
+        }
+
+        return [.. all];
     }
 
     private static ListTime? ReadTime(JsonPropertySyntax? member, Action<long, string> problem) => member switch
@@ -87,100 +132,6 @@ public static class PolicyListReader
         { Value: JsonScalarSyntax { Kind: JsonKind.String } s } => s.Text,
         { } other => Ignore<string>(problem, other.Value.Offset, $"\"{other.Name}\" must be a string"),
     };
-
-    private static NamedPolicy[] ReadPolicies(SourceText source, JsonPropertySyntax? member, Action<long, string> problem)
-    {
-        if (member is not { } property)
-        {
-            return [];
-        }
-
-        if (property.Value is not JsonObjectSyntax map)
-        {
-            problem(property.Value.Offset, $"\"{property.Name}\" must be an object");
-            return [];
-        }
-
-        var entries = map.Properties;
-        var result = new NamedPolicy[entries.Count];
-        for (int i = 0; i < result.Length; i++)
-        {
-            result[i] = new NamedPolicy(entries[i].Name, ReadPolicy(source, entries[i], problem), entries[i].NameOffset);
-        }
-
-        return result;
-    }
-
-    // The body was checked whole by the strict pass, which kept only its place: it is read here token by token
-    // straight into the model, without a syntax tree for each of a large list's entries.
-    private static Policy ReadPolicy(SourceText source, JsonPropertySyntax entry, Action<long, string> problem)
-    {
-        long offset = entry.Value.Offset;
-        if (entry.Value.Kind != JsonKind.Object)
-        {
-            problem(offset, $"the policy of \"{entry.Name}\" must be an object");
-            return new Policy { Offset = offset };
-        }
-
-        var reader = new Utf8JsonReader(source.Bytes.Span[(int)offset..], new JsonReaderOptions { MaxDepth = JsonSyntaxReader.MaxDepth + 1 });
-        reader.Read();
-        PolicyMode? mode = null;
-        MxPattern[]? mxs = null;
-        string? alias = null;
-        long mxsOffset = -1, aliasOffset = -1;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            long nameAt = offset + reader.TokenStartIndex;
-            bool isMode = reader.ValueTextEquals("mode"u8), isMxs = reader.ValueTextEquals("mxs"u8), isAlias = reader.ValueTextEquals("policy-alias"u8);
-            string? unknown = isMode || isMxs || isAlias ? null : reader.GetString();
-            reader.Read();
-            long valueAt = offset + reader.TokenStartIndex;
-            bool isString = reader.TokenType == JsonTokenType.String;
-            if (isMode && isString && PolicyModeNames.Parse(reader.GetString()!) is { } parsed)
-            {
-                mode = parsed;
-            }
-            else if (isMxs && reader.TokenType == JsonTokenType.StartArray)
-            {
-                mxsOffset = valueAt;
-                mxs = ReadPatterns(ref reader, offset, entry.Name, problem);
-            }
-            else if (isAlias && isString)
-            {
-                alias = reader.GetString();
-                aliasOffset = valueAt;
-            }
-            else
-            {
-                problem(nameAt, $"\"{unknown ?? (isMode ? "mode" : isMxs ? "mxs" : "policy-alias")}\" of \"{entry.Name}\" is not a valid policy member");
-                reader.Skip();
-            }
-        }
-
-        return new Policy { Mode = mode, Mxs = mxs, Alias = alias, Offset = offset, MxsOffset = mxsOffset, AliasOffset = aliasOffset };
-    }
-
-    // An array with a non-string item is left out whole, so that no rule judges half of it.
-    private static MxPattern[]? ReadPatterns(ref Utf8JsonReader reader, long offset, string domain, Action<long, string> problem)
-    {
-        var patterns = new List<MxPattern>(4);
-        bool allStrings = true;
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-        {
-            long itemAt = offset + reader.TokenStartIndex;
-            if (reader.TokenType == JsonTokenType.String)
-            {
-                patterns.Add(new MxPattern(reader.GetString()!, itemAt));
-                continue;
-            }
-
-            problem(itemAt, $"an MX pattern of \"{domain}\" must be a string");
-            allStrings = false;
-            reader.Skip();
-        }
-
-        return allStrings ? [.. patterns] : null;
-    }
 
     private static T? Ignore<T>(Action<long, string> problem, long offset, string message)
         where T : class

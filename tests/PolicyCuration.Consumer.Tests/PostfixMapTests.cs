@@ -42,6 +42,8 @@ public sealed class PostfixMapTests : IDisposable
 
     [Theory]
     [InlineData("{\"Example.org\": {\"mode\": \"enforce\", \"mxs\": [\"mx.example.org\"]}, \"example.org\": {\"mode\": \"testing\", \"mxs\": [\"mx.example.org\"]}}", "example.org is listed twice (list.map)")]
+    [InlineData("{\"a.example\": {\"mode\": \"enforce\", \"mxs\": [\"mx.a\"]}, \"c.example\": {\"mode\": \"enforce\", \"mxs\": [\"mx.c\"]}, \"C.Example\": {\"mode\": \"enforce\", \"mxs\": [\"mx.c\"]}}", "c.example is listed twice (list.map)")]
+    [InlineData("{\"a.example\": {\"mode\": \"enforce\", \"mxs\": [\"mx.a\"]}, \"b.example\": {\"mode\": \"enforce\", \"mxs\": [\"mx.b\"]}, \"c.example\": {\"mode\": \"none\", \"mxs\": [\"mx.c\"]}}", "at line 1, column 231: \"mode\" of \"c.example\" is not a valid policy member (list.shape)")]
     [InlineData("{\"a.example\": {\"policy-alias\": \"nowhere\"}}", "a.example uses the unknown alias nowhere")]
     [InlineData("{\"a.example\": {\"mode\": \"enforce\", \"mxs\": []}}", "a.example has no MX pattern (list.map)")]
     [InlineData("{\"a.example\": {\"mode\": \"enforce\"}}", "a.example has no MX pattern (list.map)")]

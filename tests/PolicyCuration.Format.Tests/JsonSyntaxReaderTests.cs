@@ -204,6 +204,25 @@ public class JsonSyntaxReaderTests
         }
     }
 
+    [Theory]
+    [InlineData("k06", 1)]
+    [InlineData("k06", 2)]
+    [InlineData("k06", int.MaxValue)]
+    [InlineData("k\\u0030\\u0036", 1)]
+    [InlineData("k\\u0030\\u0036", int.MaxValue)]
+    public void ADuplicateAfterManyKeysInOrderIsFoundWithTheFirst(string again, int deferFromDepth)
+    {
+        // A map whose keys are in order keeps only the last: the first out of order makes it look back over the others.
+        string json = $"{{\"p\": {{{string.Join(", ", Enumerable.Range(0, 40).Select(i => $"\"k{i:D2}\": {{\"v\": {i}}}"))}, \"{again}\": {{}}}}}}";
+        var source = new SourceText("t.json", Encoding.UTF8.GetBytes(json));
+
+        var failure = JsonSyntaxReader.Read(source, deferFromDepth).Failure!;
+
+        Assert.Equal("json.duplicate_key", failure.Code);
+        Assert.Equal(source.LocationOf(json.LastIndexOf($"\"{again}\"", StringComparison.Ordinal)), failure.Location);
+        Assert.Contains($"(first at line 1, column {json.IndexOf("\"k06\"", StringComparison.Ordinal) + 1})", failure.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ASyntaxErrorIsReportedWhereTheReaderStopped()
     {

@@ -42,9 +42,9 @@ public static class MtaExport
     }
 
     /// <summary>The list's entries with the overrides applied: overridden domains replaced, added ones at the end.</summary>
-    public static IReadOnlyList<ExportEntry> Apply(IReadOnlyList<MapEntry> entries, MapOverrides overrides)
+    public static IReadOnlyList<ExportEntry> Apply(IEnumerable<MapEntry> entries, MapOverrides overrides)
     {
-        var result = new List<ExportEntry>(entries.Count + overrides.Count);
+        var result = new List<ExportEntry>();
         foreach (var entry in entries)
         {
             if (!overrides.Contains(entry.Domain))

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 
 namespace PolicyCuration.Format.Json;
 
@@ -42,8 +43,11 @@ internal sealed class Container
     // Objects up to this many members find a duplicate by looking at each; larger ones keep an index of their keys.
     private const int ScannedMembers = 8;
 
-    // The keys met so far: where each starts (its opening quote), its length as written, and its text once made.
+    // The keys met so far, once they are out of order: where each starts (its opening quote), its length as written,
+    // and its text once made. While they are in order only the last is kept (a large sorted map then costs no list).
     private readonly List<(long Offset, int Length, string? Text)> _keys = [];
+    private (long Offset, int Length, string? Text) _last;
+    private int _count;
     private List<JsonPropertySyntax>? _properties;
     private List<JsonSyntax>? _items;
     private Dictionary<string, long>? _index;
@@ -62,6 +66,7 @@ internal sealed class Container
     {
         (IsObject, Offset, Kept) = (isObject, offset, kept);
         _keys.Clear();
+        _count = 0;
         _index = null;
         _ascending = true;
 
@@ -75,11 +80,18 @@ internal sealed class Container
     {
         // Keys in strictly ascending order cannot repeat, and a canonical list's maps are sorted:
         // their keys need no index until one is out of order.
-        _ascending &= name is not null && (_keys.Count == 0 || string.CompareOrdinal(_keys[^1].Text, name) < 0);
+        bool wasAscending = _ascending;
+        _ascending &= _count == 0 || Precedes(source, _last, name, offset, length);
+        _last = (offset, length, name);
+        _count++;
         if (_ascending)
         {
-            _keys.Add((offset, length, name));
             return null;
+        }
+
+        if (wasAscending)
+        {
+            Recall(source, offset);
         }
 
         if (_index is null && _keys.Count >= ScannedMembers)
@@ -124,7 +136,7 @@ internal sealed class Container
     {
         if (_properties is not null)
         {
-            var key = _keys[^1];
+            var key = _last;
             _properties.Add(new JsonPropertySyntax(key.Text!, key.Offset, value));
         }
         else
@@ -136,6 +148,30 @@ internal sealed class Container
     public JsonSyntax Build() => IsObject
         ? new JsonObjectSyntax(Offset, _properties!)
         : new JsonArraySyntax(Offset, _items!);
+
+    // The keys before the one at <paramref name="upTo"/>, read again from the source, made into text as they were met.
+    private void Recall(SourceText source, long upTo)
+    {
+        var reader = new Utf8JsonReader(source.Bytes.Span[(int)Offset..], new JsonReaderOptions { MaxDepth = JsonSyntaxReader.MaxDepth + 1 });
+        reader.Read();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName && Offset + reader.TokenStartIndex < upTo)
+        {
+            _keys.Add((Offset + reader.TokenStartIndex, reader.ValueSpan.Length, Kept || reader.ValueIsEscaped ? reader.GetString() : null));
+            reader.Read();
+            reader.Skip();
+        }
+    }
+
+    // Any one order serves, as long as all keys are compared in it: ordinal text when every key has its text made,
+    // the bytes as written when none has (a large map not kept), which are their UTF-8 since they hold no escape.
+    private static bool Precedes(SourceText source, (long Offset, int Length, string? Text) last, string? name, long offset, int length) =>
+        (last.Text, name) switch
+        {
+            (not null, not null) => string.CompareOrdinal(last.Text, name) < 0,
+            (null, null) => source.Bytes.Span.Slice((int)last.Offset + 1, last.Length)
+                .SequenceCompareTo(source.Bytes.Span.Slice((int)offset + 1, length)) < 0,
+            _ => false,
+        };
 
     // Only keys without escapes are kept as written, so their bytes are their text.
     private static string Unescaped(SourceText source, long offset, int length) =>
