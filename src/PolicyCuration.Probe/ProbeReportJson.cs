@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -10,10 +11,11 @@ namespace PolicyCuration.Probe;
 /// <summary>The JSON form of probe reports: what <c>policyctl probe --format json</c> prints and audits record.</summary>
 public static class ProbeReportJson
 {
-    /// <summary>The reports as an indented JSON array.</summary>
-    public static string ToJson(IReadOnlyList<DomainReport> reports)
+    /// <summary>The reports as an indented JSON array and a final newline, in UTF-8.</summary>
+    /// <remarks>Bytes, not a string: ten thousand reports are tens of megabytes, which a string would hold twice over and transcode twice.</remarks>
+    public static ReadOnlyMemory<byte> ToUtf8(IReadOnlyList<DomainReport> reports)
     {
-        using var buffer = new MemoryStream();
+        var buffer = new ArrayBufferWriter<byte>(4096 + (reports.Count * 2048));
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
             json.WriteStartArray();
@@ -25,7 +27,8 @@ public static class ProbeReportJson
             json.WriteEndArray();
         }
 
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        buffer.Write("\n"u8);
+        return buffer.WrittenMemory;
     }
 
     /// <summary>Writes one report as a JSON object.</summary>

@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using PolicyCuration.Cli.Rendering;
 using PolicyCuration.Format;
+using PolicyCuration.Format.Escaping;
 using PolicyCuration.Format.Findings;
 using PolicyCuration.Format.Model;
 using PolicyCuration.Probe;
@@ -52,7 +53,7 @@ internal static class ProbeCommand
                     : await WithProgressAsync(prober, targets, cancellation).ConfigureAwait(false);
                 if (json)
                 {
-                    output.WriteLine(ProbeReportJson.ToJson(reports));
+                    TerminalWriter.WriteUtf8(output, ProbeReportJson.ToUtf8(reports).Span);
                 }
                 else
                 {
