@@ -100,7 +100,7 @@ public sealed class PolicyMapReader : IEnumerable<NamedPolicy>
             reader.Read();
             long valueAt = baseOffset + reader.TokenStartIndex;
             bool isString = reader.TokenType == JsonTokenType.String;
-            if (isMode && isString && ModeOf(ref reader) is { } parsed)
+            if (isMode && isString && PolicyModeNames.Parse(reader.GetString()!) is { } parsed)
             {
                 mode = parsed;
             }
@@ -123,11 +123,6 @@ public sealed class PolicyMapReader : IEnumerable<NamedPolicy>
 
         return new Policy { Mode = mode, Mxs = mxs, Alias = alias, Offset = offset, MxsOffset = mxsOffset, AliasOffset = aliasOffset };
     }
-
-    private static PolicyMode? ModeOf(ref Utf8JsonReader reader) =>
-        reader.ValueTextEquals("enforce"u8) ? PolicyMode.Enforce
-        : reader.ValueTextEquals("testing"u8) ? PolicyMode.Testing
-        : null;
 
     // An array with a non-string item is left out whole, so that no rule judges half of it.
     private static MxPattern[]? ReadPatterns(ref Utf8JsonReader reader, long baseOffset, string name, Action<long, string> problem)
