@@ -1,5 +1,5 @@
-using System.Text;
 using System.Buffers;
+using System.Text;
 using PolicyCuration.Format;
 using PolicyCuration.Format.Findings;
 using PolicyCuration.Format.Model;

@@ -84,8 +84,8 @@ public static class PolicyListReader
             Version = ReadString(top.Find("version"), Problem),
             Author = ReadString(top.Find("author"), Problem),
             HasAliasSection = aliases is not null,
-            Aliases = ReadAll(new PolicyMapReader(source, MapOffset(aliases, Problem), Problem)),
-            Policies = policiesLeftInFile ? [] : ReadAll(new PolicyMapReader(source, policiesAt, Problem)),
+            Aliases = [.. new PolicyMapReader(source, MapOffset(aliases, Problem), Problem)],
+            Policies = policiesLeftInFile ? [] : [.. new PolicyMapReader(source, policiesAt, Problem)],
             PoliciesOffset = policiesAt,
         };
     }
@@ -105,17 +105,6 @@ public static class PolicyListReader
         }
 
         return property.Value.Offset;
-    }
-
-    private static NamedPolicy[] ReadAll(PolicyMapReader map)
-    {
-        var all = new List<NamedPolicy>();
-        foreach (var entry in map)
-        {
-            all.Add(entry);
-        }
-
-        return [.. all];
     }
 
     private static ListTime? ReadTime(JsonPropertySyntax? member, Action<long, string> problem) => member switch

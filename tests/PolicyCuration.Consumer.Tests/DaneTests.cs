@@ -133,9 +133,7 @@ public sealed class DaneTests : IDisposable
 
     private (int Code, string Map, string Report) Update(params string[] options)
     {
-        using var key = MinisignSecretKey.Generate();
-        File.WriteAllText(dir.File("release.pub"), key.PublicKey.ToText());
-        Releases.Write(dir.File("r1"), key, 1, TestList(), made: DateTimeOffset.UtcNow.AddMinutes(-1));
+        Releases.WriteSignedByNewKey(dir.File("r1"), dir.File("release.pub"), TestList());
         var report = new StringWriter();
         int code = StarttlsPolicy.Run(
             ["update", "--source", dir.File("r1"), "--public-key", dir.File("release.pub"), "--state-dir", dir.File("state"), "--postfix-map", dir.File("map"), .. options],

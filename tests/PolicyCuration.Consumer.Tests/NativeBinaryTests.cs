@@ -1,4 +1,3 @@
-using PolicyCuration.Signing;
 using PolicyCuration.Testing;
 
 namespace PolicyCuration.Consumer.Tests;
@@ -14,9 +13,7 @@ public sealed class NativeBinaryTests
             ? path
             : throw new InvalidOperationException("the NativeAOT consumer is not published: tools/test.sh publishes it and sets POLICYCURATION_CONSUMER_AOT");
         using var dir = new TemporaryDirectory();
-        using var key = MinisignSecretKey.Generate();
-        File.WriteAllText(dir.File("release.pub"), key.PublicKey.ToText());
-        Releases.Write(dir.File("r1"), key, 1, Releases.SmallList(), made: DateTimeOffset.UtcNow.AddMinutes(-1));
+        Releases.WriteSignedByNewKey(dir.File("r1"), dir.File("release.pub"), Releases.SmallList());
         string[] common = ["--public-key", dir.File("release.pub"), "--state-dir", dir.File("state")];
 
         var update = ExternalTool.Run(binary, ["update", "--source", dir.File("r1"), .. common, "--postfix-map", dir.File("map"), "--postmap"]);
@@ -35,11 +32,9 @@ public sealed class NativeBinaryTests
     {
         string binary = Binary();
         using var dir = new TemporaryDirectory();
-        using var key = MinisignSecretKey.Generate();
-        File.WriteAllText(dir.File("release.pub"), key.PublicKey.ToText());
-        Releases.Write(dir.File("r1"), key, 1, Releases.PolicyList(
+        Releases.WriteSignedByNewKey(dir.File("r1"), dir.File("release.pub"), Releases.PolicyList(
             ("pinned.dane.test", Format.Model.PolicyMode.Enforce, ["mx-pinned.dane.test"]),
-            ("plain.dane.test", Format.Model.PolicyMode.Enforce, ["mx-plain.dane.test"])), made: DateTimeOffset.UtcNow.AddMinutes(-1));
+            ("plain.dane.test", Format.Model.PolicyMode.Enforce, ["mx-plain.dane.test"])));
         string[] common = ["--public-key", dir.File("release.pub"), "--state-dir", dir.File("state")];
         Assert.Equal(0, ExternalTool.Run(binary, ["update", "--source", dir.File("r1"), .. common]).ExitCode);
 
@@ -56,9 +51,7 @@ public sealed class NativeBinaryTests
     {
         string binary = Binary();
         using var dir = new TemporaryDirectory();
-        using var key = MinisignSecretKey.Generate();
-        File.WriteAllText(dir.File("release.pub"), key.PublicKey.ToText());
-        Releases.Write(dir.File("r1"), key, 1, Releases.SmallList(), made: DateTimeOffset.UtcNow.AddMinutes(-1));
+        Releases.WriteSignedByNewKey(dir.File("r1"), dir.File("release.pub"), Releases.SmallList());
 
         // The line as the README writes it, with this machine's places for the binary, the source, the key, the map and
         // the state, and a reload that leaves a trace instead of reloading a Postfix that is not this test's.
@@ -94,9 +87,7 @@ public sealed class NativeBinaryTests
     public void ADirectoryOthersCanWriteIsRefused()
     {
         using var dir = new TemporaryDirectory();
-        using var key = MinisignSecretKey.Generate();
-        File.WriteAllText(dir.File("release.pub"), key.PublicKey.ToText());
-        Releases.Write(dir.File("r1"), key, 1, Releases.SmallList(), made: DateTimeOffset.UtcNow.AddMinutes(-1));
+        Releases.WriteSignedByNewKey(dir.File("r1"), dir.File("release.pub"), Releases.SmallList());
         Directory.CreateDirectory(dir.File("open"));
         File.SetUnixFileMode(dir.File("open"), (UnixFileMode)0x1ff);
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using PolicyCuration.Format.Model;
-using PolicyCuration.Signing;
 using PolicyCuration.Testing;
 
 namespace PolicyCuration.Consumer.Tests;
@@ -23,13 +22,11 @@ public sealed class PostfixSenderTests : IDisposable
     {
         string config = ProbeFixtures.SenderConfig;
         Postfix("postsuper", "-c", config, "-d", "ALL");
-        using var key = MinisignSecretKey.Generate();
-        File.WriteAllText(dir.File("release.pub"), key.PublicKey.ToText());
-        Releases.Write(dir.File("r1"), key, 1, Releases.PolicyList(
+        Releases.WriteSignedByNewKey(dir.File("r1"), dir.File("release.pub"), Releases.PolicyList(
             ("valid.probe.test", PolicyMode.Enforce, ["mx.valid.probe.test", "mx2.valid.probe.test"]),
             ("selfsigned.probe.test", PolicyMode.Enforce, ["mx.selfsigned.probe.test"]),
             ("wrongname.probe.test", PolicyMode.Enforce, ["mx.wrongname.probe.test"]),
-            ("nostarttls.probe.test", PolicyMode.Enforce, ["mx.nostarttls.probe.test"])), made: DateTimeOffset.UtcNow.AddMinutes(-1));
+            ("nostarttls.probe.test", PolicyMode.Enforce, ["mx.nostarttls.probe.test"])));
         Update();
 
         string[] broken = ["selfsigned.probe.test", "wrongname.probe.test", "nostarttls.probe.test"];
@@ -57,14 +54,12 @@ public sealed class PostfixSenderTests : IDisposable
     {
         string config = ProbeFixtures.SenderConfig;
         Postfix("postsuper", "-c", config, "-d", "ALL");
-        using var key = MinisignSecretKey.Generate();
-        File.WriteAllText(dir.File("release.pub"), key.PublicKey.ToText());
 
         // pinned: a self-signed certificate that a signed TLSA record pins. wrongkey: a certificate from the CA Postfix
         // trusts, named as the list says, that the signed TLSA record does not pin.
-        Releases.Write(dir.File("r1"), key, 1, Releases.PolicyList(
+        Releases.WriteSignedByNewKey(dir.File("r1"), dir.File("release.pub"), Releases.PolicyList(
             ("pinned.dane.test", PolicyMode.Enforce, ["mx-pinned.dane.test"]),
-            ("wrongkey.dane.test", PolicyMode.Enforce, ["mx-wrongkey.dane.test"])), made: DateTimeOffset.UtcNow.AddMinutes(-1));
+            ("wrongkey.dane.test", PolicyMode.Enforce, ["mx-wrongkey.dane.test"])));
 
         // Without --dane the list's secure entry decides: the CA's word counts and the pinned key does not.
         Update();

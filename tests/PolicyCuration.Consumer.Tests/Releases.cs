@@ -20,6 +20,14 @@ internal static class Releases
         Policies = [.. entries.Select(e => new NamedPolicy(e.Domain, Policy.Direct(e.Mode, e.Mxs)))],
     };
 
+    /// <summary>Writes release 1 of <paramref name="list"/>, made a minute ago, into <paramref name="directory"/>, signed by a new key whose public half goes to <paramref name="publicKeyFile"/>.</summary>
+    public static string WriteSignedByNewKey(string directory, string publicKeyFile, PolicyList list)
+    {
+        using var key = MinisignSecretKey.Generate();
+        File.WriteAllText(publicKeyFile, key.PublicKey.ToText());
+        return Write(directory, key, 1, list, made: DateTimeOffset.UtcNow.AddMinutes(-1));
+    }
+
     /// <summary>Writes release <paramref name="serial"/> of <paramref name="list"/> into <paramref name="directory"/>.</summary>
     public static string Write(string directory, MinisignSecretKey key, long serial, PolicyList list, DateTimeOffset? made = null, TimeSpan? validity = null)
     {
