@@ -106,10 +106,18 @@ public sealed partial class InjectionTests : IDisposable
         {
             byte[] greeting = [.. System.Text.Encoding.UTF8.GetBytes("554 ::notice title=x::mergeable ##[set-output name=v]1 \u001b[31m "), 0x85, 0x9B,
                 .. System.Text.Encoding.UTF8.GetBytes(" <img src=x> @maintainers [a](https://evil.example/) bad\r::error::forged\r\n")];
-            while (!stop.IsCancellationRequested)
+            // Ends only by the cancellation below, so the assertion after it cannot race the loop's condition.
+            while (true)
             {
                 using var client = await peer.AcceptTcpClientAsync(stop.Token);
-                await client.GetStream().WriteAsync(greeting, stop.Token);
+                try
+                {
+                    await client.GetStream().WriteAsync(greeting, stop.Token);
+                }
+                catch (IOException)
+                {
+                    // A prober that hung up before the greeting; the next one still gets it.
+                }
             }
         });
         repository.Commit(ListRepository.List(("valid.example", "mx.valid.example"), ("hostile-smtp.probe.test", "mx.hostile.probe.test")), "add hostile-smtp");
