@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using PolicyCuration.Format.Findings;
 using PolicyCuration.Format.Model;
 using PolicyCuration.Probe.Dns;
@@ -65,6 +66,21 @@ public sealed class DomainProber : IDisposable
             return report;
         });
         return await Task.WhenAll(tasks).ConfigureAwait(false);
+    }
+
+    /// <summary>Probes every target, all under the same bounds as <see cref="ProbeAllAsync"/>, yielding each report once it and those before it are done.</summary>
+    public async IAsyncEnumerable<DomainReport> ProbeInOrderAsync(
+        IReadOnlyList<ProbeTarget> targets, [EnumeratorCancellation] CancellationToken cancellation)
+    {
+        var pending = targets.Select(target => (Task<DomainReport>?)ProbeAsync(target, cancellation)).ToArray();
+        for (int i = 0; i < pending.Length; i++)
+        {
+            var report = await pending[i]!.ConfigureAwait(false);
+
+            // Let the report go once the caller has it: a run of 200 000 domains need not hold them all.
+            pending[i] = null;
+            yield return report;
+        }
     }
 
     /// <summary>Probes one domain.</summary>

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
+using PolicyCuration.Format.Escaping;
 using PolicyCuration.Format.Findings;
 using PolicyCuration.Format.Json;
 using PolicyCuration.Format.Model;
@@ -10,24 +11,41 @@ namespace PolicyCuration.Probe;
 /// <summary>The JSON form of probe reports: what <c>policyctl probe --format json</c> prints and audits record.</summary>
 public static class ProbeReportJson
 {
-    /// <summary>The reports as an indented JSON array and a final newline, in UTF-8.</summary>
-    /// <remarks>Bytes, not a string: ten thousand reports are tens of megabytes, which a string would hold twice over and transcode twice.</remarks>
-    public static ReadOnlyMemory<byte> ToUtf8(IReadOnlyList<DomainReport> reports)
+    /// <summary>How much JSON is gathered before it is written out: a write per report would be a system call per report.</summary>
+    private const int ChunkBytes = 64 * 1024;
+
+    /// <summary>
+    /// Writes the reports to <paramref name="output"/> as an indented JSON array and a final newline, each once it
+    /// and those before it are done; true when every report passed.
+    /// </summary>
+    /// <remarks>
+    /// Written as the reports come, in whole lines, through <see cref="TerminalWriter.WriteUtf8"/>: ten thousand
+    /// reports are tens of megabytes, which need not be held until the last domain answers.
+    /// </remarks>
+    public static async Task<bool> WriteEachAsync(TextWriter output, IAsyncEnumerable<DomainReport> reports)
     {
-        var buffer = new ArrayBufferWriter<byte>(4096 + (reports.Count * 2048));
+        var buffer = new ArrayBufferWriter<byte>(2 * ChunkBytes);
+        bool passed = true;
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
             json.WriteStartArray();
-            foreach (var report in reports)
+            await foreach (var report in reports.ConfigureAwait(false))
             {
                 Write(json, report);
+                passed &= report.Passed;
+                json.Flush();
+                if (buffer.WrittenCount >= ChunkBytes)
+                {
+                    WriteWholeLines(output, buffer);
+                }
             }
 
             json.WriteEndArray();
         }
 
         buffer.Write("\n"u8);
-        return buffer.WrittenMemory;
+        TerminalWriter.WriteUtf8(output, buffer.WrittenSpan);
+        return passed;
     }
 
     /// <summary>Writes one report as a JSON object.</summary>
@@ -100,6 +118,18 @@ public static class ProbeReportJson
         json.WriteEndArray();
         json.WriteNumber("elapsed_ms", Math.Round(report.Elapsed.TotalMilliseconds));
         json.WriteEndObject();
+    }
+
+    // The writer indents before each token, so a report ends mid-line: what follows the last line feed waits for the
+    // next chunk, and every chunk is judged for escaping as whole lines.
+    private static void WriteWholeLines(TextWriter output, ArrayBufferWriter<byte> buffer)
+    {
+        var written = buffer.WrittenSpan;
+        int end = written.LastIndexOf((byte)'\n') + 1;
+        TerminalWriter.WriteUtf8(output, written[..end]);
+        byte[] rest = written[end..].ToArray();
+        buffer.ResetWrittenCount();
+        buffer.Write(rest);
     }
 
     private static void WriteHost(Utf8JsonWriter json, MxHostReport host)

@@ -48,22 +48,24 @@ internal static class ProbeCommand
                 var targets = Targets(parsed.GetValue(domains) ?? [], parsed.GetValue(list));
                 bool json = parsed.GetValue(format) == "json";
                 using var prober = new DomainProber(options);
-                var reports = json || !ProgressShown()
-                    ? await prober.ProbeAllAsync(targets, null, cancellation).ConfigureAwait(false)
-                    : await WithProgressAsync(prober, targets, cancellation).ConfigureAwait(false);
+                bool passed;
                 if (json)
                 {
-                    TerminalWriter.WriteUtf8(output, ProbeReportJson.ToUtf8(reports).Span);
+                    passed = await ProbeReportJson.WriteEachAsync(output, prober.ProbeInOrderAsync(targets, cancellation)).ConfigureAwait(false);
                 }
                 else
                 {
+                    var reports = ProgressShown()
+                        ? await WithProgressAsync(prober, targets, cancellation).ConfigureAwait(false)
+                        : await prober.ProbeAllAsync(targets, null, cancellation).ConfigureAwait(false);
                     ProbeReportText.Write(output, reports);
+                    passed = reports.All(r => r.Passed);
                 }
 
                 var vantage = await prober.VantageAsync().ConfigureAwait(false);
                 VantageReport.Write(error, vantage, prober.Statistics, "the failures above may be this host's, not the domains'; probe from a host that reaches port 25");
                 return !vantage.Trusted && vantage.Status != VantageStatus.Unchecked ? ExitCodes.Inconclusive
-                    : reports.All(r => r.Passed) ? ExitCodes.Ok : ExitCodes.Findings;
+                    : passed ? ExitCodes.Ok : ExitCodes.Findings;
             }
             catch (Exception ex) when (ex is ArgumentException or IOException or UnauthorizedAccessException or CryptographicException or InvalidDataException)
             {
