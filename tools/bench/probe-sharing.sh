@@ -3,14 +3,17 @@
 # SHARED host names (all on the Postfix fixture, certificate *.bench.test), then DOMAINS domains each with its own
 # MX host name, with this build and with BEFORE (a commit before sessions were shared), side by side in one run.
 # Counts the TCP connections each run opened (the kernel's TcpActiveOpens: run it on an otherwise idle machine),
-# and prints wall time, peak memory, and this build's own count of sessions and DNS questions.
-# Usage (as root): tools/bench/probe-sharing.sh [DOMAINS] [SHARED] [BEFORE]     (defaults: 10000, 100, c7fdabe)
+# and prints wall time, peak memory, and this build's own count of sessions and DNS questions. The shared set runs
+# ROUNDS times, the two builds alternating, and the table gives the median with the range: one run on a busy machine
+# can be 30% off either way.
+# Usage (as root): tools/bench/probe-sharing.sh [DOMAINS] [SHARED] [BEFORE] [ROUNDS]     (defaults: 10000, 100, c7fdabe, 3)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 domains="${1:-10000}"
 shared="${2:-100}"
 before="${3:-c7fdabe}"
+rounds="${4:-3}"
 out="$root/tools/bench/out/probe-sharing"
 fixtures="${POLICYCURATION_FIXTURES:-/tmp/policycuration-fixtures}"
 mkdir -p "$out"
@@ -73,18 +76,26 @@ run() { # NAME BUILD PREFIX EXTRA...
   echo $(( $(opens) - start )) > "$out/$name.opens"
 }
 
-run before-shared "$old" s
-run now-shared "$now" s --canaries "$out/canaries.txt"
+for round in $(seq 1 "$rounds"); do
+  run "before-shared-$round" "$old" s
+  run "now-shared-$round" "$now" s --canaries "$out/canaries.txt"
+done
 # Every endpoint of this zone is on one address: both builds get the old bound per address, so that the
 # comparison is of the sessions' machinery, not of the per-address politeness (2 by default now).
-run before-own "$old" o --sessions-per-address 32
-run now-own "$now" o --canaries "$out/canaries.txt" --sessions-per-address 32
+run before-own-1 "$old" o --sessions-per-address 32
+run now-own-1 "$now" o --canaries "$out/canaries.txt" --sessions-per-address 32
 
-printf '%s domains; shared: over %s MX host names; own: one MX host name each; all on one Postfix\n\n' "$domains" "$shared"
-printf '| run | build | wall (s) | peak memory (MB) | TCP connections | passed | this build says |\n| --- | --- | ---: | ---: | ---: | ---: | --- |\n'
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+walls() { for f in "$out/$1"-*.time; do cut -d' ' -f1 "$f"; done; }
+printf '%s domains; shared: over %s MX host names, %s rounds; own: one MX host name each, 1 round; all on one Postfix\n\n' "$domains" "$shared" "$rounds"
+printf '| run | build | wall (s), median | range | peak memory (MB) | TCP connections | passed | this build says |\n| --- | --- | ---: | --- | ---: | ---: | ---: | --- |\n'
 for name in before-shared now-shared before-own now-own; do
-  read -r wall rss < "$out/$name.time"
-  passed=$(grep -A1 '^    "domain"' "$out/$name.json" | grep -c '"passed": true' || true)
-  says=$(grep '^sessions:' "$out/$name.err" | sed 's/^sessions: //' || true)
-  printf '| %s | %s | %s | %s | %s | %s | %s |\n' "${name#*-}" "${name%%-*}" "$wall" "$((rss / 1024))" "$(cat "$out/$name.opens")" "$passed" "${says:--}"
+  wall=$(walls "$name" | median)
+  range="$(walls "$name" | sort -n | head -1)–$(walls "$name" | sort -n | tail -1)"
+  rss=$(for f in "$out/$name"-*.time; do cut -d' ' -f2 "$f"; done | median)
+  passed=$(grep -A1 '^    "domain"' "$out/$name-1.json" | grep -c '"passed": true' || true)
+  says=$(grep '^sessions:' "$out/$name-1.err" | sed 's/^sessions: //' || true)
+  printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "${name#*-}" "${name%%-*}" "$wall" "$range" "$(( ${rss%.*} / 1024 ))" "$(cat "$out/$name-1.opens")" "$passed" "${says:--}"
 done
+ratio() { awk -v a="$(walls "now-$1" | median)" -v b="$(walls "before-$1" | median)" 'BEGIN { printf "%.3f", a / b }'; }
+printf '\nwall, this build against %s (medians): shared %sx (target <= 0.1), own %sx (target <= 1)\n' "$before" "$(ratio shared)" "$(ratio own)"
