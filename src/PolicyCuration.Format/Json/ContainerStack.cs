@@ -47,7 +47,7 @@ internal sealed class Container
     // and its text once made. While they are in order only the last is kept (a large sorted map then costs no list).
     private readonly List<(long Offset, int Length, string? Text)> _keys = [];
     private (long Offset, int Length, string? Text) _last;
-    private int _count;
+    private bool _anyKey;
     private List<JsonPropertySyntax>? _properties;
     private List<JsonSyntax>? _items;
     private Dictionary<string, long>? _index;
@@ -66,7 +66,7 @@ internal sealed class Container
     {
         (IsObject, Offset, Kept) = (isObject, offset, kept);
         _keys.Clear();
-        _count = 0;
+        _anyKey = false;
         _index = null;
         _ascending = true;
 
@@ -81,9 +81,8 @@ internal sealed class Container
         // Keys in strictly ascending order cannot repeat, and a canonical list's maps are sorted:
         // their keys need no index until one is out of order.
         bool wasAscending = _ascending;
-        _ascending &= _count == 0 || Precedes(source, _last, name, offset, length);
-        _last = (offset, length, name);
-        _count++;
+        _ascending &= !_anyKey || Precedes(source, _last, name, offset, length);
+        (_last, _anyKey) = ((offset, length, name), true);
         if (_ascending)
         {
             return null;
