@@ -37,5 +37,18 @@ public static class ListRevision
     }
 }
 
+/// <summary>Whether a repository holds a revision.</summary>
+public static class Revisions
+{
+    /// <summary>Whether the repository around <paramref name="repositoryPath"/> holds the commit <paramref name="revision"/> names.</summary>
+    public static bool Holds(string repositoryPath, string revision)
+    {
+        string? root = Repository.Discover(repositoryPath)
+            ?? throw new RevisionException($"{repositoryPath}: not inside a git repository");
+        using var repository = new Repository(root);
+        return repository.Lookup(revision)?.Peel<Commit>() is not null;
+    }
+}
+
 /// <summary>A revision or a file in it could not be found.</summary>
 public sealed class RevisionException(string message) : Exception(message);

@@ -7,7 +7,13 @@ namespace PolicyCuration.GitHub;
 /// <param name="Open">Whether it is open.</param>
 /// <param name="HeadSha">The commit its head is at.</param>
 /// <param name="BaseSha">The commit of the base branch it was last compared with.</param>
-public sealed record PullRequestState(int Number, bool Open, string HeadSha, string BaseSha);
+/// <param name="BaseRef">The branch it merges into.</param>
+public sealed record PullRequestState(int Number, bool Open, string HeadSha, string BaseSha, string BaseRef);
+
+/// <summary>A branch and the commit at its tip.</summary>
+/// <param name="Name">The branch's name.</param>
+/// <param name="Sha">Its tip.</param>
+public sealed record BranchTip(string Name, string Sha);
 
 /// <summary>The review's presence on a pull request: a commit status on its head, and one comment of the bot's, updated in place.</summary>
 public sealed class GitHubPullRequests
@@ -32,7 +38,16 @@ public sealed class GitHubPullRequests
     {
         var (owner, name) = GitHubReleases.Split(repository);
         var pull = await client.PullRequest.Get(owner, name, number).ConfigureAwait(false);
-        return new PullRequestState(pull.Number, pull.State.Value == ItemState.Open, pull.Head.Sha, pull.Base.Sha);
+        return new PullRequestState(pull.Number, pull.State.Value == ItemState.Open, pull.Head.Sha, pull.Base.Sha, pull.Base.Ref);
+    }
+
+    /// <summary>The repository's default branch and its tip now.</summary>
+    public async Task<BranchTip> DefaultBranchAsync(string repository)
+    {
+        var (owner, name) = GitHubReleases.Split(repository);
+        string branch = (await client.Repository.Get(owner, name).ConfigureAwait(false)).DefaultBranch;
+        var tip = await client.Git.Reference.Get(owner, name, $"heads/{branch}").ConfigureAwait(false);
+        return new BranchTip(branch, tip.Object.Sha);
     }
 
     /// <summary>Sets the <see cref="StatusContext"/> status of commit <paramref name="sha"/>: success, failure, or error when <paramref name="passed"/> is null (no verdict).</summary>

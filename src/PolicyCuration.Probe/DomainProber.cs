@@ -102,6 +102,10 @@ public sealed class DomainProber : IDisposable
         }
     }
 
+    /// <summary>Only <paramref name="domain"/>'s MTA-STS policy (its TXT record, then the policy over HTTPS), or null when it has no valid one.</summary>
+    public async Task<MtaStsPolicy?> MtaStsPolicyAsync(string domain, CancellationToken cancellation) =>
+        (await MtaStsAsync(domain, cancellation).ConfigureAwait(false)).Policy;
+
     /// <inheritdoc/>
     public void Dispose()
     {

@@ -8,13 +8,14 @@ using PolicyCuration.Git;
 using PolicyCuration.Probe;
 using PolicyCuration.Probe.Dns;
 using PolicyCuration.Probe.Vantage;
+using PolicyCuration.Audit;
 
 namespace PolicyCuration.Review;
 
 /// <summary>What to review: the list at two revisions, the pull request, and how to probe.</summary>
 /// <param name="RepositoryPath">A directory inside the git repository.</param>
-/// <param name="ListPath">The list's path in the repository.</param>
-/// <param name="BaseRevision">The branch the PR merges into.</param>
+/// <param name="ListPath">The list's path in the repository: the only file a pull request may change for the bot to pass it.</param>
+/// <param name="BaseRevision">The tip of the branch the PR merges into: the list is judged as the merge would leave it.</param>
 /// <param name="HeadRevision">The PR's head.</param>
 /// <param name="PullRequestUrl">The PR's URL, which ownership records must hold; null when reviewing without a PR.</param>
 /// <param name="Probe">How to probe; null for no probe.</param>
@@ -30,7 +31,23 @@ public sealed record ReviewRequest(
     ProbeOptions? Probe,
     System.Net.IPEndPoint? Dns,
     DateTimeOffset Now,
-    PolicySchema Schema);
+    PolicySchema Schema)
+{
+    /// <summary>How many domains one pull request may add, change or remove by default.</summary>
+    public const int DefaultMaxDomains = 20;
+
+    /// <summary>Where the release key lives; a change to it is named as such.</summary>
+    public const string DefaultReleaseKeyPath = "policy/release.pub";
+
+    /// <summary>How many domains the PR may add, change or remove; over it, nothing is looked up or probed.</summary>
+    public int MaxDomains { get; init; } = DefaultMaxDomains;
+
+    /// <summary>The release key's path in the repository.</summary>
+    public string ReleaseKeyPath { get; init; } = DefaultReleaseKeyPath;
+
+    /// <summary>The audit's history, whose evidence proves the audit's own demotions, removals and pattern updates; null for none.</summary>
+    public IReadOnlyList<AuditRecord>? AuditHistory { get; init; }
+}
 
 /// <summary>The review of one added, changed or removed domain.</summary>
 /// <param name="Domain">The domain.</param>
@@ -67,50 +84,80 @@ public static class PullRequestReview
     /// <exception cref="RevisionException">A revision or the list cannot be read from git.</exception>
     public static async Task<ReviewResult> RunAsync(ReviewRequest request, CancellationToken cancellation)
     {
-        // Named as the file the PR edits, so that findings and fix commands point at it.
-        var headText = new SourceText(request.ListPath, ListRevision.Read(request.RepositoryPath, request.HeadRevision, request.ListPath).Bytes.ToArray());
-        var head = new ListValidator(request.Schema).Validate(PolicyListReader.Read(headText), request.Now);
-        var baseRead = PolicyListReader.Read(ListRevision.Read(request.RepositoryPath, request.BaseRevision, request.ListPath));
-        if (head.List is not { } headList || baseRead.List is not { } baseList)
+        var listFindings = OutsideTheList(request).ToList();
+
+        // The list is judged as the merge into the base's tip would leave it, and compared with that tip: a head that passes
+        // against the commit it forked from can still break the branch it merges into.
+        var merged = MergedList.Read(request.RepositoryPath, request.BaseRevision, request.HeadRevision, request.ListPath);
+        if (merged.Text is not { } mergedText)
         {
-            return new ReviewResult([.. head.Findings.Concat(OutsideTheList(request))], [], null);
+            listFindings.Add(ReviewFindingKinds.MergeConflict.At(
+                "list", $"the pull request does not merge cleanly into {request.BaseRevision}: update its branch from the base (merge or rebase) and push", null));
+            return new ReviewResult(listFindings, [], null);
         }
 
-        var listFindings = head.Findings.Concat(OutsideTheList(request)).ToList();
+        var head = new ListValidator(request.Schema).Validate(PolicyListReader.Read(mergedText), request.Now);
+        var baseRead = PolicyListReader.Read(ListRevision.Read(request.RepositoryPath, request.BaseRevision, request.ListPath));
+        listFindings.InsertRange(0, head.Findings);
+        if (head.List is not { } headList || baseRead.List is not { } baseList)
+        {
+            return new ReviewResult(listFindings, [], null);
+        }
+
         var diff = ListDiff.Compare(baseList, headList);
-        var history = new TestingHistory(ListHistory.Read(request.RepositoryPath, request.BaseRevision, request.ListPath));
-        var dns = new MailDns(request.Dns ?? request.Probe?.DnsServer, request.Probe?.Timeout ?? TimeSpan.FromSeconds(30));
-        var ownership = new OwnershipCheck(dns);
-        using var prober = request.Probe is { } probeOptions ? new DomainProber(probeOptions) : null;
 
         // A name the list's rules refuse is reported there, and never looked up or probed: it may be anything a PR wrote.
         var refused = head.Findings.Where(f => f.Severity == Severity.Error && f.Code.StartsWith("list.domain.", StringComparison.Ordinal))
             .Select(f => f.Subject).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        var reviews = await Task.WhenAll(diff.Domains.Where(change => !refused.Contains(change.Domain)).Select(async change =>
+        var changes = diff.Domains.Where(change => !refused.Contains(change.Domain)).ToList();
+        if (changes.Count > request.MaxDomains)
+        {
+            // The vantage must not become a scanner of whatever domains a stranger lists: nothing is looked up at all.
+            listFindings.Add(ReviewFindingKinds.TooManyDomains.At(
+                "list",
+                $"the pull request adds, changes or removes {changes.Count} domains; one pull request may touch at most {request.MaxDomains}: " +
+                "split it into several, each with its ownership records. Nothing was looked up or probed",
+                null));
+            return new ReviewResult(listFindings, [], diff);
+        }
+
+        var history = new TestingHistory(ListHistory.Read(request.RepositoryPath, request.BaseRevision, request.ListPath));
+        var dns = new MailDns(request.Dns ?? request.Probe?.DnsServer, request.Probe?.Timeout ?? TimeSpan.FromSeconds(30));
+        var ownership = new OwnershipCheck(dns);
+        var evidence = new AuditEvidence(request.AuditHistory ?? []);
+        using var prober = request.Probe is { } probeOptions ? new DomainProber(probeOptions) : null;
+
+        var reviews = await Task.WhenAll(changes.Select(async change =>
         {
             var location = LocationOf(change.Kind == ChangeKind.Removed ? null : headList, change.Domain);
             var findings = new List<Finding>();
             DomainReport? report = null;
             var entry = change.After is { } after ? headList.Resolve(after) : null;
-            if (entry is not null && prober is not null)
-            {
-                report = await prober.ProbeAsync(new ProbeTarget(change.Domain, entry.Mode, entry.Mxs ?? []), cancellation).ConfigureAwait(false);
-                findings.AddRange(report.Findings);
-            }
+            var baseEntry = change.Before is { } before ? baseList.Resolve(before) : null;
+            bool probe = prober is not null && entry is not null;
 
-            if (request.PullRequestUrl is { } url)
+            if (evidence.Supporting(change, baseEntry, entry) is { } proposal)
+            {
+                findings.Add(AuditEvidence.Proof(proposal));
+
+                // A demotion or removal only asks senders for less: the domain is failing, and no probe is owed.
+                probe &= proposal.Kind == ProposalKind.Update;
+            }
+            else if (request.PullRequestUrl is { } url)
             {
                 var proof = await ownership.CheckAsync(change.Domain, url, cancellation).ConfigureAwait(false);
                 if (proof is not null && change.Kind == ChangeKind.Removed && prober is not null)
                 {
-                    // A domain may also leave by publishing MTA-STS mode none.
-                    var gone = await prober.ProbeAsync(new ProbeTarget(change.Domain), cancellation).ConfigureAwait(false);
-                    proof = gone.MtaStsPolicy?.Mode == "none" ? null : proof with { Message = proof.Message + ", or publish an MTA-STS policy in mode none" };
+                    // A domain may also leave by publishing MTA-STS mode none: that policy is the proof, so it alone is fetched.
+                    var policy = await prober.MtaStsPolicyAsync(change.Domain, cancellation).ConfigureAwait(false);
+                    proof = policy?.Mode == "none" ? null : proof with { Message = proof.Message + ", or publish an MTA-STS policy in mode none" };
                 }
 
                 if (proof is not null)
                 {
-                    findings.Add(proof);
+                    // Ownership comes first: a domain nobody has shown to own is never probed from the vantage.
+                    findings.Add(entry is null ? proof : proof with { Message = proof.Message + "; nothing about the domain is probed until it does" });
+                    return new DomainReview(change.Domain, change.Kind, null, [.. findings.Select(f => f.Location is null ? f with { Location = location } : f)]);
                 }
             }
             else
@@ -118,9 +165,14 @@ public static class PullRequestReview
                 findings.Add(ReviewFindingKinds.OwnershipNotChecked.At(change.Domain, $"no pull request URL given: ownership of {change.Domain} was not checked", null));
             }
 
-            if (entry is not null)
+            if (probe)
             {
-                var baseEntry = change.Before is { } before ? baseList.Resolve(before) : null;
+                report = await prober!.ProbeAsync(new ProbeTarget(change.Domain, entry!.Mode, entry.Mxs ?? []), cancellation).ConfigureAwait(false);
+                findings.AddRange(report.Findings);
+            }
+
+            if (entry is not null && (probe || prober is null))
+            {
                 findings.AddRange(EligibilityRules.Judge(change, entry, baseEntry, report, history.TestingSince(change.Domain), request.Now));
             }
 
@@ -156,13 +208,25 @@ public static class PullRequestReview
     private static bool FromProbe(string code) =>
         ProbeFindingKinds.All.Any(k => k.Code == code) || code == ReviewFindingKinds.ProbeFailed.Code || code == ReviewFindingKinds.EnforceWithoutMtaSts.Code;
 
-    /// <summary>A pull request that changes anything but the list is code for a maintainer to review: the bot never passes it.</summary>
+    /// <summary>
+    /// A pull request that changes anything but the list file is code for a maintainer to review: the bot never passes it.
+    /// Counted from the merge base, as GitHub's "Files changed" is.
+    /// </summary>
     private static IEnumerable<Finding> OutsideTheList(ReviewRequest request)
     {
-        string directory = Path.GetDirectoryName(request.ListPath.Replace('\\', '/'))?.Replace('\\', '/') is { Length: > 0 } dir ? dir + "/" : string.Empty;
+        string listPath = request.ListPath.Replace('\\', '/');
         var outside = ChangedPaths.Between(request.RepositoryPath, request.BaseRevision, request.HeadRevision)
-            .Where(path => directory.Length == 0 ? path != request.ListPath : !path.StartsWith(directory, StringComparison.Ordinal))
+            .Where(path => path != listPath)
             .ToList();
+        if (outside.Contains(request.ReleaseKeyPath))
+        {
+            yield return ReviewFindingKinds.ReleaseKeyChanged.At(
+                "list",
+                $"the pull request changes the release key {request.ReleaseKeyPath}: every consumer pins it, and releases signed by another key stop " +
+                "verifying everywhere; only a maintainer rotates it, by the documented key rotation, never through a list check",
+                null);
+        }
+
         if (outside.Count == 0)
         {
             yield break;
@@ -171,8 +235,8 @@ public static class PullRequestReview
         string shown = string.Join(", ", outside.Take(10)) + (outside.Count > 10 ? $" and {outside.Count - 10} more" : string.Empty);
         yield return ReviewFindingKinds.ChangesOutsideList.At(
             "list",
-            $"the pull request changes {outside.Count} file{(outside.Count == 1 ? string.Empty : "s")} outside {(directory.Length > 0 ? directory : request.ListPath)} ({shown}): " +
-            "a maintainer must review the code change; the list check never passes such a pull request",
+            $"the pull request changes {outside.Count} file{(outside.Count == 1 ? string.Empty : "s")} besides {listPath} ({shown}): " +
+            "a maintainer must review the change; the list check never passes such a pull request",
             null);
     }
 

@@ -169,7 +169,8 @@ public static class ReviewReport
 
     private static void AppendFindings(StringBuilder text, IEnumerable<Finding> findings)
     {
-        var shown = findings.Where(f => f.Severity != Severity.Info).OrderBy(f => f.Severity).ToList();
+        // Information stays out of the way, but for the proof a pull request passed on: a maintainer must see it.
+        var shown = findings.Where(f => f.Severity != Severity.Info || f.Code == ReviewFindingKinds.OwnershipAuditEvidence.Code).OrderBy(f => f.Severity).ToList();
         if (shown.Count == 0)
         {
             text.AppendLine("No findings.");

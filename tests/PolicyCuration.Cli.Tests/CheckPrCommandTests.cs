@@ -30,21 +30,28 @@ public sealed class CheckPrCommandTests : IDisposable
     }
 
     [Fact]
-    public void AFailingDomainWithAnotherPrsRecordIsBlockedWithAnnotationsSummaryAndComment()
+    public void AFailingDomainIsBlockedWithAnnotationsSummaryAndCommentAndADomainWithAnotherPrsRecordIsNotProbed()
     {
         Commit(List(("wildcard.probe.test", "testing", ["mx1.wildcard.probe.test"])), Now.AddDays(-30), "base");
-        Commit(List(("selfsigned.probe.test", "testing", ["mx.selfsigned.probe.test"]), ("wildcard.probe.test", "testing", ["mx1.wildcard.probe.test"])), Now, "add selfsigned");
-        string summary = dir.File("summary.md"), comment = dir.File("comment.md");
+        Commit(List(("expired.probe.test", "testing", ["mx.expired.probe.test"]), ("selfsigned.probe.test", "testing", ["mx.selfsigned.probe.test"]), ("wildcard.probe.test", "testing", ["mx1.wildcard.probe.test"])), Now, "add two");
+        string summary = dir.File("summary.md"), comment = dir.File("comment.md"), json = dir.File("report.json");
 
-        var (code, output, _) = CheckPr("--repo", "owner/list", "--pr", "42", "--annotations", "--summary", summary, "--comment-out", comment);
+        var (code, output, _) = CheckPr("--repo", "owner/list", "--pr", "42", "--annotations", "--summary", summary, "--comment-out", comment, "--json-out", json);
 
         Assert.Equal(ExitCodes.Findings, code);
         Assert.Matches(@"::error file=policy/policy\.json,line=\d+,col=\d+,title=eligibility\.probe_failed::", output);
+        Assert.Contains("title=tls.cert.expired::", output);
         Assert.Contains("title=ownership.txt.mismatch::", output);
-        Assert.Contains("title=tls.cert.untrusted::", output);
+        Assert.Contains("nothing about the domain is probed until it does", output);
         Assert.Contains("## Policy list check: not mergeable", File.ReadAllText(summary));
         Assert.StartsWith("<!-- policyctl check-pr -->\n", File.ReadAllText(comment));
         Assert.Contains("https://github.com/owner/list/pull/7", File.ReadAllText(comment));
+
+        // Ownership first: the domain whose record names another pull request was never connected to.
+        using var report = System.Text.Json.JsonDocument.Parse(File.ReadAllText(json));
+        var domains = report.RootElement.GetProperty("domains").EnumerateArray().ToDictionary(d => d.GetProperty("domain").GetString()!);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, domains["selfsigned.probe.test"].GetProperty("probe").ValueKind);
+        Assert.NotEqual(System.Text.Json.JsonValueKind.Null, domains["expired.probe.test"].GetProperty("probe").ValueKind);
     }
 
     [Theory]
@@ -156,7 +163,152 @@ public sealed class CheckPrCommandTests : IDisposable
     [
         "ownership.txt.missing", "ownership.txt.mismatch", "ownership.lookup_failed", "ownership.not_checked",
         "eligibility.probe_failed", "eligibility.enforce_without_mta_sts", "eligibility.enforce_too_soon", "pr.changes_outside_list",
+        "pr.release_key_changed", "pr.merge_conflict", "pr.too_many_domains", "ownership.audit_evidence",
+        PrReportCommandTests.BaseNotDefault,
     ];
+
+    [Theory]
+    [InlineData("policy/release.pub", "pr.release_key_changed")]
+    [InlineData("policy/.gitattributes", null)]
+    [InlineData("policy/notes.md", null)]
+    public void OnlyTheListFileIsListDataAndTheReleaseKeyIsNamed(string path, string? named)
+    {
+        Directory.CreateDirectory(Path.Combine(Repo, "policy"));
+        File.WriteAllText(Path.Combine(Repo, "policy", "release.pub"), "untrusted comment: the release key\nRWQ0000\n");
+        Commit(List(("wildcard.probe.test", "testing", ["mx1.wildcard.probe.test"])), Now.AddDays(-30), "base");
+        File.WriteAllText(Path.Combine(Repo, path), "policy.json merge=ours\nRWQ1111\n");
+        Commit(List(("wildcard.probe.test", "testing", ["mx1.wildcard.probe.test"])), Now, "only " + path);
+
+        var (code, output, _) = CheckPr("--repo", "owner/list", "--pr", "42", "--format", "json");
+
+        Assert.Equal(ExitCodes.Findings, code);
+        Assert.Contains("\"pr.changes_outside_list\"", output);
+        Assert.Contains(path, output);
+        Assert.Equal(named is not null, output.Contains("\"pr.release_key_changed\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void APullRequestOverTheCapGetsOneFindingAndNothingIsLookedUp()
+    {
+        Commit(List(("wildcard.probe.test", "testing", ["mx1.wildcard.probe.test"])), Now.AddDays(-30), "base");
+        Commit(List(("expired.probe.test", "testing", ["mx.expired.probe.test"]), ("valid.probe.test", "testing", ["mx.valid.probe.test", "mx2.valid.probe.test"]), ("soon.probe.test", "testing", ["mx.soon.probe.test"]), ("wildcard.probe.test", "testing", ["mx1.wildcard.probe.test"])), Now, "add three");
+
+        // A resolver that never answers: any lookup would show as ownership.lookup_failed.
+        string[] fixtures = ProbeFixtures.CommandLine();
+        fixtures[Array.IndexOf(fixtures, "--dns") + 1] = $"127.0.0.1:{ClosedUdpPort()}";
+        var (code, output, _) = PolicyCtlRunner.Run([
+            "check-pr", "--git", Repo, "--base", "HEAD~1", "--head", "HEAD", "--repo", "owner/list", "--pr", "42", "--format", "json", "--max-domains", "2", .. fixtures]);
+
+        Assert.Equal(ExitCodes.Findings, code);
+        using var json = System.Text.Json.JsonDocument.Parse(output);
+        var finding = Assert.Single(json.RootElement.GetProperty("list_findings").EnumerateArray(), f => f.GetProperty("severity").GetString() == "error");
+        Assert.Equal("pr.too_many_domains", finding.GetProperty("code").GetString());
+        Assert.Contains("3 domains; one pull request may touch at most 2", finding.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Empty(json.RootElement.GetProperty("domains").EnumerateArray());
+
+        var usage = PolicyCtlRunner.Run("check-pr", "--git", Repo, "--base", "HEAD~1", "--max-domains", "0", "--no-probe");
+        Assert.Equal(ExitCodes.Usage, usage.ExitCode);
+        Assert.Contains("--max-domains", usage.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AHeadThatPassesAgainstItsForkPointButBreaksTheBranchsTipFails()
+    {
+        // The fork point defines an alias nobody uses yet; the PR's new entry uses it; meanwhile the base branch drops it.
+        Commit(WithAlias(true, [("wildcard.probe.test", "testing", ["mx1.wildcard.probe.test"])], []), Now.AddDays(-30), "base");
+        string forkPoint, main;
+        using (var repository = new Repository(Repo))
+        {
+            (forkPoint, main) = (repository.Head.Tip.Sha, repository.Head.FriendlyName);
+            repository.Branches.Add("pr", forkPoint);
+        }
+
+        Commit(WithAlias(false, [("wildcard.probe.test", "testing", ["mx1.wildcard.probe.test"])], []), Now.AddDays(-1), "drop the unused alias");
+        using (var repository = new Repository(Repo))
+        {
+            LibGit2Sharp.Commands.Checkout(repository, "pr");
+        }
+
+        Commit(WithAlias(true, [("wildcard.probe.test", "testing", ["mx1.wildcard.probe.test"])], ["valid.probe.test"]), Now, "add valid through the alias");
+
+        var againstForkPoint = PolicyCtlRunner.Run(["check-pr", "--git", Repo, "--base", forkPoint, "--head", "pr", "--repo", "owner/list", "--pr", "42", .. ProbeFixtures.CommandLine()]);
+        var againstTip = PolicyCtlRunner.Run(["check-pr", "--git", Repo, "--base", main, "--head", "pr", "--repo", "owner/list", "--pr", "42", "--format", "json", .. ProbeFixtures.CommandLine()]);
+
+        Assert.True(againstForkPoint.ExitCode == ExitCodes.Ok, againstForkPoint.Output + againstForkPoint.Error);
+        Assert.Equal(ExitCodes.Findings, againstTip.ExitCode);
+        Assert.Contains("\"list.alias.unknown\"", againstTip.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void APullRequestThatDoesNotMergeIntoTheTipFailsAsAConflict()
+    {
+        Commit(List(("wildcard.probe.test", "testing", ["mx1.wildcard.probe.test"])), Now.AddDays(-30), "base");
+        string forkPoint, main;
+        using (var repository = new Repository(Repo))
+        {
+            (forkPoint, main) = (repository.Head.Tip.Sha, repository.Head.FriendlyName);
+            repository.Branches.Add("pr", forkPoint);
+        }
+
+        Commit(List(("wildcard.probe.test", "testing", ["mx1.wildcard.probe.test", ".wildcard.probe.test"])), Now.AddDays(-1), "widen on the base");
+        using (var repository = new Repository(Repo))
+        {
+            LibGit2Sharp.Commands.Checkout(repository, "pr");
+        }
+
+        Commit(List(("wildcard.probe.test", "testing", ["mx2.wildcard.probe.test"])), Now, "change the same line");
+
+        var (code, output, _) = PolicyCtlRunner.Run(["check-pr", "--git", Repo, "--base", main, "--head", "pr", "--no-probe"]);
+
+        Assert.Equal(ExitCodes.Findings, code);
+        Assert.Contains("`pr.merge_conflict`", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheAuditsDemotionPassesOnItsEvidenceAndAForgedOneDoesNot()
+    {
+        Commit(List(("expired.probe.test", "enforce", ["mx.expired.probe.test"]), ("wildcard.probe.test", "enforce", ["mx1.wildcard.probe.test"])), Now.AddDays(-60), "base");
+        var history = new PolicyCuration.Audit.AuditHistory(Repo);
+        var vantage = new PolicyCuration.Probe.Vantage.VantageHealth("eu-1", PolicyCuration.Probe.Vantage.VantageStatus.Healthy, "2 of 2 canaries greeted", 2, 2, 0, 0);
+        history.Append(
+            [
+                new PolicyCuration.Audit.AuditRecord("expired.probe.test", Now.AddDays(-9), PolicyCuration.Format.Model.PolicyMode.Enforce, ["mx.expired.probe.test"], ["tls.cert.expired"], null, null, Vantage: vantage),
+                new PolicyCuration.Audit.AuditRecord("expired.probe.test", Now.AddDays(-1), PolicyCuration.Format.Model.PolicyMode.Enforce, ["mx.expired.probe.test"], ["tls.cert.expired"], null, null, Vantage: vantage),
+                new PolicyCuration.Audit.AuditRecord("wildcard.probe.test", Now.AddDays(-1), PolicyCuration.Format.Model.PolicyMode.Enforce, ["mx1.wildcard.probe.test"], [], null, null, Vantage: vantage),
+            ],
+            "audit");
+
+        // The audit's PR (no ownership record: PR 99 has none anywhere) demotes the domain its history shows failing.
+        Commit(List(("expired.probe.test", "testing", ["mx.expired.probe.test"]), ("wildcard.probe.test", "enforce", ["mx1.wildcard.probe.test"])), Now, "audit: demote expired.probe.test");
+        var audit = CheckPr("--repo", "owner/list", "--pr", "99", "--audit-history", "audit-history", "--format", "json");
+
+        Assert.True(audit.ExitCode == ExitCodes.Ok, audit.Output + audit.Error);
+        Assert.Contains("\"ownership.audit_evidence\"", audit.Output, StringComparison.Ordinal);
+        Assert.Contains("from eu-1", audit.Output, StringComparison.Ordinal);
+
+        // The same title and branch, demoting a domain whose audits pass: nothing supports it, so ownership is owed
+        // (its record names PR 42, not this one).
+        Commit(List(("expired.probe.test", "enforce", ["mx.expired.probe.test"]), ("wildcard.probe.test", "testing", ["mx1.wildcard.probe.test"])), Now, "audit: demote wildcard.probe.test");
+        var forged = PolicyCtlRunner.Run(["check-pr", "--git", Repo, "--base", "HEAD~2", "--head", "HEAD", "--repo", "owner/list", "--pr", "99", "--audit-history", "audit-history", "--format", "json", .. ProbeFixtures.CommandLine()]);
+
+        Assert.True(forged.ExitCode == ExitCodes.Findings, forged.Output + forged.Error);
+        Assert.True(forged.Output.Contains("\"ownership.txt.mismatch\"", StringComparison.Ordinal), forged.Output);
+        Assert.DoesNotContain("\"ownership.audit_evidence\"", forged.Output, StringComparison.Ordinal);
+    }
+
+    private static string WithAlias(bool alias, (string Domain, string Mode, string[] Mxs)[] entries, string[] aliased)
+    {
+        string list = List(entries);
+        if (aliased.Length > 0)
+        {
+            list = list.Replace("  \"policies\": {\n", "  \"policies\": {\n" + string.Concat(aliased.Select(d => $"    \"{d}\": {{\n      \"policy-alias\": \"provider\"\n    }},\n")), StringComparison.Ordinal);
+        }
+
+        // The alias sits at the top of the file, far from the policies, so that git merges the two edits cleanly.
+        return alias
+            ? list.Replace("{\n  \"expires\"", "{\n  \"policy-aliases\": {\n    \"provider\": {\n      \"mode\": \"testing\",\n      \"mxs\": [\n        \"mx.valid.probe.test\",\n        \"mx2.valid.probe.test\"\n      ]\n    }\n  },\n  \"expires\"", StringComparison.Ordinal)
+            : list;
+    }
 
     [Fact]
     public void TheFourteenDaysCountFromTheMergeIntoTheBaseNotFromDatesThePrAuthorSet()
@@ -196,7 +348,7 @@ public sealed class CheckPrCommandTests : IDisposable
 
         Assert.Equal(ExitCodes.Findings, code);
         Assert.Contains("`pr.changes_outside_list`", output);
-        Assert.Contains("outside policy/ (.github/workflows/pr.yml): a maintainer must review the code change", output);
+        Assert.Contains("besides policy/policy.json (.github/workflows/pr.yml): a maintainer must review the change", output);
         Assert.Contains("### `valid.probe.test` (added): passes", output);
     }
 

@@ -25,6 +25,18 @@ internal sealed class ListRepository
         return $"{{\n  \"timestamp\": \"{Time(now.AddDays(-1))}\",\n  \"expires\": \"{Time(now.AddDays(10))}\",\n  \"version\": \"0.1\",\n  \"policies\": {{\n{string.Join(",\n", policies)}\n  }}\n}}\n";
     }
 
+    /// <summary>Commits <paramref name="list"/> as the list on top of <paramref name="parent"/>, leaving HEAD where it is (another branch's tip); returns the commit's SHA.</summary>
+    public string CommitOn(string parent, string list, string message)
+    {
+        using var repository = new Repository(Path);
+        var blob = repository.ObjectDatabase.CreateBlob(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(list)));
+        var parentCommit = repository.Lookup<LibGit2Sharp.Commit>(parent);
+        var tree = TreeDefinition.From(parentCommit.Tree);
+        tree.Add("policy/policy.json", blob, Mode.NonExecutableFile);
+        var author = new Signature("test", "test@example.org", DateTimeOffset.UtcNow);
+        return repository.ObjectDatabase.CreateCommit(author, author, message, repository.ObjectDatabase.CreateTree(tree), [parentCommit], prettifyMessage: false).Sha;
+    }
+
     /// <summary>Commits <paramref name="list"/> as the list; returns the commit's SHA.</summary>
     public string Commit(string list, string message)
     {

@@ -7,6 +7,9 @@ namespace PolicyCuration.Cli.Tests;
 [Collection("environment")]
 public sealed class PrReportCommandTests : IDisposable
 {
+    /// <summary>The code of a pull request based elsewhere than the default branch, which only pr-report can know.</summary>
+    public const string BaseNotDefault = "pr.base_not_default";
+
     private const string Marker = "<!-- policyctl check-pr -->";
     private readonly TemporaryDirectory dir = new();
     private readonly ListRepository repository;
@@ -21,6 +24,7 @@ public sealed class PrReportCommandTests : IDisposable
         headSha = repository.Commit(ListRepository.List(("valid.probe.test", ".valid.probe.test"), ("wildcard.probe.test", "mx1.wildcard.probe.test")), "add valid");
         github.HeadShas[42] = headSha;
         github.BaseShas[42] = baseSha;
+        github.BranchTips["main"] = baseSha;
         Environment.SetEnvironmentVariable("GITHUB_TOKEN", "report-token");
     }
 
@@ -66,7 +70,7 @@ public sealed class PrReportCommandTests : IDisposable
         Assert.Contains("failed", output);
         var status = Assert.Single(github.Statuses);
         Assert.Equal((broken, "failure"), (status.Sha, status.State));
-        Assert.StartsWith("not mergeable:", status.Description, StringComparison.Ordinal);
+        Assert.StartsWith($"not mergeable into main at {baseSha[..12]}:", status.Description, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -95,6 +99,76 @@ public sealed class PrReportCommandTests : IDisposable
         Assert.Equal(ExitCodes.Findings, code);
         Assert.Contains("nothing posted", error);
         Assert.DoesNotContain(github.Requests, r => r.Method is "POST" or "PATCH");
+    }
+
+    [Fact]
+    public void APullRequestBasedOnAnotherBranchIsRefusedWithAFailingStatus()
+    {
+        github.BaseRefs[42] = "audit/demote";
+
+        var (code, output, error) = Report();
+
+        Assert.True(code == ExitCodes.Ok, error);
+        Assert.Contains("failed", output);
+        var status = Assert.Single(github.Statuses);
+        Assert.Equal((headSha, "failure"), (status.Sha, status.State));
+        string comment = Assert.Single(github.Comments[42]).Body;
+        Assert.Contains($"`{BaseNotDefault}`", comment);
+        Assert.Contains("merges into audit/demote, not the default branch main", comment);
+    }
+
+    [Fact]
+    public void TheHeadIsJudgedMergedIntoTheDefaultBranchsTipNotTheBaseThePullRequestRecorded()
+    {
+        // The recorded base defines an alias; the head adds a domain through it; main has since dropped the alias.
+        const string Alias = "  \"policy-aliases\": {\n    \"provider\": {\n      \"mode\": \"testing\",\n      \"mxs\": [\n        \"mx.valid.probe.test\",\n        \"mx2.valid.probe.test\"\n      ]\n    }\n  },\n";
+        string plain = ListRepository.List(("wildcard.probe.test", "mx1.wildcard.probe.test"));
+        string withAlias = plain.Replace("{\n  \"timestamp\"", "{\n" + Alias + "  \"timestamp\"", StringComparison.Ordinal);
+        string recorded = repository.Commit(withAlias, "the alias");
+        string head = repository.Commit(withAlias.Replace("  \"policies\": {\n", "  \"policies\": {\n    \"valid.probe.test\": {\n      \"policy-alias\": \"provider\"\n    },\n", StringComparison.Ordinal), "valid through the alias");
+        string tip = repository.CommitOn(recorded, plain, "drop the unused alias");
+        (github.HeadShas[42], github.BaseShas[42]) = (head, recorded);
+
+        github.BranchTips["main"] = recorded;
+        var againstRecorded = Report(head);
+        Assert.True(againstRecorded.ExitCode == ExitCodes.Ok, againstRecorded.Error);
+        Assert.Equal("success", github.Statuses.Last().State);
+
+        github.BranchTips["main"] = tip;
+        var againstTip = Report(head);
+        Assert.True(againstTip.ExitCode == ExitCodes.Ok, againstTip.Error);
+        var status = github.Statuses.Last();
+        Assert.Equal("failure", status.State);
+        Assert.Contains($"into main at {tip[..12]}", status.Description);
+        Assert.Contains("list.alias.unknown", github.Comments[42].Single().Body);
+    }
+
+    [Fact]
+    public void ADefaultBranchTipGitDoesNotHoldIsAUsageErrorAndNothingIsPosted()
+    {
+        github.BranchTips["main"] = new string('c', 40);
+
+        var (code, _, error) = Report();
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("git fetch origin main", error);
+        Assert.DoesNotContain(github.Requests, r => r.Method is "POST" or "PATCH");
+    }
+
+    [Fact]
+    public void ARunWhoseHeadMovedWhileItWasJudgedPostsNothingSoItCannotOverwriteTheNewerReport()
+    {
+        string newer = repository.Commit(ListRepository.List(("valid.probe.test", ".valid.probe.test"), ("wildcard.probe.test", "mx1.wildcard.probe.test")).Replace("\"testing\"", "\"testing\" ", StringComparison.Ordinal), "a newer push");
+        github.Comments[42] = [(9, Marker + "\n## Policy list check: not mergeable\nChecked commit `" + newer[..12] + "`")];
+        github.CommentAuthors[9] = "github-actions[bot]";
+        github.HeadAfterFirstRead[42] = newer;
+
+        var (code, _, error) = Report(headSha);
+
+        Assert.Equal(ExitCodes.Findings, code);
+        Assert.Contains($"moved to {newer[..12]} while {headSha[..12]} was judged; nothing posted", error);
+        Assert.DoesNotContain(github.Requests, r => r.Method is "POST" or "PATCH");
+        Assert.Contains(newer[..12], Assert.Single(github.Comments[42]).Body);
     }
 
     [Theory]

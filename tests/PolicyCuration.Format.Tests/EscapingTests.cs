@@ -107,6 +107,29 @@ public sealed partial class EscapingTests
         Assert.StartsWith("`", code, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("\u061C", "\\u061C")]
+    [InlineData("\u00AD", "\\u00AD")]
+    [InlineData("\u180E", "\\u180E")]
+    [InlineData("\u2060", "\\u2060")]
+    [InlineData("\u2061", "\\u2061")]
+    [InlineData("\u2062", "\\u2062")]
+    [InlineData("\u2063", "\\u2063")]
+    [InlineData("\u2064", "\\u2064")]
+    public void InvisibleCharactersAreShownAsEscapes(string character, string shown) =>
+        Assert.Equal($"mx{shown}.example.org", TerminalText.Line($"mx{character}.example.org"));
+
+    [Fact]
+    public void TheTagBlockIsShownAsAnEscapedPairAndOtherSupplementaryCharactersStay()
+    {
+        // U+E0001 LANGUAGE TAG and U+E007F CANCEL TAG, built in code: theory data would not carry them whole.
+        string tagged = "ok" + char.ConvertFromUtf32(0xE0001) + "x" + char.ConvertFromUtf32(0xE007F);
+        Assert.Equal("ok\\uDB40\\uDC01x\\uDB40\\uDC7F", TerminalText.Line(tagged));
+        Assert.False(TerminalText.IsPlain(tagged));
+        Assert.Equal("smile \uD83D\uDE00", TerminalText.Line("smile \uD83D\uDE00"));
+        Assert.Equal(tagged, System.Text.Json.JsonSerializer.Deserialize<string>($"\"{TerminalText.Line(tagged)}\""));
+    }
+
     [Fact]
     public void PlainTextStaysReadableAndTheEscapesAreJsons()
     {

@@ -11,6 +11,8 @@ public sealed class HtmlTextTests
     [InlineData("a\"b'c&d", "a&quot;b&#39;c&amp;d")]
     [InlineData("bell\u0007nul\u0000c1\u0085", "bell\uFFFDnul\uFFFDc1\uFFFD")]
     [InlineData("tab\tline\n", "tab\tline\n")]
+    [InlineData("mx.\u202Egro.elpmaxe\u202C", "mx.\uFFFDgro.elpmaxe\uFFFD")]
+    [InlineData("\u202A\u202B\u202D|\u2066\u2067\u2068\u2069", "\uFFFD\uFFFD\uFFFD|\uFFFD\uFFFD\uFFFD\uFFFD")]
     public void EscapesWhatHtmlReadsAsMarkupAndReplacesWhatItCannotCarry(string text, string expected) =>
         Assert.Equal(expected, HtmlText.Escape(text));
 

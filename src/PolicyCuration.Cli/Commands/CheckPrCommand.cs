@@ -5,6 +5,7 @@ using PolicyCuration.Format.Escaping;
 using PolicyCuration.Git;
 using PolicyCuration.GitHub;
 using PolicyCuration.Review;
+using PolicyCuration.Audit;
 
 namespace PolicyCuration.Cli.Commands;
 
@@ -27,18 +28,21 @@ internal static class CheckPrCommand
         var git = new Option<string>("--git") { Description = "A directory inside the git repository (default: the current one)", DefaultValueFactory = _ => "." };
         var format = CommonOptions.Format("text", "json");
         var now = CommonOptions.Now();
+        var maxDomains = CommonOptions.MaxDomains();
+        var auditHistory = new Option<string?>("--audit-history") { Description = "The branch of the audit's history (origin/audit-history), whose evidence proves the audit's own pull requests" };
         var probe = new ProbeCommandOptions();
         var command = new Command("check-pr", """
-            Review a pull request to the list: validate the whole list at head, diff it against base, and for each added
-            or changed domain (alias changes included) probe it against its new entry, check its ownership record and the
-            eligibility rules. Exit 0 when mergeable, 1 when not, 2 for usage, 3 when inconclusive (the probing host
+            Review a pull request to the list: validate the list as merging head into base would leave it, diff it against
+            base, and for each added, changed or removed domain (alias changes included) check its ownership record first,
+            then probe it against its new entry and apply the eligibility rules. At most --max-domains domains; a change to
+            any file but the list is never mergeable. Exit 0 when mergeable, 1 when not, 2 for usage, 3 when inconclusive (the probing host
             could not reach its canaries: nothing is held against the domains).
 
             Examples:
               policyctl check-pr --base origin/main --head HEAD --no-probe
               policyctl check-pr --base origin/main --head HEAD --repo owner/list --pr 42 --summary "$GITHUB_STEP_SUMMARY" --annotations --comment-out comment.md
             """)
-        { @base, head, repo, pr, server, noProbe, summary, annotations, comment, jsonOut, list, git, format, now };
+        { @base, head, repo, pr, server, noProbe, summary, annotations, comment, jsonOut, list, git, format, now, maxDomains, auditHistory };
         probe.AddTo(command);
         command.SetAction(async (parsed, cancellation) =>
         {
@@ -67,7 +71,11 @@ internal static class CheckPrCommand
                     parsed.GetValue(noProbe) ? null : probeOptions,
                     probeOptions.DnsServer,
                     CommonOptions.ParseNow(parsed.GetValue(now)),
-                    CommonOptions.LoadSchema(null));
+                    CommonOptions.LoadSchema(null))
+                {
+                    MaxDomains = parsed.GetValue(maxDomains),
+                    AuditHistory = parsed.GetValue(auditHistory) is { } branch ? new AuditHistory(parsed.GetValue(git)!, branch).Read() : null,
+                };
                 var result = await PullRequestReview.RunAsync(request, cancellation).ConfigureAwait(false);
 
                 if (parsed.GetValue(summary) is { } summaryFile)

@@ -42,6 +42,24 @@ internal static class CommonOptions
         Description = "The clock for expiry checks, RFC 3339 (default: the current time)",
     };
 
+    /// <summary>How many domains one pull request may touch: <c>--max-domains</c>, else <c>$POLICYCTL_MAX_DOMAINS</c> (the repository variable), else 20.</summary>
+    public static Option<int> MaxDomains()
+    {
+        var option = new Option<int>("--max-domains")
+        {
+            Description = $"The most domains one pull request may add, change or remove; over it nothing is looked up or probed (default: $POLICYCTL_MAX_DOMAINS, else {Review.ReviewRequest.DefaultMaxDomains})",
+            DefaultValueFactory = _ => Setting("POLICYCTL_MAX_DOMAINS") is { } text && int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out int n) ? n : Review.ReviewRequest.DefaultMaxDomains,
+        };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1)
+            {
+                result.AddError("--max-domains: give a whole number of at least 1");
+            }
+        });
+        return option;
+    }
+
     /// <summary>GitHub's API: <c>--api-url</c>, else <c>$GITHUB_API_URL</c> (which Actions sets, for GitHub Enterprise too), else api.github.com.</summary>
     public static Option<string> ApiUrl() => new("--api-url")
     {

@@ -4,6 +4,7 @@ using PolicyCuration.Validation.Schema;
 using PolicyCuration.Git;
 using PolicyCuration.GitHub;
 using PolicyCuration.Review;
+using PolicyCuration.Audit;
 
 namespace PolicyCuration.Cli.Commands;
 
@@ -32,17 +33,24 @@ internal static class PrReportCommand
         var runUrl = new Option<string?>("--run-url") { Description = "The page the status links to (default: this workflow run's, from GITHUB_SERVER_URL, GITHUB_REPOSITORY and GITHUB_RUN_ID)" };
         var now = CommonOptions.Now();
         var api = CommonOptions.ApiUrl();
+        var maxDomains = CommonOptions.MaxDomains();
+        var auditHistory = new Option<string>("--audit-history")
+        {
+            Description = "The branch of the audit's history, whose evidence proves the audit's own pull requests",
+            DefaultValueFactory = _ => "origin/" + AuditHistory.DefaultBranch,
+        };
         var probe = new ProbeCommandOptions();
         var command = new Command("pr-report", """
             Judge a pull request to the list at the commit given and post the verdict: the 'list-check' status of that
             commit, and one comment of the bot's, updated in place, naming the commit. The PR must be open and at that
-            commit; the review is check-pr's, run here on the commit read from git as data. Token from GITHUB_TOKEN.
+            commit, and based on the default branch; the review is check-pr's, run here on the commit read from git as
+            data and judged as merged into the default branch's tip, which git must hold. Token from GITHUB_TOKEN.
             Exit 0 when the verdict was posted (whatever it is), 1 when the PR has moved on (nothing posted), 2 for usage.
 
             Example:
               policyctl pr-report --repo owner/list --pr 42 --head-sha "$HEAD_SHA" --summary "$GITHUB_STEP_SUMMARY"
             """)
-        { repo, pr, headSha, list, git, summary, author, server, runUrl, now, api };
+        { repo, pr, headSha, list, git, summary, author, server, runUrl, now, api, maxDomains, auditHistory };
         probe.AddTo(command);
         command.SetAction(async (parsed, cancellation) =>
         {
@@ -69,23 +77,60 @@ internal static class PrReportCommand
                     return ExitCodes.Findings;
                 }
 
+                // The verdict describes the merge into the default branch as it is now, never into the base the PR recorded.
+                var target = await pulls.DefaultBranchAsync(repository).ConfigureAwait(false);
                 string url = $"{parsed.GetValue(server)!.TrimEnd('/')}/{repository}/pull/{number.ToString(CultureInfo.InvariantCulture)}";
-                var request = new ReviewRequest(
-                    parsed.GetValue(git)!, parsed.GetValue(list)!, state.BaseSha, sha, url, probeOptions, probeOptions.DnsServer,
-                    CommonOptions.ParseNow(parsed.GetValue(now)), CommonOptions.LoadSchema(null));
-                var result = await PullRequestReview.RunAsync(request, cancellation).ConfigureAwait(false);
+                ReviewResult result;
+                if (!string.Equals(state.BaseRef, target.Name, StringComparison.Ordinal))
+                {
+                    result = new ReviewResult(
+                        [ReviewFindingKinds.BaseNotDefault.At(
+                            "list",
+                            $"the pull request merges into {state.BaseRef}, not the default branch {target.Name}: only a merge into {target.Name} is checked; " +
+                            $"change its base to {target.Name} (Edit, beside the title), which checks it again",
+                            null)],
+                        [],
+                        null);
+                }
+                else
+                {
+                    if (!Revisions.Holds(parsed.GetValue(git)!, target.Sha))
+                    {
+                        throw new RevisionException($"git does not hold {target.Name}'s tip {Short(target.Sha)}: fetch it (git fetch origin {target.Name}) and run again");
+                    }
+
+                    var request = new ReviewRequest(
+                        parsed.GetValue(git)!, parsed.GetValue(list)!, target.Sha, sha, url, probeOptions, probeOptions.DnsServer,
+                        CommonOptions.ParseNow(parsed.GetValue(now)), CommonOptions.LoadSchema(null))
+                    {
+                        MaxDomains = parsed.GetValue(maxDomains),
+                        AuditHistory = new AuditHistory(parsed.GetValue(git)!, parsed.GetValue(auditHistory)!).Read(),
+                    };
+                    result = await PullRequestReview.RunAsync(request, cancellation).ConfigureAwait(false);
+                }
+
                 if (parsed.GetValue(summary) is { } summaryFile)
                 {
                     File.AppendAllText(summaryFile, ReviewReport.Markdown(result));
                 }
 
+                // A slower run for an older head must not overwrite what a run for the newer one posted: the head is read again last.
+                var now2 = await pulls.GetAsync(repository, number).ConfigureAwait(false);
+                if (!now2.Open || !string.Equals(now2.HeadSha, sha, StringComparison.Ordinal))
+                {
+                    error.WriteLine($"policyctl pr-report: PR {number} moved to {Short(now2.HeadSha)} while {Short(sha)} was judged; nothing posted (a run for its head will report)");
+                    return ExitCodes.Findings;
+                }
+
                 int errors = result.Findings.Count(f => f.Severity == Format.Findings.Severity.Error);
+                string into = $"into {target.Name} at {Short(target.Sha)}";
                 string description = result.Inconclusive ? $"inconclusive: the probing host is {result.Vantage!.StatusName}; a maintainer re-runs it"
-                    : result.Mergeable ? $"mergeable: checked {Short(sha)}"
-                    : $"not mergeable: {errors} error{(errors == 1 ? string.Empty : "s")} at {Short(sha)}";
+                    : result.Mergeable ? $"mergeable {into}: checked {Short(sha)}"
+                    : $"not mergeable {into}: {errors} error{(errors == 1 ? string.Empty : "s")} at {Short(sha)}";
                 bool? passed = result.Inconclusive ? null : result.Mergeable;
                 await pulls.SetStatusAsync(repository, sha, passed, description, parsed.GetValue(runUrl) ?? RunUrl()).ConfigureAwait(false);
-                bool created = await pulls.UpsertCommentAsync(repository, number, ReviewReport.CommentMarker, Cut(ReviewReport.Comment(result, sha)), parsed.GetValue(author)!).ConfigureAwait(false);
+                string body = ReviewReport.Comment(result, sha) + $"Judged as merged {into}.\n";
+                bool created = await pulls.UpsertCommentAsync(repository, number, ReviewReport.CommentMarker, Cut(body), parsed.GetValue(author)!).ConfigureAwait(false);
                 output.WriteLine($"{(created ? "created" : "updated")} the report on {repository}#{number} and set {GitHubPullRequests.StatusContext} on {Short(sha)}: {(passed switch { true => "passed", false => "failed", null => "inconclusive" })}");
                 return ExitCodes.Ok;
             }

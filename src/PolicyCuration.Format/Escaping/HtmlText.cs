@@ -7,7 +7,8 @@ public static class HtmlText
 {
     /// <summary>
     /// <paramref name="text"/> safe as element content and as a quoted attribute value: <c>&amp; &lt; &gt; " '</c> as
-    /// entities, control characters (other than tab and newline) and lone surrogates as U+FFFD.
+    /// entities, control characters (other than tab and newline), the bidirectional embeddings, overrides and isolates
+    /// (which would make a certificate name read otherwise than it is) and lone surrogates as U+FFFD.
     /// </summary>
     public static string Escape(string text)
     {
@@ -35,7 +36,7 @@ public static class HtmlText
                 case '"': html.Append("&quot;"); break;
                 case '\'': html.Append("&#39;"); break;
                 case '\t' or '\n': html.Append(c); break;
-                case < ' ' or (>= '\u007f' and <= '\u009f'): html.Append('\uFFFD'); break;
+                case < ' ' or (>= '\u007f' and <= '\u009f') or (>= '\u202a' and <= '\u202e') or (>= '\u2066' and <= '\u2069'): html.Append('\uFFFD'); break;
                 default:
                     if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
                     {
@@ -57,7 +58,7 @@ public static class HtmlText
     {
         foreach (char c in text)
         {
-            if (c is '&' or '<' or '>' or '"' or '\'' or < ' ' or (>= '\u007f' and <= '\u009f') || char.IsSurrogate(c))
+            if (c is '&' or '<' or '>' or '"' or '\'' or < ' ' or (>= '\u007f' and <= '\u009f') or (>= '\u202a' and <= '\u202e') or (>= '\u2066' and <= '\u2069') || char.IsSurrogate(c))
             {
                 return false;
             }

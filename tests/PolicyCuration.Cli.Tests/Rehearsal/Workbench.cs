@@ -43,6 +43,7 @@ public sealed class Workbench : IDisposable
         Runner.EnvironmentSecrets["release"] = new() { ["RELEASE_KEY"] = File.ReadAllText(secretKey) };
         ReleaseSecretKey = secretKey;
         Runner.Secrets["AUDIT_PR_TOKEN"] = "audit-pr-token";
+        Api.BranchTips["main"] = MainCommit;
 
         // The vantage: a self-hosted runner that resolves through the fixtures' DNS, trusts their CA and, since they
         // are on loopback, connects to private addresses.

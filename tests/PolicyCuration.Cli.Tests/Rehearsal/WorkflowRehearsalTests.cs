@@ -143,6 +143,137 @@ public sealed class WorkflowRehearsalTests(Workbench bench)
     }
 
     [Fact]
+    public void APullRequestThatChangesOnlyTheReleaseKeyIsNotMergeable()
+    {
+        const int number = 50;
+        string head = Open(number, list => list, clone => File.WriteAllText(Path.Combine(clone, "policy", "release.pub"), "untrusted comment: the attacker's key\nRWQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n"));
+
+        var pr = Runner.Play("pr.yml", PullRequest(number, head, changed: ["policy/release.pub"]));
+        Assert.True(pr.Triggered);
+        Assert.Equal("failure", pr.Job("check").Result);
+        var report = Runner.Play("pr-report.yml", WorkflowRunCompleted(pr, head));
+
+        Assert.True(report.Conclusion == "success", report.Describe());
+        Assert.Equal([(head, "failure")], StatusesOf(head));
+        string comment = Assert.Single(bench.Api.Comments[number]).Body;
+        Assert.Contains("`pr.release_key_changed`", comment, StringComparison.Ordinal);
+        Assert.Contains("policy/release.pub", comment, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void APullRequestRetargetedToAnotherBranchIsCheckedAgainAndRefused()
+    {
+        const int number = 51;
+        string head = Open(number, AddValid);
+        bench.Api.BaseRefs[number] = "audit/demote-1";
+        try
+        {
+            // Changing the base is an 'edited' event: the check runs again, and the report refuses any base but main.
+            var pr = Runner.Play("pr.yml", PullRequest(number, head, action: "edited"));
+            Assert.True(pr.Triggered);
+            Assert.False(Runner.Play("pr.yml", PullRequest(number, head, action: "labeled")).Triggered);
+            var report = Runner.Play("pr-report.yml", WorkflowRunCompleted(pr, head));
+
+            Assert.True(report.Conclusion == "success", report.Describe());
+            Assert.Equal([(head, "failure")], StatusesOf(head));
+            Assert.Contains("`pr.base_not_default`", Assert.Single(bench.Api.Comments[number]).Body, StringComparison.Ordinal);
+        }
+        finally
+        {
+            bench.Api.BaseRefs.TryRemove(number, out _);
+        }
+    }
+
+    [Fact]
+    public void APullRequestOverTheCapIsRefusedWithoutAProbe()
+    {
+        const int number = 52;
+        string head = Open(number, list => AddValid(list).Replace(
+            "\"policies\": {",
+            "\"policies\": {\n    \"soon.probe.test\": {\n      \"mode\": \"testing\",\n      \"mxs\": [\n        \"mx.soon.probe.test\"\n      ]\n    },",
+            StringComparison.Ordinal));
+        Runner.Variables["PR_MAX_DOMAINS"] = "1";
+        WorkflowRun report;
+        try
+        {
+            var pr = Runner.Play("pr.yml", PullRequest(number, head));
+            report = Runner.Play("pr-report.yml", WorkflowRunCompleted(pr, head));
+        }
+        finally
+        {
+            Runner.Variables.Clear();
+        }
+
+        Assert.True(report.Conclusion == "success", report.Describe());
+        Assert.Equal([(head, "failure")], StatusesOf(head));
+        string comment = Assert.Single(bench.Api.Comments[number]).Body;
+        Assert.Contains("`pr.too_many_domains`", comment, StringComparison.Ordinal);
+        Assert.DoesNotContain("Probed from", comment, StringComparison.Ordinal);
+        Assert.DoesNotContain("### `", comment, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheVantagesRunnerGroupRunsOnlyTheDefaultBranchsReportNeverAPullRequestsWorkflow()
+    {
+        // The README's setup: an organisation runner group that admits only these workflows, at main.
+        Runner.RunnerGroups.Add(new RunnerGroup("vantage", ["self-hosted", "port25"], ["owner/list/.github/workflows/pr-report.yml@refs/heads/main", "owner/list/.github/workflows/audit.yml@refs/heads/main"]));
+        Runner.Variables["PROBE_RUNS_ON"] = "{\"group\": \"vantage\", \"labels\": [\"self-hosted\", \"port25\"]}";
+        Runner.Variables["PROBE_VANTAGE"] = "eu-1";
+        const int number = 42;
+        try
+        {
+            // A fork's pr.yml that asks for the vantage by its labels, and one that names its group: neither starts.
+            string forged = Open(number, AddValid, clone => File.WriteAllText(Path.Combine(clone, ".github", "workflows", "pr.yml"), ForgedPrWorkflow(number).Replace("runs-on: ubuntu-24.04", "runs-on: [self-hosted, port25]", StringComparison.Ordinal)));
+            var onLabels = Runner.Play("pr.yml", PullRequest(number, forged));
+            Assert.Equal("queued", onLabels.Job("check").Result);
+            Assert.Empty(onLabels.Job("check").Steps);
+            string named = Open(number, AddValid, clone => File.WriteAllText(Path.Combine(clone, ".github", "workflows", "pr.yml"), ForgedPrWorkflow(number).Replace("runs-on: ubuntu-24.04", "runs-on:\n      group: vantage", StringComparison.Ordinal)));
+            Assert.Equal("queued", Runner.Play("pr.yml", PullRequest(number, named)).Job("check").Result);
+
+            // The honest PR's report runs on the vantage, from main.
+            string head = Open(number, AddValid);
+            var pr = Runner.Play("pr.yml", PullRequest(number, head));
+            var report = Runner.Play("pr-report.yml", WorkflowRunCompleted(pr, head));
+
+            Assert.True(report.Conclusion == "success", report.Describe());
+            Assert.Equal("success", report.Job("report").Result);
+            Assert.Contains("\"group\":\"vantage\"", report.Job("report").RunsOn, StringComparison.Ordinal);
+            Assert.Equal([(head, "success")], StatusesOf(head));
+        }
+        finally
+        {
+            Runner.RunnerGroups.Clear();
+            Runner.Variables.Clear();
+        }
+    }
+
+    [Fact]
+    public void TheAuditsDemotionPassesOnItsEvidenceAndAForgedAuditPullRequestDoesNot()
+    {
+        // Two failing audits of expired.probe.test nine days apart, from a healthy vantage, on origin's audit-history.
+        SeedAuditHistory(10, 1);
+        const int audit = 53, forged = 54;
+        string demotion = Open(audit, list => list.Replace("\"expired.probe.test\": {\n      \"mode\": \"enforce\"", "\"expired.probe.test\": {\n      \"mode\": \"testing\"", StringComparison.Ordinal), message: "audit: demote 1 domain");
+        var pr = Runner.Play("pr.yml", PullRequest(audit, demotion));
+        var report = Runner.Play("pr-report.yml", WorkflowRunCompleted(pr, demotion));
+
+        Assert.True(report.Conclusion == "success", report.Describe());
+        Assert.Equal([(demotion, "success")], StatusesOf(demotion));
+        Assert.Contains("ownership.audit_evidence", Assert.Single(bench.Api.Comments[audit]).Body, StringComparison.Ordinal);
+
+        // A person's PR titled and worded as the audit's, demoting a domain whose audits pass: it owes an ownership record
+        // (the fixtures' record for it names PR 42).
+        string claim = Open(forged, list => list.Replace("\"wildcard.probe.test\": {\n      \"mode\": \"enforce\"", "\"wildcard.probe.test\": {\n      \"mode\": \"testing\"", StringComparison.Ordinal), message: "audit: demote 1 domain");
+        var forgedPr = Runner.Play("pr.yml", PullRequest(forged, claim));
+        Runner.Play("pr-report.yml", WorkflowRunCompleted(forgedPr, claim));
+
+        Assert.Equal([(claim, "failure")], StatusesOf(claim));
+        string comment = Assert.Single(bench.Api.Comments[forged]).Body;
+        Assert.Contains("`ownership.txt.mismatch`", comment, StringComparison.Ordinal);
+        Assert.DoesNotContain("ownership.audit_evidence", comment, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void APullRequestThatTouchesNoListFileDoesNotStartTheCheck()
     {
         var run = Runner.Play("pr.yml", PullRequest(44, bench.MainCommit, changed: ["README.md"]));
@@ -255,6 +386,7 @@ public sealed class WorkflowRehearsalTests(Workbench bench)
         // A release that failed, or one off main, leaves the site as it is.
         Assert.Equal("skipped", Runner.Play("site.yml", ReleaseCompleted("failure", "main")).Job("build").Result);
         Assert.False(Runner.Play("site.yml", ReleaseCompleted("success", "topic")).Triggered);
+        Assert.Equal("skipped", Runner.Play("site.yml", ReleaseCompleted("success", "main", repository: "fork/list")).Job("build").Result);
     }
 
     [Fact]
@@ -406,10 +538,11 @@ public sealed class WorkflowRehearsalTests(Workbench bench)
     private List<(string Sha, string State)> StatusesOf(string sha) =>
         [.. bench.Api.Statuses.Where(s => s.Sha == sha && s.Context == "list-check").Select(s => (s.Sha, s.State))];
 
-    private WorkflowTrigger PullRequest(int number, string head, string[]? changed = null) => new(
+    private WorkflowTrigger PullRequest(int number, string head, string[]? changed = null, string action = "synchronize") => new(
         "pull_request",
         new JsonObject
         {
+            ["action"] = action,
             ["number"] = number,
             ["pull_request"] = new JsonObject
             {
@@ -432,13 +565,16 @@ public sealed class WorkflowRehearsalTests(Workbench bench)
                 ["name"] = "pr",
                 ["event"] = "pull_request",
                 ["head_sha"] = head,
+                ["head_branch"] = "topic",
+                ["head_repository"] = new JsonObject { ["full_name"] = "contributor/list" },
                 ["conclusion"] = run.Conclusion,
             },
+            ["repository"] = new JsonObject { ["full_name"] = "owner/list", ["default_branch"] = "main" },
         },
         "refs/heads/main",
         bench.MainCommit);
 
-    private WorkflowTrigger ReleaseCompleted(string conclusion, string branch) => new(
+    private WorkflowTrigger ReleaseCompleted(string conclusion, string branch, string repository = "owner/list") => new(
         "workflow_run",
         new JsonObject
         {
@@ -448,6 +584,7 @@ public sealed class WorkflowRehearsalTests(Workbench bench)
                 ["name"] = "release",
                 ["event"] = "schedule",
                 ["head_branch"] = branch,
+                ["head_repository"] = new JsonObject { ["full_name"] = repository },
                 ["head_sha"] = bench.MainCommit,
                 ["conclusion"] = conclusion,
             },
@@ -455,15 +592,15 @@ public sealed class WorkflowRehearsalTests(Workbench bench)
         "refs/heads/main",
         bench.MainCommit);
 
-    /// <summary>Puts on origin's audit-history what an audit <paramref name="daysAgo"/> days ago recorded: today's results, dated then.</summary>
-    private void SeedAuditHistory(int daysAgo)
+    /// <summary>Puts on origin's audit-history what audits <paramref name="daysAgo"/> days ago recorded: today's results, dated then.</summary>
+    private void SeedAuditHistory(params int[] daysAgo)
     {
         string clone = bench.Scratch("audit-seed");
         Workbench.Shell(clone, $"rm -rf repo && git clone -q {Workbench.Quote(Runner.Origin)} repo && git -C repo config user.name seed && git -C repo config user.email seed@localhost");
         string repo = Path.Combine(clone, "repo"), today = Path.Combine(clone, "today.jsonl"), then = Path.Combine(clone, "then.jsonl");
         var audit = PolicyCtlRunner.Run(["audit", "--list", Path.Combine(repo, "policy", "policy.json"), "--out", today, "--vantage", "eu-1", .. ProbeFixtures.CommandLine()]);
         Assert.True(audit.ExitCode == 0, audit.Error);
-        File.WriteAllLines(then, File.ReadAllLines(today).Select(AuditRecord.Parse).Select(r => (r with { Time = r.Time.AddDays(-daysAgo) }).ToJsonLine()));
+        File.WriteAllLines(then, daysAgo.SelectMany(days => File.ReadAllLines(today).Select(AuditRecord.Parse).Select(r => (r with { Time = r.Time.AddDays(-days) }).ToJsonLine())));
         var merge = PolicyCtlRunner.Run("audit", "merge", then, "--history", repo);
         Assert.True(merge.ExitCode == 0, merge.Error);
         Workbench.Shell(repo, "git push -q -f origin audit-history");

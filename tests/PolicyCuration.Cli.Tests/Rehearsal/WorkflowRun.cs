@@ -83,3 +83,6 @@ internal sealed class WorkflowRun(long id, string workflow, bool triggered)
 
     public string Describe() => $"{Workflow} run {Id}: {Conclusion}\n" + string.Join('\n', Jobs.Select(j => j.Describe()));
 }
+
+/// <summary>An organisation's runner group: the labels its runners carry and the workflows (OWNER/NAME/.github/workflows/FILE@REF) it admits.</summary>
+internal sealed record RunnerGroup(string Name, IReadOnlyList<string> Labels, IReadOnlyList<string> Workflows);

@@ -60,6 +60,13 @@ internal sealed partial class WorkflowRunner
     /// <summary>Repository variables, as <c>vars</c>; an unset one is the empty string, as on GitHub.</summary>
     public Dictionary<string, string> Variables { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The organisation's runner groups. When any is set, a job that asks for self-hosted runners (by label or by group)
+    /// runs only where a group holds runners with its labels and admits the workflow at the ref it runs from, as GitHub's
+    /// "selected workflows" policy does; otherwise it waits for a runner, which GitHub shows as queued.
+    /// </summary>
+    public List<RunnerGroup> RunnerGroups { get; } = [];
+
     /// <summary>The runner machine's own environment variables, set for every step (a vantage's resolver, say).</summary>
     public Dictionary<string, string> MachineEnvironment { get; } = new(StringComparer.Ordinal);
 
@@ -177,6 +184,12 @@ internal sealed partial class WorkflowRunner
     {
         var context0 = Contexts(github, workflowEnv, needs, matrix, null, null);
         var result = new JobRun(id, Interpolate(Scalar(job, "name") ?? id, context0, _ => true)) { Result = "success", RunsOn = RunsOn(job, context0) };
+        if (!RunnerAvailable(result.RunsOn, $"{Repository}/.github/workflows/{workflow}@{(string)github["ref"]!}"))
+        {
+            result.Result = "queued";
+            return result;
+        }
+
         string? environment = Scalar(job, "environment");
         var secrets = new JsonObject();
         foreach (var (k, v) in Secrets.Concat(environment is not null && EnvironmentSecrets.TryGetValue(environment, out var own) ? own : []))
@@ -592,6 +605,19 @@ internal sealed partial class WorkflowRunner
             return true;
         }
 
+        // A pull_request run starts for the activity types listed (GitHub's default: opened, synchronize, reopened).
+        if (trigger.EventName == "pull_request")
+        {
+            string action = (string?)trigger.Event["action"] ?? "synchronize";
+            var types = filter.Children.TryGetValue(new YamlScalarNode("types"), out var listed)
+                ? ((YamlSequenceNode)listed).Children.Select(t => ((YamlScalarNode)t).Value!).ToList()
+                : ["opened", "synchronize", "reopened"];
+            if (!types.Contains(action))
+            {
+                return false;
+            }
+        }
+
         if (filter.Children.TryGetValue(new YamlScalarNode("paths"), out var paths) && trigger.ChangedFiles is { } changed)
         {
             var globs = ((YamlSequenceNode)paths).Children.Select(p => Glob(((YamlScalarNode)p).Value!)).ToList();
@@ -879,15 +905,38 @@ internal sealed partial class WorkflowRunner
         return ordered;
     }
 
-    /// <summary>The labels the job asks a runner for, as JSON: a string or a list.</summary>
+    /// <summary>Whether some runner takes a job that asks for <paramref name="runsOn"/> from the workflow at <paramref name="workflowRef"/> (OWNER/NAME/.github/workflows/FILE@REF).</summary>
+    private bool RunnerAvailable(string runsOn, string workflowRef)
+    {
+        var asked = JsonNode.Parse(runsOn);
+        string? group = asked is JsonObject withGroup ? (string?)withGroup["group"] : null;
+        var labels = (asked is JsonObject o ? o["labels"] : asked) switch
+        {
+            JsonArray list => list.Select(l => (string)l!).ToList(),
+            JsonValue one => [(string)one!],
+            _ => [],
+        };
+        if (RunnerGroups.Count == 0 || (group is null && !labels.Contains("self-hosted")))
+        {
+            return true;
+        }
+
+        return RunnerGroups.Any(g => (group is null || g.Name == group) && labels.All(g.Labels.Contains) && g.Workflows.Contains(workflowRef));
+    }
+
+    /// <summary>The labels the job asks a runner for, as JSON: a string, a list, or a group with labels.</summary>
     private static string RunsOn(YamlMappingNode job, Func<string, JsonNode?> contexts) =>
         job.Children.TryGetValue(new YamlScalarNode("runs-on"), out var node) switch
         {
             false => throw new NotSupportedException("a job without runs-on"),
             true when node is YamlSequenceNode labels => new JsonArray([.. labels.Children.Select(l => (JsonNode?)JsonValue.Create(((YamlScalarNode)l).Value))]).ToJsonString(),
+            true when node is YamlMappingNode grouped => new JsonObject(grouped.Children.Select(p => KeyValuePair.Create(
+                ((YamlScalarNode)p.Key).Value!,
+                p.Value is YamlSequenceNode list ? (JsonNode?)new JsonArray([.. list.Children.Select(l => (JsonNode?)JsonValue.Create(((YamlScalarNode)l).Value))]) : JsonValue.Create(((YamlScalarNode)p.Value).Value)))).ToJsonString(),
             true => WorkflowExpression.Interpolate(((YamlScalarNode)node).Value!, contexts, _ => true) switch
             {
                 JsonArray labels => labels.ToJsonString(),
+                JsonObject grouped when grouped["group"] is JsonValue => grouped.ToJsonString(),
                 JsonValue label when label.TryGetValue(out string? text) && text.Length > 0 => JsonValue.Create(text).ToJsonString(),
                 var other => throw new NotSupportedException($"runs-on is {other?.ToJsonString() ?? "null"}: GitHub would queue the job forever"),
             },

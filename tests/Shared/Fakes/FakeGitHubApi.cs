@@ -41,6 +41,18 @@ internal sealed class FakeGitHubApi : IDisposable
     /// <summary>Each pull request's base commit, as GET /pulls/N answers (zeros when unset).</summary>
     public ConcurrentDictionary<int, string> BaseShas { get; } = new();
 
+    /// <summary>Each pull request's base branch, as GET /pulls/N answers (main when unset).</summary>
+    public ConcurrentDictionary<int, string> BaseRefs { get; } = new();
+
+    /// <summary>A head each pull request moves to once GET /pulls/N has answered with its head: a push during a run.</summary>
+    public ConcurrentDictionary<int, string> HeadAfterFirstRead { get; } = new();
+
+    /// <summary>The repository's default branch, as GET /repos/OWNER/NAME answers.</summary>
+    public string DefaultBranch { get; set; } = "main";
+
+    /// <summary>Each branch's tip, as GET /git/ref/heads/BRANCH answers (a placeholder when unset).</summary>
+    public ConcurrentDictionary<string, string> BranchTips { get; } = new();
+
     /// <summary>Each comment's author, by id; comments made through the API are the token's, <see cref="TokenLogin"/>.</summary>
     public ConcurrentDictionary<long, string> CommentAuthors { get; } = new();
 
@@ -254,20 +266,40 @@ internal sealed class FakeGitHubApi : IDisposable
         {
             switch (request.Method, segments)
             {
-                case ("GET", ["api", "v3", "repos", _, _, "pulls", var n]) when HeadShas.TryGetValue(int.Parse(n, System.Globalization.CultureInfo.InvariantCulture), out var sha):
+                case ("GET", ["api", "v3", "repos", _, _, "pulls", var n]) when HeadShas.TryGetValue(Number(n), out var sha):
+                    {
+                        string baseRef = BaseRefs.TryGetValue(Number(n), out var named) ? named : "main";
+                        if (HeadAfterFirstRead.TryRemove(Number(n), out var moved))
+                        {
+                            HeadShas[Number(n)] = moved;
+                        }
+
+                        return (200, JsonSerializer.Serialize(new Dictionary<string, object>
+                        {
+                            ["number"] = Number(n),
+                            ["state"] = "open",
+                            ["head"] = new Dictionary<string, object> { ["sha"] = sha, ["ref"] = "topic", ["label"] = "fork:topic" },
+                            ["base"] = new Dictionary<string, object> { ["sha"] = BaseShas.TryGetValue(Number(n), out var baseSha) ? baseSha : new string('0', 40), ["ref"] = baseRef, ["label"] = "owner:" + baseRef },
+                        }));
+                    }
+
+                case ("GET", ["api", "v3", "repos", var owner, var repo]):
                     return (200, JsonSerializer.Serialize(new Dictionary<string, object>
                     {
-                        ["number"] = int.Parse(n, System.Globalization.CultureInfo.InvariantCulture),
-                        ["state"] = "open",
-                        ["head"] = new Dictionary<string, object> { ["sha"] = sha, ["ref"] = "topic", ["label"] = "fork:topic" },
-                        ["base"] = new Dictionary<string, object> { ["sha"] = BaseShas.TryGetValue(int.Parse(n, System.Globalization.CultureInfo.InvariantCulture), out var baseSha) ? baseSha : new string('0', 40), ["ref"] = "main", ["label"] = "owner:main" },
+                        ["id"] = 1,
+                        ["name"] = repo,
+                        ["full_name"] = $"{owner}/{repo}",
+                        ["default_branch"] = DefaultBranch,
                     }));
                 case ("GET", ["api", "v3", "repos", _, _, "git", "ref" or "refs", "heads", ..]):
-                    return (200, JsonSerializer.Serialize(new Dictionary<string, object>
                     {
-                        ["ref"] = "refs/heads/" + string.Join('/', segments[8..]),
-                        ["object"] = new Dictionary<string, object> { ["sha"] = new string('a', 40), ["type"] = "commit" },
-                    }));
+                        string branch = string.Join('/', segments[8..]);
+                        return (200, JsonSerializer.Serialize(new Dictionary<string, object>
+                        {
+                            ["ref"] = "refs/heads/" + branch,
+                            ["object"] = new Dictionary<string, object> { ["sha"] = BranchTips.TryGetValue(branch, out var tip) ? tip : new string('a', 40), ["type"] = "commit" },
+                        }));
+                    }
                 case ("POST", ["api", "v3", "repos", _, _, "git", "refs"]):
                     {
                         var root = JsonDocument.Parse(request.Body).RootElement;

@@ -1,0 +1,62 @@
+using LibGit2Sharp;
+using PolicyCuration.Format;
+
+namespace PolicyCuration.Git;
+
+/// <summary>The list a pull request would leave on its base branch: the merge of its head into the branch's tip, made in memory.</summary>
+/// <param name="Text">The list in the merge result; null when the merge conflicts.</param>
+/// <param name="MergeBase">The commit the head forked from the base (what the pull request changes is counted from it).</param>
+/// <param name="UpToDate">Whether the head already contains the base's tip, so that the merge result is the head itself.</param>
+public sealed record MergedList(SourceText? Text, string MergeBase, bool UpToDate)
+{
+    /// <summary>
+    /// The file <paramref name="path"/> as merging <paramref name="headRevision"/> into <paramref name="baseRevision"/> would leave
+    /// it, named <paramref name="path"/> so that findings point at the file a contributor edits.
+    /// </summary>
+    /// <exception cref="RevisionException">The repository or a revision cannot be found, the two share no history, or the merge has no such file.</exception>
+    public static MergedList Read(string repositoryPath, string baseRevision, string headRevision, string path, long maxBytes = PolicyListReader.DefaultMaxFileBytes)
+    {
+        string? root = Repository.Discover(repositoryPath)
+            ?? throw new RevisionException($"{repositoryPath}: not inside a git repository");
+        using var repository = new Repository(root);
+        var baseCommit = Commit(repository, baseRevision);
+        var head = Commit(repository, headRevision);
+        var mergeBase = repository.ObjectDatabase.FindMergeBase(baseCommit, head)
+            ?? throw new RevisionException($"{baseRevision} and {headRevision} share no history");
+        path = path.Replace('\\', '/');
+        if (mergeBase.Sha == baseCommit.Sha)
+        {
+            return new MergedList(Blob(head.Tree, path, headRevision, maxBytes), mergeBase.Sha, UpToDate: true);
+        }
+
+        var merge = repository.ObjectDatabase.MergeCommits(baseCommit, head, new MergeTreeOptions { FailOnConflict = false, SkipReuc = true });
+        if (merge.Status == MergeTreeStatus.Conflicts)
+        {
+            return new MergedList(null, mergeBase.Sha, UpToDate: false);
+        }
+
+        var tree = merge.Tree ?? throw new RevisionException($"{headRevision} does not merge into {baseRevision}");
+        return new MergedList(Blob(tree, path, $"{headRevision} merged into {baseRevision}", maxBytes), mergeBase.Sha, UpToDate: false);
+    }
+
+    private static SourceText Blob(Tree tree, string path, string revision, long maxBytes)
+    {
+        if (tree[path]?.Target is not Blob blob)
+        {
+            throw new RevisionException($"{path}: no such file at {revision}");
+        }
+
+        if (blob.Size > maxBytes)
+        {
+            throw new RevisionException($"{path} at {revision}: {blob.Size} bytes is more than the {maxBytes}-byte limit");
+        }
+
+        using var content = blob.GetContentStream();
+        var bytes = new byte[blob.Size];
+        content.ReadExactly(bytes);
+        return new SourceText(path, bytes);
+    }
+
+    private static Commit Commit(Repository repository, string revision) =>
+        repository.Lookup(revision)?.Peel<Commit>() ?? throw new RevisionException($"{revision}: no such revision");
+}
