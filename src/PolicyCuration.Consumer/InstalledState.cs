@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using PolicyCuration.Format;
 using PolicyCuration.Signing;
 
 namespace PolicyCuration.Consumer;
@@ -12,6 +13,7 @@ public sealed class InstalledState
 {
     private const string CurrentLink = "current";
     private const string ReleasesDirectory = "releases";
+    private const string ReloadPendingFile = "reload-pending";
 
     /// <summary>A state rooted at <paramref name="directory"/>.</summary>
     public InstalledState(string directory) => Directory = Path.GetFullPath(directory);
@@ -38,6 +40,23 @@ public sealed class InstalledState
     /// <summary>The installed release's four files, the list mapped (releases are never rewritten in place), or <see langword="null"/> when none is installed.</summary>
     public ReleaseFiles? ReadCurrent() =>
         CurrentDirectory is { } current ? ReleaseVerifier.ReadDirectory(current, ReleaseSource.MaxListBytes, mapList: true) : null;
+
+    /// <summary>Whether a map was written whose reload failed: the next run retries the reload even when nothing changed.</summary>
+    public bool ReloadPending => File.Exists(Path.Combine(Directory, ReloadPendingFile));
+
+    /// <summary>Remembers, or forgets, that the mail server has not yet reloaded the map that was written.</summary>
+    public void SetReloadPending(bool pending)
+    {
+        string marker = Path.Combine(Directory, ReloadPendingFile);
+        if (!pending)
+        {
+            File.Delete(marker);
+            return;
+        }
+
+        SafeDirectory.Check(Directory, "the state directory");
+        AtomicFile.Write(marker, "the map was written; its reload failed and is retried by the next run\n"u8.ToArray());
+    }
 
     /// <summary>Installs <paramref name="release"/> and makes it current; removes older releases and leftovers of interrupted installs.</summary>
     public void Install(VerifiedRelease release)

@@ -19,6 +19,13 @@ public sealed class ReleaseSource : IDisposable
     {
         this.location = location;
         this.timeout = timeout;
+        if (location.Contains("/OWNER/NAME/", StringComparison.Ordinal))
+        {
+            throw new ArgumentException(
+                $"--source {location}: OWNER/NAME is a placeholder; give the list's releases, such as https://github.com/ORG/LIST/releases/latest/download " +
+                "(the package reads it from STARTTLS_POLICY_SOURCE in /etc/starttls-policy/starttls-policy.conf)");
+        }
+
         if (!location.Contains("://", StringComparison.Ordinal))
         {
             return;

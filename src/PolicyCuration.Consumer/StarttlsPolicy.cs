@@ -34,7 +34,11 @@ public static class StarttlsPolicy
         var map = new Option<string?>("--postfix-map") { Description = "The smtp_tls_policy_maps file to write" };
         var postmap = new Option<bool>("--postmap") { Description = "Run postmap on the map (atomically)" };
         var postmapPath = new Option<string?>("--postmap-path") { Description = "The postmap program (default: postconf -h command_directory's, else /usr/sbin/postmap)" };
-        var reload = new Option<string?>("--reload") { Description = "A command run after the map or an export changed, such as 'postfix reload'" };
+        var reload = new Option<string?>("--reload")
+        {
+            Description = "A command run after the map or an export changed, by absolute path (cron's PATH is /usr/bin:/bin), such as '/usr/sbin/postfix reload'; a failed reload is retried by the next run",
+        };
+        var quiet = new Option<bool>("--quiet") { Description = "Say nothing when all is well (cron mails any output); problems still go to standard error" };
         var exports = new Option<string[]>("--export")
         {
             Description = "Also write FILE for another mail server, FORMAT=FILE with FORMAT exim, sendmail, opensmtpd or haraka (repeatable)",
@@ -45,22 +49,24 @@ public static class StarttlsPolicy
         var update = new Command("update", """
             Fetch the release, verify both signatures against the pinned keys and the manifest's hashes, refuse a lower
             serial than the installed one and an expired release, install it atomically, and write the Postfix map
-            atomically. On any failure the last good release and map are kept.
+            atomically. On any failure the last good release and map are kept. What went well goes to standard output
+            (nothing with --quiet), problems to standard error.
 
             Example (cron):
               starttls-policy update --source https://example.org/releases/latest --public-key /etc/starttls-policy/release.pub \
-                --postfix-map /etc/postfix/starttls-policy --postmap --reload 'postfix reload'
+                --postfix-map /etc/postfix/starttls-policy --postmap --reload '/usr/sbin/postfix reload' --quiet
             """)
-        { source, keys, stateDir, map, exports, earlyAdopter, noServerName, dane, dnsServer, overrides, postmap, postmapPath, reload, caFile, timeout };
+        { source, keys, stateDir, map, exports, earlyAdopter, noServerName, dane, dnsServer, overrides, postmap, postmapPath, reload, caFile, timeout, quiet };
         update.SetAction(async (parsed, cancellation) =>
         {
             var roots = parsed.GetValue(caFile) is { } ca ? LoadRoots(ca) : null;
             using var from = new ReleaseSource(parsed.GetValue(source)!, TimeSpan.FromSeconds(parsed.GetValue(timeout)), roots);
+            using var report = new RunReport(parsed.GetValue(quiet) ? TextWriter.Null : output, error);
             var updater = new Updater(new InstalledState(parsed.GetValue(stateDir)!), LoadKeys(parsed.GetValue(keys)!), clock);
             var outcome = await updater.RunAsync(
                 from,
                 new MapOptions(parsed.GetValue(map), Rendering(parsed), parsed.GetValue(postmap), parsed.GetValue(reload), parsed.GetValue(postmapPath), ExportTargets(parsed.GetValue(exports) ?? []), Survey(parsed)),
-                error,
+                report,
                 cancellation).ConfigureAwait(false);
             return outcome switch
             {
@@ -203,7 +209,12 @@ public static class StarttlsPolicy
             error.WriteLine($"starttls-policy: refused ({e.Code}): {e.Message}");
             return ConsumerExitCodes.Refused;
         }
-        catch (Exception e) when (e is SignatureException or MapRefusedException or ArgumentException or IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        catch (UnauthorizedAccessException e)
+        {
+            error.WriteLine($"starttls-policy: {e.Message} Run it as root (as the package's service does), or as the owner of the state directory and the map.");
+            return ConsumerExitCodes.Refused;
+        }
+        catch (Exception e) when (e is SignatureException or MapRefusedException or ArgumentException or IOException or System.Security.Cryptography.CryptographicException)
         {
             error.WriteLine($"starttls-policy: {e.Message}");
             return e is ArgumentException or SignatureException ? ConsumerExitCodes.Usage : ConsumerExitCodes.Refused;
@@ -272,9 +283,22 @@ public static class StarttlsPolicy
 
     private static X509Certificate2Collection LoadRoots(string path)
     {
+        if (!File.Exists(path))
+        {
+            throw new ArgumentException($"--ca-file {path}: no such file; give a PEM file of CA certificates, or leave the option out to trust the system's");
+        }
+
         var roots = new X509Certificate2Collection();
-        roots.ImportFromPemFile(path);
-        return roots;
+        try
+        {
+            roots.ImportFromPemFile(path);
+        }
+        catch (System.Security.Cryptography.CryptographicException e)
+        {
+            throw new ArgumentException($"--ca-file {path}: not a PEM file of certificates ({e.Message})");
+        }
+
+        return roots.Count > 0 ? roots : throw new ArgumentException($"--ca-file {path}: holds no certificate");
     }
 }
 

@@ -83,8 +83,8 @@ public sealed class Updater(InstalledState state, IReadOnlyList<MinisignPublicKe
                 report.WriteLine($"serial {release.Manifest.Serial} is already installed");
             }
 
-            WriteMaps(map, mapText, exports, report);
-            return UpdateOutcome.Current;
+            bool changed = WriteMaps(map, mapText, exports, report);
+            return Reload(map, changed, report) ? UpdateOutcome.Current : UpdateOutcome.Refused;
         }
         catch (Exception e) when (e is ReleaseRefusedException or MapRefusedException or IOException or UnauthorizedAccessException)
         {
@@ -102,8 +102,15 @@ public sealed class Updater(InstalledState state, IReadOnlyList<MinisignPublicKe
                 return UpdateOutcome.Refused;
             }
 
+            if (installedProblem?.Code == "release.expired")
+            {
+                report.WriteLine($"starttls-policy: refused ({code}): {e.Message}; the installed list has expired, so the map is emptied (below)");
+                return Expire(installedFiles!, map, report);
+            }
+
             report.WriteLine($"starttls-policy: refused ({code}): {e.Message}; the last good list and map are kept");
-            return installedProblem?.Code == "release.expired" ? Expire(installedFiles!, map, report) : UpdateOutcome.Refused;
+            Reload(map, changed: false, report);
+            return UpdateOutcome.Refused;
         }
     }
 
@@ -143,7 +150,7 @@ public sealed class Updater(InstalledState state, IReadOnlyList<MinisignPublicKe
         ];
     }
 
-    private static UpdateOutcome Expire(ReleaseFiles installed, MapOptions map, TextWriter report)
+    private UpdateOutcome Expire(ReleaseFiles installed, MapOptions map, TextWriter report)
     {
         var manifest = TryManifest(installed);
         report.WriteLine("starttls-policy: WARNING: THE INSTALLED POLICY LIST HAS EXPIRED AND NO FRESH RELEASE COULD BE INSTALLED.");
@@ -151,8 +158,38 @@ public sealed class Updater(InstalledState state, IReadOnlyList<MinisignPublicKe
         long serial = manifest?.Serial ?? 0;
         var expires = manifest?.Expires ?? DateTimeOffset.MinValue;
         var exports = (map.Exports ?? []).Select(e => (e.File, MtaExport.Expired(e.Format, serial, expires))).ToList();
-        WriteMaps(map, Encoding.UTF8.GetBytes(PostfixMap.Expired(serial, expires)), exports, report);
+        bool changed = WriteMaps(map, Encoding.UTF8.GetBytes(PostfixMap.Expired(serial, expires)), exports, report);
+        Reload(map, changed, report);
         return UpdateOutcome.Expired;
+    }
+
+    /// <summary>
+    /// Runs the reload command when a file changed, or when an earlier run's reload failed; a failure is remembered in the
+    /// state directory and retried by the next run, since the mail server still uses the map it last loaded.
+    /// </summary>
+    private bool Reload(MapOptions map, bool changed, TextWriter report)
+    {
+        if (map.ReloadCommand is not { } reload || !(changed || state.ReloadPending))
+        {
+            return true;
+        }
+
+        try
+        {
+            ChildProcess.Run("/bin/sh", ["-c", reload], $"--reload {reload}", ChildProcess.Limit);
+        }
+        catch (StateException e)
+        {
+            state.SetReloadPending(true);
+            report.WriteLine(
+                $"starttls-policy: the map is written, but the reload failed (state.reload_failed): {e.Message}; the mail server still uses the map it " +
+                "loaded before, and the next run retries the reload (give the command by absolute path: cron's PATH is /usr/bin:/bin)");
+            return false;
+        }
+
+        state.SetReloadPending(false);
+        report.WriteLine($"reloaded: {reload}");
+        return true;
     }
 
     private static ReleaseManifest? TryManifest(ReleaseFiles files)
@@ -167,8 +204,8 @@ public sealed class Updater(InstalledState state, IReadOnlyList<MinisignPublicKe
         }
     }
 
-    // The reload runs once, after everything that changed is in place.
-    private static void WriteMaps(MapOptions map, byte[] content, IReadOnlyList<(string File, byte[] Content)> exports, TextWriter report)
+    // Every file is written before the one reload that follows; returns whether any changed.
+    private static bool WriteMaps(MapOptions map, byte[] content, IReadOnlyList<(string File, byte[] Content)> exports, TextWriter report)
     {
         bool changed = WriteMap(map, content, report);
         foreach (var (file, text) in exports)
@@ -183,10 +220,7 @@ public sealed class Updater(InstalledState state, IReadOnlyList<MinisignPublicKe
             }
         }
 
-        if (changed && map.ReloadCommand is { } reload)
-        {
-            ChildProcess.Run("/bin/sh", ["-c", reload], $"--reload {reload}", ChildProcess.Limit);
-        }
+        return changed;
     }
 
     private static bool WriteMap(MapOptions map, byte[] content, TextWriter report)

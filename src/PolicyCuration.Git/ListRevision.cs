@@ -40,6 +40,15 @@ public static class ListRevision
 /// <summary>Whether a repository holds a revision.</summary>
 public static class Revisions
 {
+    /// <summary>Whether the working tree's <paramref name="path"/> differs from what HEAD holds (edited, staged, new or deleted).</summary>
+    public static bool HasUncommittedChanges(string repositoryPath, string path)
+    {
+        string? root = Repository.Discover(repositoryPath)
+            ?? throw new RevisionException($"{repositoryPath}: not inside a git repository");
+        using var repository = new Repository(root);
+        return !repository.Info.IsBare && repository.RetrieveStatus(path.Replace('\\', '/')) is not (FileStatus.Unaltered or FileStatus.Ignored);
+    }
+
     /// <summary>Whether the repository around <paramref name="repositoryPath"/> holds the commit <paramref name="revision"/> names.</summary>
     public static bool Holds(string repositoryPath, string revision)
     {
@@ -47,6 +56,39 @@ public static class Revisions
             ?? throw new RevisionException($"{repositoryPath}: not inside a git repository");
         using var repository = new Repository(root);
         return repository.Lookup(revision)?.Peel<Commit>() is not null;
+    }
+}
+
+/// <summary>The repository's remotes.</summary>
+public static class Remotes
+{
+    /// <summary>OWNER/NAME of the GitHub repository <paramref name="remote"/> points at, or null when it is not on github.com or there is no such remote.</summary>
+    public static string? GitHubRepository(string repositoryPath, string remote)
+    {
+        string? root = Repository.Discover(repositoryPath);
+        if (root is null)
+        {
+            return null;
+        }
+
+        using var repository = new Repository(root);
+        string? url = repository.Network.Remotes[remote]?.Url;
+        if (url is null)
+        {
+            return null;
+        }
+
+        foreach (string prefix in new[] { "https://github.com/", "git@github.com:", "ssh://git@github.com/" })
+        {
+            if (url.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                string path = url[prefix.Length..].TrimEnd('/');
+                path = path.EndsWith(".git", StringComparison.Ordinal) ? path[..^4] : path;
+                return path.Split('/') is [{ Length: > 0 } owner, { Length: > 0 } name] ? $"{owner}/{name}" : null;
+            }
+        }
+
+        return null;
     }
 }
 

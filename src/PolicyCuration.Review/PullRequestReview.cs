@@ -75,6 +75,9 @@ public sealed record ReviewResult(IReadOnlyList<Finding> ListFindings, IReadOnly
 
     /// <summary>Whether nothing blocks the merge.</summary>
     public bool Mergeable => Findings.All(f => f.Severity != Severity.Error);
+
+    /// <summary>Whether the review ran without the live probe (<c>--no-probe</c>): what passed, passed without it.</summary>
+    public bool NotProbed { get; init; }
 }
 
 /// <summary>Reviews a pull request: validate the head list, diff it against the base, probe what was added or changed, check ownership and eligibility.</summary>
@@ -181,7 +184,7 @@ public static class PullRequestReview
 
         if (prober is null || !reviews.Any(r => r.Probe is not null))
         {
-            return new ReviewResult(listFindings, reviews, diff);
+            return new ReviewResult(listFindings, reviews, diff) { NotProbed = prober is null };
         }
 
         var vantage = await prober.VantageAsync().ConfigureAwait(false);

@@ -25,6 +25,8 @@ public static class ReviewReport
         int warnings = result.Findings.Count(f => f.Severity == Severity.Warning);
         text.AppendLine(
             result.Inconclusive ? $"## Policy list check: inconclusive (the probing host is {result.Vantage!.StatusName})"
+            : result.Mergeable && result.NotProbed && result.Domains.Any(d => d.Kind != ChangeKind.Removed)
+                ? $"## Policy list check: mergeable so far ({Count(warnings, "warning")}; not probed: the pull request check probes each domain from the vantage)"
             : result.Mergeable ? $"## Policy list check: mergeable ({Count(warnings, "warning")})"
             : $"## Policy list check: not mergeable ({Count(errors, "error")}, {Count(warnings, "warning")})");
         text.AppendLine();
@@ -50,7 +52,8 @@ public static class ReviewReport
 
         foreach (var domain in result.Domains.OrderBy(d => d.Passed).ThenBy(d => d.Domain, StringComparer.Ordinal))
         {
-            text.AppendLine($"### {MarkdownText.Code(domain.Domain)} ({Kind(domain.Kind)}): {(domain.Passed ? "passes" : "blocked")}");
+            string outcome = !domain.Passed ? "blocked" : result.NotProbed && domain.Kind != ChangeKind.Removed ? "passes what was checked (not probed)" : "passes";
+            text.AppendLine($"### {MarkdownText.Code(domain.Domain)} ({Kind(domain.Kind)}): {outcome}");
             text.AppendLine();
             if (domain.Probe is { } probe && probe.Hosts.Count > 0)
             {

@@ -108,6 +108,20 @@ public sealed class CheckPrCommandTests : IDisposable
 
         Assert.Equal(ExitCodes.Ok, exit);
         Assert.Contains("`ownership.not_checked`", output);
+        Assert.Contains("## Policy list check: mergeable so far (0 warnings; not probed", output);
+        Assert.Contains("(added): passes what was checked (not probed)", output);
+    }
+
+    [Fact]
+    public void AListEditNotYetCommittedIsPointedOut()
+    {
+        Commit(List(("other.example", "testing", ["mx.other.example"])), Now.AddDays(-30), "base");
+        Commit(List(("other.example", "testing", ["mx.other.example"]), ("wildcard.probe.test", "testing", ["mx1.wildcard.probe.test"])), Now, "add");
+        File.WriteAllText(Path.Combine(Repo, "policy", "policy.json"), List(("other.example", "testing", ["mx.other.example"]), ("valid.probe.test", "testing", ["mx.valid.probe.test"])));
+
+        var (_, _, error) = PolicyCtlRunner.Run("check-pr", "--git", Repo, "--base", "HEAD~1", "--no-probe", "--list", "policy/policy.json");
+
+        Assert.Contains("policy/policy.json has changes that are not committed; check-pr reads the list at HEAD", error);
     }
 
     [Fact]

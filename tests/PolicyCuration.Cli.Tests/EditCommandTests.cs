@@ -49,6 +49,34 @@ public sealed class EditCommandTests : IDisposable
         Assert.Equal(before, File.ReadAllBytes(List));
     }
 
+    [Theory]
+    [InlineData(new[] { "--mx", "mx.valid.probe.test" }, "dns.mx.unmatched")]
+    [InlineData(new[] { "--mx", "mx.elsewhere.test" }, "dns.mx.unmatched")]
+    [InlineData(new[] { "--mode", "enforce" }, "eligibility.enforce_without_mta_sts")]
+    public void AddJudgesTheEntryItWouldWriteAsThePullRequestCheckDoes(string[] options, string code)
+    {
+        // valid.probe.test has two MX hosts; sts-testing.probe.test's MTA-STS policy does not enforce.
+        string domain = code.StartsWith("eligibility", StringComparison.Ordinal) ? "sts-testing.probe.test" : "valid.probe.test";
+        byte[] before = File.ReadAllBytes(List);
+
+        var (exit, output, error) = Edit(["add", domain, .. options]);
+
+        Assert.True(exit == ExitCodes.Findings, output + error);
+        Assert.Contains(code, error);
+        Assert.Contains("the pull request check would refuse this entry", error);
+        Assert.Equal(before, File.ReadAllBytes(List));
+    }
+
+    [Fact]
+    public void AddWithoutAProbeSaysSoAndTheNextStepsSayToRunTheCheckFirst()
+    {
+        var (code, output, error) = Edit("add", "wildcard.probe.test", "--no-probe", "--mx", "mx1.wildcard.probe.test");
+
+        Assert.True(code == ExitCodes.Ok, error);
+        Assert.Contains("not probed", error);
+        Assert.Contains("policyctl check-pr --base origin/main --head HEAD", output);
+    }
+
     [Fact]
     public void AddTakesExplicitPatternsAndRefusesAListedDomain()
     {

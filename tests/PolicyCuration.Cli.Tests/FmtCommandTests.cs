@@ -26,6 +26,22 @@ public sealed class FmtCommandTests : IDisposable
     }
 
     [Fact]
+    public void FmtAndValidateJudgeAnUpperCaseDomainAlike()
+    {
+        string path = _dir.File("upper.json");
+        File.WriteAllText(path, File.ReadAllText(TestFiles.EffList).Replace("\"yahoo.com\":", "\"Yahoo.com\":", StringComparison.Ordinal));
+
+        var fmt = Run("fmt", path, "--check", "--schema", TestFiles.Schema);
+        var validate = Run("validate", path, "--schema", TestFiles.Schema);
+
+        Assert.Equal((1, 1), (fmt.ExitCode, validate.ExitCode));
+        string said = "error list.domain.not_lowercase: \"Yahoo.com\" has upper-case letters; write it as \"yahoo.com\"";
+        Assert.Contains(said, fmt.Output, StringComparison.Ordinal);
+        Assert.Contains(said, validate.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("schema.unknown_property", fmt.Output + validate.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void LeavesAFileWithErrorsUntouched()
     {
         string path = _dir.File("bad.json");

@@ -100,6 +100,7 @@ public sealed class HttpsSourceTests : IDisposable
 
     private string Served(string name) => Path.Combine(ProbeFixtures.ReleasesDirectory, site, name);
 
+    /// <summary>Runs an update; returns its exit code and all it said, progress (standard output) and problems (standard error).</summary>
     private (int Code, string Error) Update(string url)
     {
         var output = new StringWriter();
@@ -110,6 +111,6 @@ public sealed class HttpsSourceTests : IDisposable
             output,
             error,
             clock);
-        return (code, error.ToString());
+        return (code, output.ToString() + error.ToString());
     }
 }

@@ -57,7 +57,7 @@ public sealed class NativeBinaryTests
         // the state, and a reload that leaves a trace instead of reloading a Postfix that is not this test's.
         string line = File.ReadAllLines(TestFiles.Readme).Single(l => l.StartsWith("17 */6 * * * root ", StringComparison.Ordinal));
         string command = line["17 */6 * * * root ".Length..]
-            .Replace("/opt/starttls-policy/starttls-policy", binary, StringComparison.Ordinal)
+            .Replace("/usr/bin/starttls-policy", binary, StringComparison.Ordinal)
             .Replace("https://github.com/OWNER/NAME/releases/latest/download", dir.File("r1"), StringComparison.Ordinal)
             .Replace("/etc/starttls-policy/release.pub", dir.File("release.pub"), StringComparison.Ordinal)
             .Replace("/etc/postfix/starttls-policy", dir.File("map"), StringComparison.Ordinal)
@@ -68,6 +68,7 @@ public sealed class NativeBinaryTests
         var (code, output) = ExternalTool.Run("/usr/bin/env", ["-i", "PATH=/usr/bin:/bin", "/bin/sh", "-c", command]);
 
         Assert.True(code == 0, $"{command}\n{output}");
+        Assert.True(output.Length == 0, $"cron mails whatever a job prints, and all was well: {output}");
         Assert.True(File.Exists(dir.File("reloaded")), "the reload command did not run");
         Assert.Equal((0, "secure match=mx1.enforced.example:.mail.enforced.example servername=hostname\n"), ExternalTool.Run("postmap", ["-q", "enforced.example", dir.File("map")]));
 
@@ -76,10 +77,20 @@ public sealed class NativeBinaryTests
             "--state-dir", dir.File("state2"), "--postfix-map", dir.File("map2"), "--postmap", "--postmap-path", "/nonexistent/postmap"]);
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains("refused (state.write_failed): --postmap-path /nonexistent/postmap", missing.Output);
-        var failing = ExternalTool.Run("/usr/bin/env", ["-i", "PATH=/usr/bin:/bin", binary, "update", "--source", dir.File("r1"), "--public-key", dir.File("release.pub"),
-            "--state-dir", dir.File("state3"), "--postfix-map", dir.File("map3"), "--reload", "echo going wrong >&2; exit 7"]);
+        string[] update = ["-i", "PATH=/usr/bin:/bin", binary, "update", "--source", dir.File("r1"), "--public-key", dir.File("release.pub"), "--state-dir", dir.File("state3"), "--postfix-map", dir.File("map3")];
+
+        // As cron runs it, "postfix reload" is not found: the map is written, the reload failed, and the next run retries it.
+        var failing = ExternalTool.Run("/usr/bin/env", [.. update, "--reload", "postfix reload"]);
         Assert.Equal(1, failing.ExitCode);
-        Assert.Contains("refused (state.write_failed): --reload echo going wrong >&2; exit 7 exited with 7: going wrong", failing.Output);
+        Assert.Contains("the map is written, but the reload failed (state.reload_failed): --reload postfix reload exited with 127", failing.Output);
+        Assert.DoesNotContain("kept", failing.Output, StringComparison.Ordinal);
+        Assert.True(File.Exists(dir.File("map3")), "the map was not written");
+        var retried = ExternalTool.Run("/usr/bin/env", [.. update, "--reload", $"touch {dir.File("reloaded3")}"]);
+        Assert.True(retried.ExitCode == 0, retried.Output);
+        Assert.True(File.Exists(dir.File("reloaded3")), "the pending reload was not retried although the map did not change");
+        Assert.Contains("reloaded:", retried.Output);
+        var settled = ExternalTool.Run("/usr/bin/env", [.. update, "--reload", "exit 9", "--quiet"]);
+        Assert.Equal((0, string.Empty), settled);
     }
 
     [Fact]

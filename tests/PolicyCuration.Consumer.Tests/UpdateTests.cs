@@ -82,8 +82,9 @@ public sealed class UpdateTests : IDisposable
         Assert.Contains("[outbound]\nforce_tls_hosts[]=enforced.example\n; testing: force_tls_hosts[]=testing.example\n", File.ReadAllText(dir.File("tls.ini")));
         Assert.Equal(Consumer("export", "exim", "--public-key", PublicKey, "--state-dir", State).Output, File.ReadAllText(dir.File("exim")));
         Assert.Equal(ConsumerExitCodes.Ok, again.Code);
-        Assert.DoesNotContain("wrote", again.Error);
-        Assert.Contains($"wrote {dir.File("exim")}", repaired.Error);
+        Assert.DoesNotContain("wrote", again.Output + again.Error);
+        Assert.Contains($"wrote {dir.File("exim")}", repaired.Output);
+        Assert.Empty(repaired.Error);
         Assert.Equal("reloaded\nreloaded\n", File.ReadAllText(reloads));
         Assert.Empty(Directory.GetFiles(dir.Path, ".*"));
     }
@@ -130,8 +131,28 @@ public sealed class UpdateTests : IDisposable
     public static readonly string[] CodesProduced =
     [
         "release.signature.invalid", "release.manifest.invalid", "release.manifest.mismatch", "release.expired", "release.rollback",
-        "release.fetch.failed", "release.list.invalid", "state.write_failed",
+        "release.fetch.failed", "release.list.invalid", "state.write_failed", "state.reload_failed",
     ];
+
+    [Fact]
+    public void AFailedReloadSaysTheMapIsWrittenAndTheNextRunRetriesIt()
+    {
+        Releases.Write(dir.File("r1"), key, 1, Releases.SmallList());
+        string reloads = dir.File("reloads");
+
+        var failed = Update(dir.File("r1"), "--reload", "exit 4");
+        var retried = Update(dir.File("r1"), "--reload", $"echo reloaded >> {reloads}");
+        var quiet = Update(dir.File("r1"), "--reload", $"echo reloaded >> {reloads}", "--quiet");
+
+        Assert.Equal(ConsumerExitCodes.Refused, failed.Code);
+        Assert.Contains("the map is written, but the reload failed (state.reload_failed)", failed.Error);
+        Assert.DoesNotContain("kept", failed.Error, StringComparison.Ordinal);
+        Assert.Contains("enforced.example\tsecure match=", File.ReadAllText(Map));
+        Assert.True(retried.Code == ConsumerExitCodes.Ok, retried.Error);
+        Assert.Contains("reloaded: echo reloaded", retried.Output);
+        Assert.Equal((ConsumerExitCodes.Ok, string.Empty, string.Empty), quiet);
+        Assert.Equal("reloaded\n", File.ReadAllText(reloads));
+    }
 
     [Theory]
     [MemberData(nameof(Refusals))]
@@ -236,7 +257,7 @@ public sealed class UpdateTests : IDisposable
         Assert.Contains("the new release is installed, the last map is kept until a run can write it", error);
 
         Directory.CreateDirectory(dir.File("missing-dir"));
-        var (again, _, report) = Consumer("update", "--source", dir.File("r1"), "--public-key", PublicKey, "--state-dir", State, "--postfix-map", dir.File("missing-dir/map"));
+        var (again, report, _) = Consumer("update", "--source", dir.File("r1"), "--public-key", PublicKey, "--state-dir", State, "--postfix-map", dir.File("missing-dir/map"));
         Assert.Equal(ConsumerExitCodes.Ok, again);
         Assert.Contains("serial 1 is already installed", report);
         Assert.Contains("enforced.example\tsecure match=mx1.enforced.example:.mail.enforced.example", File.ReadAllText(dir.File("missing-dir/map")));
@@ -246,7 +267,7 @@ public sealed class UpdateTests : IDisposable
     public void EveryRefusalCodeIsProducedByATestAndHasAReadmeRow()
     {
         string readme = File.ReadAllText(TestFiles.Readme);
-        var codes = ReleaseVerifier.Codes.Select(c => c.Code).Append("state.write_failed").ToList();
+        var codes = ReleaseVerifier.Codes.Select(c => c.Code).Append("state.write_failed").Append("state.reload_failed").ToList();
 
         Assert.Equal(codes.Order(), CodesProduced.Order());
         Assert.All(codes, code => Assert.Contains($"| `{code}` |", readme));

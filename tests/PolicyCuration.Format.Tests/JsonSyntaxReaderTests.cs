@@ -26,6 +26,29 @@ public class JsonSyntaxReaderTests
         Assert.Equal(JsonKind.Null, c.Value.Kind);
     }
 
+    [Theory]
+    [InlineData("{\"a\": [1, 2,]}", "a comma after the last member or element")]
+    [InlineData("{\"a\": 1,}", "a comma after the last member or element")]
+    [InlineData("{\"a\": 1 // note\n}", "a comment: JSON has none")]
+    [InlineData("{'a': 1}", "a string in single quotes: JSON strings take double quotes")]
+    [InlineData("{\"a\": 1, 2: 3}", "a member's name must be a string in double quotes")]
+    [InlineData("{\"a\": 'b'}", "a string in single quotes")]
+    [InlineData("{\"a\": [1, 2", "the file ends inside an object or an array")]
+    [InlineData("{\"a\": 1 \"b\": 2}", "a comma is missing between two members")]
+    [InlineData("{\"a\": \"x\\qy\"}", "a backslash that starts no valid escape")]
+    [InlineData("{\"a\": \"tab\there\"}", "a control character")]
+    [InlineData("{\"a\": enforce}", "a value cannot start here")]
+    public void SyntaxErrorsAreToldInTheListsTermsNotTheReadersOwn(string json, string said)
+    {
+        string message = Read(json).Failure!.Message;
+
+        Assert.Contains(said, message, StringComparison.Ordinal);
+        foreach (string dotnet in new[] { "reader options", "JsonReaderOptions", "LineNumber", "BytePosition", "payload", "Utf8JsonReader" })
+        {
+            Assert.DoesNotContain(dotnet, message, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
     [Fact]
     public void KeepsNumbersAsWritten()
     {

@@ -2,6 +2,7 @@
 # Builds the Debian package of starttls-policy from a NativeAOT publish directory.
 # Usage: tools/package/build-deb.sh PUBLISH_DIR VERSION OUT_DIR [ARCH]   (ARCH: amd64 by default)
 # Prints the path of the .deb. Needs dpkg-deb and help2man (installed when missing, as root).
+# STARTTLS_POLICY_SOURCE=URL writes the list's releases into the config file (else it keeps the placeholder).
 # MANPAGE=FILE takes the man page from FILE rather than from the binary's --help (for a binary of another
 # architecture); STRIP names the strip program for the binary's architecture.
 set -euo pipefail
@@ -28,6 +29,11 @@ install -m 0644 "$publish/libsodium.so" "$pkg/usr/lib/starttls-policy/libsodium.
 ln -s ../lib/starttls-policy/starttls-policy "$pkg/usr/bin/starttls-policy"
 install -m 0755 "$files/postfix-reload-starttls-policy" "$pkg/usr/sbin/postfix-reload-starttls-policy"
 install -m 0644 "$files/starttls-policy.conf" "$pkg/etc/starttls-policy/starttls-policy.conf"
+# STARTTLS_POLICY_SOURCE=URL names the releases this package comes with (release.yml: this repository's).
+if [ -n "${STARTTLS_POLICY_SOURCE:-}" ]; then
+  case "$STARTTLS_POLICY_SOURCE" in https://*) ;; *) echo "build-deb.sh: STARTTLS_POLICY_SOURCE must be an https:// URL" >&2; exit 2 ;; esac
+  sed -i "s|^STARTTLS_POLICY_SOURCE=.*|STARTTLS_POLICY_SOURCE=${STARTTLS_POLICY_SOURCE}|" "$pkg/etc/starttls-policy/starttls-policy.conf"
+fi
 install -m 0644 "$files/starttls-policy.service" "$files/starttls-policy.timer" "$pkg/lib/systemd/system/"
 
 # The man page is the program's own --help, each command's, and --version: one source.

@@ -67,6 +67,9 @@ for rid in "$@"; do
   install -m 0644 "$root/packaging/debian/starttls-policy.service" "$root/packaging/debian/starttls-policy.timer" \
     "$root/packaging/debian/starttls-policy.conf" "$tree/"
   install -m 0755 "$root/packaging/debian/postfix-reload-starttls-policy" "$tree/"
+  if [ -n "${STARTTLS_POLICY_SOURCE:-}" ]; then
+    sed -i "s|^STARTTLS_POLICY_SOURCE=.*|STARTTLS_POLICY_SOURCE=${STARTTLS_POLICY_SOURCE}|" "$tree/starttls-policy.conf"
+  fi
   bash "$root/tools/package/consumer-readme.sh" > "$tree/README.consumer.md"
   tar --sort=name --owner=0 --group=0 --numeric-owner --mtime="@${SOURCE_DATE_EPOCH:-0}" -C "$stage/tar-$rid" -cf - "$name" \
     | gzip -9n > "$out/starttls-policy-$rid.tar.gz"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Tests the Debian package: lintian finds no error, systemd accepts its units, and in a throwaway root
-# (dpkg --root, maintainer scripts run without chroot under DPKG_ROOT) it installs, upgrades with the state and the
-# map kept, is removed with the map kept, and purged with both gone.
+# (dpkg --root, maintainer scripts run without chroot under DPKG_ROOT) it installs with an empty map in place before
+# anything names it, upgrades with the state and the map kept, is removed with the map emptied (nothing would keep it
+# fresh) and the line that undoes Postfix's setting said, and purged with the map kept empty while Postfix still
+# names it, gone otherwise.
 # Usage: tools/package/test-deb.sh FIRST.deb SECOND.deb   (SECOND: a later version of the same package)
 set -euo pipefail
 first="$1"; second="$2"
@@ -44,6 +46,16 @@ dpkg_root -i "$first" >/dev/null
 [ -d "$root/var/lib/starttls-policy" ] || fail "the state directory is not made"
 [ -f "$root/etc/starttls-policy/starttls-policy.conf" ] || fail "the config file is not installed"
 zcat "$root/usr/share/man/man1/starttls-policy.1.gz" | grep -q 'socketmap' || fail "the man page lacks the commands' help"
+if zcat "$root/usr/share/man/man1/starttls-policy.1.gz" | grep -q '???'; then fail "the man page has ??? where the help has non-ASCII text"; fi
+grep -q 'no release installed yet' "$root/etc/postfix/starttls-policy" || fail "no empty map is in place before Postfix is pointed at it"
+grep -q '^OnCalendar=' "$root/lib/systemd/system/starttls-policy.timer" || fail "the timer has no OnCalendar= for Persistent= to act on"
+source_url="$(sed -n 's/^STARTTLS_POLICY_SOURCE=//p' "$root/etc/starttls-policy/starttls-policy.conf")"
+set +e
+placeholder="$("$root/usr/bin/starttls-policy" update --source "$source_url" --public-key /nonexistent/release.pub --state-dir "$work/state" 2>&1)"
+code=$?
+set -e
+[ "$code" = 2 ] || fail "the config's placeholder source gives exit $code, not a usage error: $placeholder"
+grep -q 'OWNER/NAME is a placeholder' <<< "$placeholder" || fail "the placeholder source is not named as such: $placeholder"
 
 echo 'state of the first version' > "$root/var/lib/starttls-policy/marker"
 echo 'example.org secure match=mx.example.org' > "$root/etc/postfix/starttls-policy"
@@ -57,15 +69,25 @@ grep -q 'first version' "$root/var/lib/starttls-policy/marker" || fail "the upgr
 grep -q 'example.org' "$root/etc/postfix/starttls-policy" || fail "the upgrade lost the map"
 grep -q 'admin edit' "$root/etc/starttls-policy/starttls-policy.conf" || fail "the upgrade replaced the admin's config"
 
-say "remove"
-dpkg_root -r starttls-policy >/dev/null
+say "remove, while Postfix names the map"
+echo 'smtp_tls_policy_maps = hash:/etc/postfix/starttls-policy' > "$root/etc/postfix/main.cf"
+removed="$(dpkg_root -r starttls-policy 2>&1)"
 [ ! -e "$root/usr/lib/starttls-policy/starttls-policy" ] || fail "remove left the binary"
-grep -q 'example.org' "$root/etc/postfix/starttls-policy" || fail "remove took the map"
+[ -f "$root/etc/postfix/starttls-policy" ] || fail "remove took the map Postfix still names"
+if grep -q 'secure' "$root/etc/postfix/starttls-policy"; then fail "remove left a map nothing updates enforcing its entries"; fi
+grep -q 'postconf -X smtp_tls_policy_maps' <<< "$removed" || fail "remove did not say how to undo Postfix's setting: $removed"
 [ -f "$root/etc/starttls-policy/starttls-policy.conf" ] || fail "remove took the config file"
 
-say "purge"
-dpkg_root -P starttls-policy >/dev/null
-[ ! -e "$root/etc/postfix/starttls-policy" ] || fail "purge left the map"
+say "purge, while Postfix names the map"
+purged="$(dpkg_root -P starttls-policy 2>&1)"
+[ -f "$root/etc/postfix/starttls-policy" ] || fail "purge took the map Postfix still names"
+grep -q 'postconf -X smtp_tls_policy_maps' <<< "$purged" || fail "purge did not say how to undo Postfix's setting: $purged"
 [ ! -e "$root/var/lib/starttls-policy" ] || fail "purge left the state"
 [ ! -e "$root/etc/starttls-policy/starttls-policy.conf" ] || fail "purge left the config file"
+
+say "purge, once Postfix no longer names the map"
+dpkg_root -i "$second" >/dev/null
+rm "$root/etc/postfix/main.cf"
+dpkg_root -P starttls-policy >/dev/null
+[ ! -e "$root/etc/postfix/starttls-policy" ] || fail "purge left a map nothing names"
 say "ok"

@@ -62,6 +62,11 @@ internal static class CheckPrCommand
                 }
 
                 var probeOptions = probe.Read(parsed);
+                if (parsed.GetValue(head) == "HEAD" && Revisions.HasUncommittedChanges(parsed.GetValue(git)!, parsed.GetValue(list)!))
+                {
+                    error.WriteLine($"policyctl check-pr: warning: {parsed.GetValue(list)} has changes that are not committed; check-pr reads the list at HEAD, as the pull request will hold it: commit them first");
+                }
+
                 var request = new ReviewRequest(
                     parsed.GetValue(git)!,
                     parsed.GetValue(list)!,

@@ -9,6 +9,8 @@ using PolicyCuration.Format.Model;
 using PolicyCuration.Probe;
 using PolicyCuration.Probe.Vantage;
 using PolicyCuration.Review;
+using PolicyCuration.Git;
+using PolicyCuration.Validation.Diff;
 
 namespace PolicyCuration.Cli.Commands;
 
@@ -50,26 +52,37 @@ internal static class EditCommands
                 }
 
                 string[] given = parsed.GetValue(mxs) ?? [];
-                DomainReport? report = null;
+                PolicyMode entryMode;
+                IReadOnlyList<string> patterns;
                 if (!parsed.GetValue(noProbe))
                 {
+                    // The domain is probed to learn its MX hosts and MTA-STS policy, then the entry about to be written is
+                    // judged as the pull request check judges it: its patterns must cover every MX, its mode must be allowed.
                     using var prober = new DomainProber(probe.Read(parsed));
-                    report = await prober.ProbeAsync(new ProbeTarget(name), cancellation).ConfigureAwait(false);
-                    foreach (var finding in report.Findings.Where(f => f.Severity != Severity.Info))
+                    var found = await prober.ProbeAsync(new ProbeTarget(name), cancellation).ConfigureAwait(false);
+                    (entryMode, patterns) = Entry(name, found, parsed.GetValue(fromMtaSts), parsed.GetValue(mode), given);
+                    var entry = Policy.Direct(entryMode, patterns);
+                    var report = await prober.ProbeAsync(new ProbeTarget(name, entryMode, entry.Mxs), cancellation).ConfigureAwait(false);
+                    var judged = report.Findings
+                        .Concat(EligibilityRules.Judge(new DomainChange(name, ChangeKind.Added, null, entry), entry, null, report, null, DateTimeOffset.UtcNow))
+                        .Where(f => f.Severity != Severity.Info)
+                        .ToList();
+                    foreach (var finding in judged)
                     {
                         error.WriteLine($"  {FindingJson.SeverityName(finding.Severity)} {finding.Code}: {finding.Message}");
                     }
 
                     var vantage = await prober.VantageAsync().ConfigureAwait(false);
-                    if (!report.Passed && vantage.Status is VantageStatus.Unhealthy or VantageStatus.Suspect)
+                    bool refused = judged.Any(f => f.Severity == Severity.Error);
+                    if (refused && vantage.Status is VantageStatus.Unhealthy or VantageStatus.Suspect)
                     {
                         VantageReport.Write(error, vantage, prober.Statistics, $"it cannot tell whether {name} works; add it from a host that reaches port 25, or with --no-probe --mx");
                         return ExitCodes.Inconclusive;
                     }
 
-                    if (!report.Passed)
+                    if (refused)
                     {
-                        error.WriteLine($"policyctl add: {name} fails the probe; fix the errors above first (the pull request check would refuse it)");
+                        error.WriteLine($"policyctl add: the pull request check would refuse this entry for {name} (mode {entryMode.ToJson()}, mxs {string.Join(", ", patterns)}); fix the errors above first. Nothing was written");
                         return ExitCodes.Findings;
                     }
                 }
@@ -77,16 +90,15 @@ internal static class EditCommands
                 {
                     throw new ArgumentException("--no-probe needs --mx: without a probe nothing says which MX hosts to cover");
                 }
+                else
+                {
+                    (entryMode, patterns) = Entry(name, null, parsed.GetValue(fromMtaSts), parsed.GetValue(mode), given);
+                    error.WriteLine($"policyctl add: not probed: the pull request check will probe {name} against this entry");
+                }
 
-                var (entryMode, patterns) = Entry(name, report, parsed.GetValue(fromMtaSts), parsed.GetValue(mode), given);
                 var edited = current with { Policies = [.. current.Policies, new NamedPolicy(name, Policy.Direct(entryMode, patterns))] };
                 Write(path, edited, name);
                 output.WriteLine($"added {name}: mode {entryMode.ToJson()}, mxs [{string.Join(", ", patterns.Select(p => $"\"{p}\""))}] to {path}");
-                if (entryMode == PolicyMode.Enforce && report?.Suggested?.Mode != PolicyMode.Enforce)
-                {
-                    output.WriteLine("  warning: a new entry starts in testing unless its MTA-STS policy enforces with max_age >= 10886400 and the same patterns; check-pr will refuse this one");
-                }
-
                 NextSteps(output, name, "adds");
                 return ExitCodes.Ok;
             }
@@ -177,11 +189,30 @@ internal static class EditCommands
         AtomicFile.Write(path, bytes);
     }
 
+    /// <summary>The repository pull requests go to: $GITHUB_REPOSITORY, else the origin remote's GitHub name, else a placeholder to fill in.</summary>
+    private static string Repository()
+    {
+        if (CommonOptions.Setting("GITHUB_REPOSITORY") is { } named)
+        {
+            return named;
+        }
+
+        try
+        {
+            return Remotes.GitHubRepository(".", "origin") ?? "OWNER/NAME";
+        }
+        catch (Exception e) when (e is RevisionException or LibGit2Sharp.LibGit2SharpException)
+        {
+            return "OWNER/NAME";
+        }
+    }
+
     private static void NextSteps(TextWriter output, string domain, string verb)
     {
         output.WriteLine("next:");
-        output.WriteLine($"  1. commit the list and open a pull request that {verb} {domain}");
-        output.WriteLine($"  2. publish the PR's URL in DNS:  {OwnershipCheck.RecordName(domain)}. IN TXT \"https://github.com/OWNER/NAME/pull/N\"");
-        output.WriteLine("  3. the pull request check probes the domain and looks for that record; re-run it once the record is live");
+        output.WriteLine($"  1. commit the list, and see what the pull request check will say:  policyctl check-pr --base origin/main --head HEAD");
+        output.WriteLine($"  2. open a pull request that {verb} {domain}");
+        output.WriteLine($"  3. publish its URL in DNS:  {OwnershipCheck.RecordName(domain)}. IN TXT \"https://github.com/{Repository()}/pull/N\" (N: the pull request's number)");
+        output.WriteLine("  4. the pull request check looks for that record first, then probes the domain; it runs again on every push, or ask a maintainer once the record is live");
     }
 }

@@ -68,6 +68,10 @@ internal static class FmtCommand
         return command;
     }
 
+    /// <summary>
+    /// What stops formatting: the JSON, the schema, and the names, judged exactly as <c>validate</c> judges them (an upper-case
+    /// domain is <c>list.domain.not_lowercase</c> to both), so that the two commands never disagree on one file.
+    /// </summary>
     private static List<Finding> BlockingFindings(PolicyListReadResult read, string? schemaPath)
     {
         if (read.Root is null)
@@ -75,8 +79,8 @@ internal static class FmtCommand
             return [.. read.Problems];
         }
 
-        var findings = CommonOptions.LoadSchema(schemaPath).Validate(read.Source, read.Root).ToList();
-        findings.Sort(Finding.OutputOrder);
-        return findings;
+        string[] blocking = ["json.", "schema.", "list.domain.", "list.mx.", "list.alias."];
+        return [.. new ListValidator(CommonOptions.LoadSchema(schemaPath)).Validate(read, DateTimeOffset.UtcNow).Findings
+            .Where(f => f.Severity == Severity.Error && blocking.Any(prefix => f.Code.StartsWith(prefix, StringComparison.Ordinal)))];
     }
 }

@@ -71,7 +71,7 @@ public static class JsonSyntaxReader
         catch (JsonException ex)
         {
             long at = source.OffsetOf(ex.LineNumber ?? 0, ex.BytePositionInLine ?? 0);
-            return Fail(source, JsonFindingKinds.Syntax, at, $"{WithoutPosition(ex.Message)}; fix the JSON syntax");
+            return Fail(source, JsonFindingKinds.Syntax, at, SyntaxMessage(ex.Message, at < bytes.Length ? bytes[(int)at] : null));
         }
     }
 
@@ -242,10 +242,27 @@ public static class JsonSyntaxReader
         new(null, kind.At("json", message, source.LocationOf(offset)));
 
     // System.Text.Json ends its messages with its own 0-based position; the finding carries the 1-based one.
-    private static string WithoutPosition(string message)
+    /// <summary>
+    /// What a syntax error means for someone editing the list, in the project's words: System.Text.Json's messages speak to
+    /// programmers ("Change the reader options"). <paramref name="found"/> is the byte where the reader stopped, null at the end.
+    /// </summary>
+    private static string SyntaxMessage(string message, byte? found)
     {
-        int at = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
-        return (at < 0 ? message : message[..at]).TrimEnd('.', ' ');
+        bool Says(string words) => message.Contains(words, StringComparison.OrdinalIgnoreCase);
+        return true switch
+        {
+            _ when Says("trailing comma") => "a comma after the last member or element: JSON allows none before } or ]; remove it",
+            _ when Says("comment") || found == '/' => "a comment: JSON has none; remove it",
+            _ when found == '\'' => "a string in single quotes: JSON strings take double quotes (\")",
+            _ when found is null || Says("end of the JSON payload") || Says("Expected depth to be zero") =>
+                "the file ends inside an object or an array: a closing } or ] is missing",
+            _ when Says("property name") => "a member's name must be a string in double quotes, followed by a colon",
+            _ when Says("escapable") => "a backslash that starts no valid escape in a string: write \\\\ for a backslash, \\\" for a quote",
+            _ when Says("within a JSON string") || Says("control character") => "a control character (a tab, a line break) inside a string: write it as \\t, \\n or \\u00XX",
+            _ when Says("after a value") || Says("Expected either") || Says("after a property") => "a comma is missing between two members or elements, or a } or ] is out of place",
+            _ when Says("start of a value") || Says("invalid start") => "a value cannot start here: JSON values are strings in double quotes, numbers, true, false, null, objects and arrays",
+            _ => "the JSON syntax breaks here: check the brackets, commas and quotes around it",
+        };
     }
 
     private static long FirstInvalidUtf8(ReadOnlySpan<byte> bytes)

@@ -23,6 +23,7 @@ public sealed partial class ReadmeCommandTests(Workbench bench, ITestOutputHelpe
         ("install -d /etc/starttls-policy", "it writes to /etc: the consumer's lines below read the key from policy/release.pub, where the README's keygen line wrote it"),
         ("postconf -e", "it would reconfigure this machine's own Postfix"),
         ("postfix reload", "it would reload this machine's own Postfix"),
+        ("/usr/sbin/postfix reload", "it would reload this machine's own Postfix"),
         ("grep -q trust-ad /etc/resolv.conf", "it would change this machine's resolver settings; the sending Postfix of the fixtures has its own resolv.conf with trust-ad"),
         ("tools/package/build-deb.sh", "tools/test.sh builds the package this way and tests it with tools/package/test-deb.sh"),
         ("apt install ./", "it would install the package on this machine; tools/package/test-deb.sh installs it in a throwaway root"),
@@ -171,7 +172,7 @@ public sealed partial class ReadmeCommandTests(Workbench bench, ITestOutputHelpe
         string map = Path.Combine(scratch, "postfix", "starttls-policy");
         Directory.CreateDirectory(Path.GetDirectoryName(map)!);
         string moved = command
-            .Replace("/opt/starttls-policy/starttls-policy", consumer, StringComparison.Ordinal)
+            .Replace("/usr/bin/starttls-policy", consumer, StringComparison.Ordinal)
             .Replace("https://github.com/OWNER/NAME/releases/latest/download", $"{ProbeFixtures.ReleasesUrl.TrimEnd('/')}/{releases}", StringComparison.Ordinal)
             .Replace("/etc/starttls-policy/release.pub", "policy/release.pub", StringComparison.Ordinal)
             .Replace("/etc/postfix/starttls-policy", map, StringComparison.Ordinal)
@@ -187,7 +188,7 @@ public sealed partial class ReadmeCommandTests(Workbench bench, ITestOutputHelpe
             return command.Replace(" -p release.pub", " -p policy/release.pub", StringComparison.Ordinal);
         }
 
-        if (command.StartsWith("/opt/starttls-policy/starttls-policy ", StringComparison.Ordinal))
+        if (command.StartsWith("/usr/bin/starttls-policy ", StringComparison.Ordinal))
         {
             return $"{moved} --state-dir {Workbench.Quote(Path.Combine(scratch, "state"))} --ca-file {Workbench.Quote(ProbeFixtures.CaFile)}";
         }
