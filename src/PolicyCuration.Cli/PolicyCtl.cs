@@ -36,6 +36,7 @@ public static class PolicyCtl
             AuditCommand.Create(),
             SiteCommand.Create(),
         };
+        CommonOptions.DropRepeatedDefaults(root);
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {

@@ -41,6 +41,13 @@ public sealed class Updater(InstalledState state, IReadOnlyList<MinisignPublicKe
     public async Task<UpdateOutcome> RunAsync(ReleaseSource source, MapOptions map, TextWriter report, CancellationToken cancellation)
     {
         var now = clock.GetUtcNow();
+        if (!Directory.Exists(state.Directory))
+        {
+            // Said, not refused: a first install starts here. A mistyped --state-dir would start rollback protection over.
+            report.WriteLine(
+                $"starttls-policy: note: the state directory {state.Directory} does not exist yet, so this is taken as a first install; " +
+                "if it is not, check --state-dir: a new directory has no record of the serial installed before, and rollback protection starts over");
+        }
 
         // Read once: verified here, and its manifest named by the expiry fallback.
         var installedFiles = state.ReadCurrent();
@@ -88,6 +95,7 @@ public sealed class Updater(InstalledState state, IReadOnlyList<MinisignPublicKe
         }
         catch (Exception e) when (e is ReleaseRefusedException or MapRefusedException or IOException or UnauthorizedAccessException)
         {
+            string hint = e is UnauthorizedAccessException ? " (run it as root, as the package's service does, or as the owner of the state directory and the map)" : string.Empty;
             string code = e switch
             {
                 ReleaseRefusedException refused => refused.Code,
@@ -98,17 +106,17 @@ public sealed class Updater(InstalledState state, IReadOnlyList<MinisignPublicKe
             if (installedNow)
             {
                 // The release is good and installed; only its map is missing, and the next run writes it.
-                report.WriteLine($"starttls-policy: refused ({code}): {e.Message}; the new release is installed, the last map is kept until a run can write it");
+                report.WriteLine($"starttls-policy: refused ({code}): {e.Message}{hint}; the new release is installed, the last map is kept until a run can write it");
                 return UpdateOutcome.Refused;
             }
 
             if (installedProblem?.Code == "release.expired")
             {
-                report.WriteLine($"starttls-policy: refused ({code}): {e.Message}; the installed list has expired, so the map is emptied (below)");
+                report.WriteLine($"starttls-policy: refused ({code}): {e.Message}{hint}; the installed list has expired, so the map is emptied (below)");
                 return Expire(installedFiles!, map, report);
             }
 
-            report.WriteLine($"starttls-policy: refused ({code}): {e.Message}; the last good list and map are kept");
+            report.WriteLine($"starttls-policy: refused ({code}): {e.Message}{hint}; the last good list and map are kept");
             Reload(map, changed: false, report);
             return UpdateOutcome.Refused;
         }

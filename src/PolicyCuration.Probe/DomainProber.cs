@@ -136,7 +136,7 @@ public sealed class DomainProber : IDisposable
                 break;
             case DnsOutcome.Failed:
                 Interlocked.Increment(ref mxLookupsFailed);
-                findings.Add(ProbeFindingKinds.MxLookupFailed.At(domain, $"MX {domain}: {answer.Error}", null));
+                findings.Add(ProbeFindingKinds.MxLookupFailed.At(domain, answer.Error ?? $"MX {domain}: the lookup failed", null));
                 break;
             case DnsOutcome.Found when mx.Any(r => r.Host.Length == 0):
                 findings.Add(ProbeFindingKinds.MxNull.At(domain, $"{domain} publishes a null MX (RFC 7505): it receives no mail and has no place in the list", null));
@@ -201,7 +201,7 @@ public sealed class DomainProber : IDisposable
             var finding = addresses.Outcome switch
             {
                 DnsOutcome.CnameLoop => ProbeFindingKinds.CnameLoop.At(mx.Host, $"address of MX {mx.Host}: {addresses.Error}", null),
-                DnsOutcome.Failed => ProbeFindingKinds.AddressLookupFailed.At(mx.Host, $"address of MX {mx.Host}: {addresses.Error}", null),
+                DnsOutcome.Failed => ProbeFindingKinds.AddressLookupFailed.At(mx.Host, $"the address of MX host {mx.Host}: {addresses.Error}", null),
                 _ => ProbeFindingKinds.AddressNone.At(mx.Host, $"MX {mx.Host} has no A or AAAA record{(addresses.Outcome == DnsOutcome.NxDomain ? " (the name does not exist)" : string.Empty)}", null),
             };
             return [new MxHostReport(mx.Host, mx.Preference, null, null, null, null, [.. hostFindings, finding])];
@@ -267,7 +267,7 @@ public sealed class DomainProber : IDisposable
         var txt = await dns.TxtAsync($"_mta-sts.{domain}", cancellation).ConfigureAwait(false);
         if (txt.Outcome is DnsOutcome.Failed or DnsOutcome.CnameLoop)
         {
-            return (null, null, [ProbeFindingKinds.MtaStsTxtLookupFailed.At(domain, $"TXT _mta-sts.{domain}: {txt.Error}", null)]);
+            return (null, null, [ProbeFindingKinds.MtaStsTxtLookupFailed.At(domain, txt.Error ?? $"TXT _mta-sts.{domain}: the lookup failed", null)]);
         }
 
         var (record, problem, count) = MtaStsRecord.Select(txt.Records);

@@ -20,7 +20,7 @@ public sealed class OwnershipCheck(MailDns dns)
         var answer = await dns.TxtAsync(name, cancellation).ConfigureAwait(false);
         if (answer.Outcome is DnsOutcome.Failed or DnsOutcome.CnameLoop)
         {
-            return ReviewFindingKinds.OwnershipLookupFailed.At(domain, $"TXT {name}: {answer.Error}", null);
+            return ReviewFindingKinds.OwnershipLookupFailed.At(domain, $"{answer.Error ?? $"TXT {name}: the lookup failed"}; the check runs again on the next push, or a maintainer re-runs it", null);
         }
 
         if (answer.Records.Any(text => Same(text, pullRequestUrl)))
@@ -32,7 +32,8 @@ public sealed class OwnershipCheck(MailDns dns)
             ? ReviewFindingKinds.OwnershipMissing.At(domain, $"publish a TXT record at {name} holding \"{pullRequestUrl}\" to show you control {domain}", null)
             : ReviewFindingKinds.OwnershipMismatch.At(
                 domain,
-                $"the TXT record at {name} holds {string.Join(", ", answer.Records.Take(3).Select(r => $"\"{Shown(r)}\""))}, not this pull request's URL \"{pullRequestUrl}\"",
+                $"the TXT record at {name} holds {string.Join(", ", answer.Records.Take(3).Select(r => $"\"{Shown(r)}\""))}, not this pull request's URL \"{pullRequestUrl}\": " +
+                "replace it with (or add) a record holding this pull request's URL",
                 null);
     }
 

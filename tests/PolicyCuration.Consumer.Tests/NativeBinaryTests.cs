@@ -64,6 +64,7 @@ public sealed class NativeBinaryTests
             .Replace("'/usr/sbin/postfix reload'", $"'touch {dir.File("reloaded")}'", StringComparison.Ordinal)
             + $" --state-dir {dir.File("state")}";
         Assert.DoesNotContain("OWNER", command, StringComparison.Ordinal);
+        Directory.CreateDirectory(dir.File("state"));
 
         var (code, output) = ExternalTool.Run("/usr/bin/env", ["-i", "PATH=/usr/bin:/bin", "/bin/sh", "-c", command]);
 

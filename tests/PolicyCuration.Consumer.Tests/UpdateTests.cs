@@ -135,6 +135,20 @@ public sealed class UpdateTests : IDisposable
     ];
 
     [Fact]
+    public void AStateDirectoryThatDoesNotExistIsSaidToStartAfresh()
+    {
+        Releases.Write(dir.File("r1"), key, 1, Releases.SmallList());
+
+        var first = Update(dir.File("r1"));
+        var second = Update(dir.File("r1"));
+
+        Assert.Equal((ConsumerExitCodes.Ok, ConsumerExitCodes.Ok), (first.Code, second.Code));
+        Assert.Contains($"the state directory {State} does not exist yet, so this is taken as a first install", first.Error);
+        Assert.Contains("rollback protection starts over", first.Error);
+        Assert.Empty(second.Error);
+    }
+
+    [Fact]
     public void AFailedReloadSaysTheMapIsWrittenAndTheNextRunRetriesIt()
     {
         Releases.Write(dir.File("r1"), key, 1, Releases.SmallList());

@@ -102,6 +102,19 @@ public sealed class FixtureProbeTests(FixtureReports reports) : IClassFixture<Fi
         Assert.All(absent, code => Assert.False(found.Contains(code), $"{name}: did not expect {code}, found {Describe(report)}"));
     }
 
+    [Theory]
+    [InlineData("oldtls.probe.test", "; enable TLS 1.2 and 1.3")]
+    public void AHandshakeFailureIsSaidWithoutTheTlsLibrarysExceptionChain(string domain, string said)
+    {
+        var finding = Assert.Single(reports.Plain[domain].Findings, f => f.Severity == Format.Findings.Severity.Error);
+
+        Assert.Contains(said, finding.Message, StringComparison.Ordinal);
+        foreach (string internals in new[] { "inner exception", "SSL_ERROR", "OpenSSL", "Interop", "error:0A", "Authentication failed" })
+        {
+            Assert.DoesNotContain(internals, finding.Message, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
     [Fact]
     public void EveryMxHostIsProbedNotOnlyThePreferredOne()
     {

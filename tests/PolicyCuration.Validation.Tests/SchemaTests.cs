@@ -41,6 +41,16 @@ public class SchemaTests
         Assert.Empty(Validation.Schema.Validate(read.Source, read.Root!, partitioned: true));
     }
 
+    [Theory]
+    [InlineData("{\"a.example\": {\"mode\": \"testing\", \"mx\": [\"mx.a.example\"]}}", "\"mx\" is not a member the format defines (allowed here: \"mode\", \"mxs\"); did you mean \"mxs\"?")]
+    [InlineData("{\"a.example\": {\"mode\": \"testing\", \"mxs\": [\"mx.a.example\"], \"comment\": \"x\"}}", "\"comment\" is not a member the format defines (allowed here: \"mode\", \"mxs\"); remove or rename it")]
+    public void AnUnknownMemberNearAKnownOneIsNamed(string policies, string said)
+    {
+        var findings = Validation.OfText(Validation.List(policies)).Findings;
+
+        Assert.Contains(findings, f => f.Code == "schema.unknown_property" && f.Message.Contains(said, StringComparison.Ordinal));
+    }
+
     [Fact]
     public void EveryEntryOfAFailingShapeIsReportedOnItsOwn()
     {

@@ -6,7 +6,7 @@ using PolicyCuration.Format.Model;
 namespace PolicyCuration.Cli.Commands;
 
 /// <summary>Options that several commands share, and how their values are read.</summary>
-internal static class CommonOptions
+internal static partial class CommonOptions
 {
     /// <summary>The list this repository curates, relative to its root.</summary>
     public const string DefaultList = "policy/policy.json";
@@ -14,12 +14,37 @@ internal static class CommonOptions
     /// <summary>The schema, relative to the repository's root.</summary>
     public const string DefaultSchema = "schema/policy.schema.json";
 
-    public static Argument<string> ListFile() => new("FILE")
+    /// <summary>The list file argument; absent, it is <see cref="DefaultList"/> (said in its description, not as a parser default, which the root help would glue to the command's examples).</summary>
+    public static Argument<string?> ListFile() => new("FILE")
     {
         Description = $"The list to read (default: {DefaultList})",
         Arity = ArgumentArity.ZeroOrOne,
-        DefaultValueFactory = _ => DefaultList,
     };
+
+    /// <summary>
+    /// Takes out of every description of <paramref name="command"/> and its subcommands the "(default: …)" of an option the
+    /// help already shows with "[default: X]"; where the default comes from an environment variable, the description keeps
+    /// only that ("$POLICYCTL_SMTP_PORT when set"), so that no option shows two defaults.
+    /// </summary>
+    public static void DropRepeatedDefaults(Command command)
+    {
+        foreach (var option in command.Options.Where(o => o.HasDefaultValue && o.Description is not null))
+        {
+            string text = FromEnvironment().Replace(option.Description!, "($1 when set)");
+            option.Description = StatedDefault().Replace(text, string.Empty);
+        }
+
+        foreach (var sub in command.Subcommands)
+        {
+            DropRepeatedDefaults(sub);
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\(default: (\$[A-Z_]+)(?:, else [^)]*)?\)")]
+    private static partial System.Text.RegularExpressions.Regex FromEnvironment();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\s*\(default: [^)]*\)")]
+    private static partial System.Text.RegularExpressions.Regex StatedDefault();
 
     public static Option<string?> Schema() => new("--schema")
     {

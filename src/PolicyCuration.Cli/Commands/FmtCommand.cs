@@ -31,7 +31,7 @@ internal static class FmtCommand
         {
             var output = parsed.InvocationConfiguration.Output;
             var error = parsed.InvocationConfiguration.Error;
-            string path = parsed.GetValue(file)!;
+            string path = parsed.GetValue(file) ?? CommonOptions.DefaultList;
             try
             {
                 var read = PolicyListReader.ReadFile(path);

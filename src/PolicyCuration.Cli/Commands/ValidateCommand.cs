@@ -28,7 +28,7 @@ internal static class ValidateCommand
         {
             var output = parsed.InvocationConfiguration.Output;
             var error = parsed.InvocationConfiguration.Error;
-            string path = parsed.GetValue(file)!;
+            string path = parsed.GetValue(file) ?? CommonOptions.DefaultList;
             try
             {
                 var clock = CommonOptions.ParseNow(parsed.GetValue(now));

@@ -149,7 +149,7 @@ public sealed class MailDns
             }
             catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
             {
-                return DnsAnswer<DnsResourceRecord>.Empty(DnsOutcome.Failed, $"{type} {current}: timed out");
+                return DnsAnswer<DnsResourceRecord>.Empty(DnsOutcome.Failed, $"{type} {current}: no answer in time; check that the domain's name servers answer");
             }
             finally
             {
@@ -163,7 +163,7 @@ public sealed class MailDns
 
             if (response.HasError)
             {
-                return DnsAnswer<DnsResourceRecord>.Empty(DnsOutcome.Failed, $"{type} {current}: {response.ErrorMessage}");
+                return DnsAnswer<DnsResourceRecord>.Empty(DnsOutcome.Failed, $"{type} {current}: {Rcode(response.Header.ResponseCode, response.ErrorMessage)}");
             }
 
             // Walk the chain inside this answer; ask again only where the answer stops.
@@ -231,4 +231,13 @@ public sealed class MailDns
             return answer;
         }
     }
+
+    /// <summary>A DNS failure in words a domain's admin acts on.</summary>
+    private static string Rcode(DnsHeaderResponseCode code, string fallback) => code switch
+    {
+        DnsHeaderResponseCode.ServerFailure => "the name servers failed to answer (SERVFAIL): check the zone's name servers and, if it is signed, its DNSSEC",
+        DnsHeaderResponseCode.Refused => "the name server refused to answer (REFUSED): check that the domain's name servers serve its zone",
+        DnsHeaderResponseCode.FormatError => "the name server could not read the question (FORMERR)",
+        _ => fallback,
+    };
 }

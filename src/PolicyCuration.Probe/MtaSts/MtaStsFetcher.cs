@@ -204,7 +204,7 @@ public sealed class MtaStsFetcher : IDisposable
             await tls.DisposeAsync().ConfigureAwait(false);
             string why = verdict is { Passed: false }
                 ? "certificate refused: " + string.Join("; ", verdict.Findings.Where(f => f.Severity == Severity.Error).Select(f => f.Message))
-                : $"TLS handshake with {host} failed: {ExceptionText.Reasons(e)}";
+                : $"TLS handshake with {host} failed: {ExceptionText.Handshake(e)}";
             throw Refused(context, why);
         }
 

@@ -84,7 +84,7 @@ public static class StartTlsSession
             }
             catch (SocketException e)
             {
-                findings.Add(ProbeFindingKinds.ConnectFailed.At(host, $"{where}: {e.Message}", null));
+                findings.Add(ProbeFindingKinds.ConnectFailed.At(host, $"{where}: {Refusal(e, endpoint.Port)}", null));
                 return null;
             }
         }
@@ -216,14 +216,14 @@ public static class StartTlsSession
             }
             catch (Exception e) when (e is AuthenticationException or IOException or Win32Exception)
             {
-                string why = ExceptionText.Reasons(e);
                 if (await SoundVersionAsync(host, endpoint, where, options, cancellation).ConfigureAwait(false) is < TlsVersionSounding.Tls12 and var old)
                 {
                     return Failed(findings, ProbeFindingKinds.VersionObsolete.At(
-                        host, $"{where}: offered TLS 1.0 to 1.2, the server chose {TlsVersionSounding.VersionName(old)}; enable TLS 1.2 and 1.3 ({why})", null));
+                        host, $"{where}: offered TLS 1.0 to 1.2, the server chose {TlsVersionSounding.VersionName(old)}; enable TLS 1.2 and 1.3", null));
                 }
 
-                return Failed(findings, ProbeFindingKinds.HandshakeFailed.At(host, $"{where}: TLS handshake failed: {why}", null));
+                return Failed(findings, ProbeFindingKinds.HandshakeFailed.At(
+                    host, $"{where}: TLS handshake failed: {ExceptionText.Handshake(e)}; check the server's TLS settings and certificate with openssl s_client -starttls smtp", null));
             }
         }
 
@@ -367,4 +367,13 @@ public static class StartTlsSession
     }
 
     private static string Seconds(TimeSpan timeout) => $"{timeout.TotalSeconds:0.#} s";
+
+    /// <summary>Why no connection was made, and what the MX host's admin checks.</summary>
+    private static string Refusal(SocketException e, int port) => e.SocketErrorCode switch
+    {
+        SocketError.ConnectionRefused => $"connection refused: nothing accepts connections on port {port} there; check that the SMTP server runs and listens on that address",
+        SocketError.HostUnreachable or SocketError.NetworkUnreachable => $"unreachable: no route to the address; check the MX host's address records",
+        SocketError.TimedOut => $"no answer on port {port}: a firewall may drop it; port {port} must be open to the internet",
+        _ => $"{e.Message}; check that the SMTP server listens on port {port} and its firewall lets it in",
+    };
 }

@@ -238,7 +238,7 @@ public sealed class PolicySchema
         return error switch
         {
             { Kind: ValidationErrorKind.PropertyRequired } => $"{where} lacks the required member \"{error.Property}\"; add it",
-            { Kind: ValidationErrorKind.NoAdditionalPropertiesAllowed } => $"{where} is not a member the format defines{Allowed(error.Schema)}; remove or rename it",
+            { Kind: ValidationErrorKind.NoAdditionalPropertiesAllowed } => $"{where} is not a member the format defines{Allowed(error.Schema)}; {Rename(error)}",
             { Kind: ValidationErrorKind.NotInEnumeration } => $"{where} must be one of {string.Join(", ", error.Schema?.ActualSchema.Enumeration.Select(e => $"\"{e}\"") ?? [])}",
             { Kind: ValidationErrorKind.PatternMismatch } => $"{where} does not have the required form: {Description(error.Schema)}",
             ChildSchemaValidationError { Kind: ValidationErrorKind.NotOneOf or ValidationErrorKind.NotAnyOf } => $"{where} must be either {{\"mode\", \"mxs\"}} or {{\"policy-alias\"}}, not both and not neither; {Branches((ChildSchemaValidationError)error)}",
@@ -255,6 +255,42 @@ public sealed class PolicySchema
         JProperty property => $"\"{property.Name}\"",
         _ => "the list",
     };
+
+    /// <summary>"did you mean" the allowed member one or two edits away (<c>mx</c> for <c>mxs</c>), else remove or rename it.</summary>
+    private static string Rename(ValidationError error)
+    {
+        string? written = error.Property ?? (error.Token as JProperty)?.Name;
+        var near = written is null ? null : error.Schema?.ActualSchema.Properties.Keys
+            .Where(name => Distance(written, name) <= Math.Min(2, name.Length / 2))
+            .OrderBy(name => Distance(written, name))
+            .FirstOrDefault();
+        return near is null ? "remove or rename it" : $"did you mean \"{near}\"?";
+    }
+
+    /// <summary>The edit distance of two short names (Levenshtein).</summary>
+    private static int Distance(string a, string b)
+    {
+        if (a.Length > 64 || b.Length > 64)
+        {
+            return int.MaxValue;
+        }
+
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (int i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int substitution = previous[j - 1] + (char.ToLowerInvariant(a[i - 1]) == char.ToLowerInvariant(b[j - 1]) ? 0 : 1);
+                current[j] = Math.Min(substitution, Math.Min(previous[j], current[j - 1]) + 1);
+            }
+
+            previous = current;
+        }
+
+        return previous[b.Length];
+    }
 
     private static string Allowed(JsonSchema? schema)
     {
