@@ -50,6 +50,8 @@ rm -rf "$root/.deb"
 bash tools/package/build-deb.sh "$root/.aot" 0.0.1 "$root/.deb" >/dev/null
 bash tools/package/build-deb.sh "$root/.aot" 0.0.2 "$root/.deb" >/dev/null
 bash tools/package/test-deb.sh "$root/.deb/starttls-policy_0.0.1_amd64.deb" "$root/.deb/starttls-policy_0.0.2_amd64.deb"
+# The consumer's tests install it into a scratch root and follow its steps against the fixtures' sending Postfix.
+export POLICYCURATION_DEB="$root/.deb/starttls-policy_0.0.2_amd64.deb"
 
 say "fixtures"
 export POLICYCURATION_FIXTURES="${POLICYCURATION_FIXTURES:-/tmp/policycuration-fixtures}"

@@ -4,7 +4,7 @@ namespace PolicyCuration.Consumer.Tests;
 
 /// <summary>The NativeAOT binary that tools/test.sh publishes: one file (and libsodium beside it) that installs, verifies and exports.</summary>
 [Trait("Needs", "fixtures")]
-public sealed class NativeBinaryTests
+public sealed partial class NativeBinaryTests
 {
     [Fact]
     public void TheNativeBinaryInstallsVerifiesAndExports()
@@ -112,6 +112,39 @@ public sealed class NativeBinaryTests
         Assert.Contains($"refused (state.unsafe_directory): the map's directory {dir.File("open")} is writable by other users", map.Output);
         Assert.False(File.Exists(dir.File("open/map")));
     }
+
+    [Fact]
+    public void EveryFailureAnAdminMeetsIsToldInWordsNotResourceKeysOrExceptionChains()
+    {
+        string binary = Binary();
+        using var dir = new TemporaryDirectory();
+        Releases.WriteSignedByNewKey(dir.File("r1"), dir.File("release.pub"), Releases.SmallList());
+        string[] update = ["update", "--public-key", dir.File("release.pub"), "--state-dir", dir.File("state"), "--postfix-map", dir.File("map")];
+        var cases = new (string[] Arguments, int Exit, string Said)[]
+        {
+            ([.. update, "--source", dir.File("missing")], 1, "release.fetch.failed"),
+            ([.. update, "--source", $"{ProbeFixtures.ReleasesUrl.TrimEnd('/')}/nothing-here/"], 1, "release.fetch.failed"),
+            ([.. update, "--source", dir.File("r1"), "--ca-file", dir.File("no-such-ca.pem")], 2, "--ca-file"),
+            ([.. update, "--source", "https://github.com/OWNER/NAME/releases/latest/download"], 2, "OWNER/NAME is a placeholder"),
+            (["verify", "--public-key", dir.File("no-such.pub"), "--state-dir", dir.File("state")], 2, "no-such.pub"),
+            (["export", "postfix", "--public-key", dir.File("release.pub"), "--state-dir", dir.File("empty-state")], 1, "starttls-policy:"),
+            (["serve", "--socketmap", "inet:127.0.0.1:1", "--public-key", dir.File("release.pub"), "--state-dir", dir.File("state"), "--override", dir.File("no-overrides")], 1, "no-overrides"),
+        };
+
+        foreach (var (arguments, exit, said) in cases)
+        {
+            var (code, output) = ExternalTool.Run(binary, arguments);
+            string shown = $"starttls-policy {string.Join(' ', arguments)}\n{output}";
+            Assert.True(code == exit, $"exit {code}, not {exit}: {shown}");
+            Assert.True(output.Contains(said, StringComparison.Ordinal), $"does not say {said}: {shown}");
+            Assert.True(!ResourceKey().IsMatch(output), $"a .NET resource key: {shown}");
+            Assert.True(!output.Contains("inner exception", StringComparison.OrdinalIgnoreCase) && !output.Contains("   at ", StringComparison.Ordinal), $"an exception chain or stack: {shown}");
+        }
+    }
+
+    // net_http_ssl_connection_failed, IO_FileNotFound_FileName, UnauthorizedAccess_IODenied_Path: words joined by two or more underscores, not in a path.
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![/\w.-])[A-Za-z]+(_[A-Za-z]+){2,}\b")]
+    private static partial System.Text.RegularExpressions.Regex ResourceKey();
 
     private static string Binary() =>
         Environment.GetEnvironmentVariable("POLICYCURATION_CONSUMER_AOT") is { Length: > 0 } path && File.Exists(path)

@@ -80,6 +80,79 @@ public sealed class PostfixSenderTests : IDisposable
         Assert.Matches("certificate verification failed|Server certificate not trusted|not verified", Reason(ids["wrongkey.dane.test again"]));
     }
 
+    [Fact]
+    public void FollowingThePackagesStepsNeverStopsMailFromInstallToPurge()
+    {
+        string deb = Environment.GetEnvironmentVariable("POLICYCURATION_DEB") is { Length: > 0 } built && File.Exists(built) ? built
+            : throw new InvalidOperationException("POLICYCURATION_DEB names no package: tools/test.sh builds it and sets it");
+        string config = ProbeFixtures.SenderConfig;
+        string root = dir.File("root");
+        foreach (string made in new[] { "var/lib/dpkg/info", "var/lib/dpkg/updates", "etc/postfix" })
+        {
+            Directory.CreateDirectory(Path.Combine(root, made));
+        }
+
+        File.WriteAllText(Path.Combine(root, "var/lib/dpkg/status"), string.Empty);
+        string map = Path.Combine(root, "etc/postfix/starttls-policy");
+        Releases.WriteSignedByNewKey(dir.File("r1"), dir.File("release.pub"), Releases.PolicyList(
+            ("valid.probe.test", PolicyMode.Enforce, ["mx.valid.probe.test", "mx2.valid.probe.test"]),
+            ("selfsigned.probe.test", PolicyMode.Enforce, ["mx.selfsigned.probe.test"])));
+        Postfix("postsuper", "-c", config, "-d", "ALL");
+        try
+        {
+            // 1. Install: the package's message says the steps; the empty map is there before Postfix is told about it.
+            string installed = Dpkg(root, "-i", deb);
+            Assert.Contains("Only then, point Postfix at the map", installed, StringComparison.OrdinalIgnoreCase);
+            Assert.True(File.Exists(map + ".db"), "the package left no map database for Postfix to open");
+
+            // 2. The admin's first update, checked with postmap -q, then Postfix pointed at the map, as the steps say.
+            string binary = Path.Combine(root, "usr/bin/starttls-policy");
+            var (code, said) = ExternalTool.Run(binary, ["update", "--source", dir.File("r1"), "--public-key", dir.File("release.pub"), "--state-dir", Path.Combine(root, "var/lib/starttls-policy"),
+                "--postfix-map", map, "--postmap", "--reload", $"/usr/sbin/postfix -c {config} reload"]);
+            Assert.True(code == 0, said);
+            Assert.Equal((0, "secure match=mx.valid.probe.test:mx2.valid.probe.test servername=hostname\n"), ExternalTool.Run("/usr/sbin/postmap", ["-q", "valid.probe.test", $"hash:{map}"]));
+            Postfix("postconf", "-c", config, "-e", $"smtp_tls_policy_maps = hash:{map}");
+            File.WriteAllText(Path.Combine(root, "etc/postfix/main.cf"), "smtp_tls_policy_maps = hash:/etc/postfix/starttls-policy\n");
+            Postfix("postfix", "-c", config, "reload");
+            Assert.Equal("sent", Delivered("valid.probe.test"));
+            Assert.Equal("deferred", Delivered("selfsigned.probe.test", expect: "deferred"));
+
+            // 3. Removed: the map nothing updates any more holds no policy, and Postfix can still open it.
+            string removed = Dpkg(root, "-r", "starttls-policy");
+            Assert.Contains("postconf -X smtp_tls_policy_maps", removed, StringComparison.Ordinal);
+            Postfix("postfix", "-c", config, "reload");
+            Assert.Equal("sent", Delivered("valid.probe.test"));
+            Assert.Equal("sent", Delivered("selfsigned.probe.test"));
+
+            // 4. Purged while Postfix still names the map: it stays, empty, and mail still flows.
+            Dpkg(root, "-P", "starttls-policy");
+            Assert.True(File.Exists(map) && File.Exists(map + ".db"), "purge took the map Postfix still names");
+            Postfix("postfix", "-c", config, "reload");
+            Assert.Equal("sent", Delivered("valid.probe.test"));
+        }
+        finally
+        {
+            Postfix("postconf", "-c", config, "-e", $"smtp_tls_policy_maps = hash:{ProbeFixtures.SenderMap}");
+            Postfix("postfix", "-c", config, "reload");
+        }
+    }
+
+    /// <summary>Sends a message to <paramref name="domain"/> and waits for it to be <paramref name="expect"/>; returns its status.</summary>
+    private static string? Delivered(string domain, string expect = "sent")
+    {
+        Thread.Sleep(TimeSpan.FromSeconds(2));
+        string id = Send(domain);
+        WaitFor(() => Status(id) == expect);
+        return Status(id);
+    }
+
+    private static string Dpkg(string root, params string[] arguments)
+    {
+        var (code, output) = ExternalTool.Run("dpkg", ["--root=" + root, "--force-script-chrootless", "--force-depends", "--force-not-root", .. arguments]);
+        Assert.True(code == 0, $"dpkg {string.Join(' ', arguments)}: {output}");
+        return output;
+    }
+
     private void Update(params string[] extra)
     {
         var error = new StringWriter();

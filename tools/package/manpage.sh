@@ -21,5 +21,5 @@ trap 'rm -f "$include"' EXIT
   echo '[EXIT STATUS]'
   echo '0: current; 1: refused, the last good list and map kept, or the map written and its reload failed (retried by the next run); 2: usage; 3: the installed list expired.'
 } > "$include"
-help2man --no-info --section 1 --name 'verify signed STARTTLS policy list releases and write mail server policy maps' \
+help2man --locale=C.UTF-8 --no-info --section 1 --name 'verify signed STARTTLS policy list releases and write mail server policy maps' \
   --include "$include" --version-string "$("$binary" --version)" "$binary"

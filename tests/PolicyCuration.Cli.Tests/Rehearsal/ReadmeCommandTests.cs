@@ -29,6 +29,7 @@ public sealed partial class ReadmeCommandTests(Workbench bench, ITestOutputHelpe
         ("apt install ./", "it would install the package on this machine; tools/package/test-deb.sh installs it in a throwaway root"),
         ("cp release.pub /etc/starttls-policy/", "it writes to /etc; the consumer's lines read the key from policy/release.pub"),
         ("systemctl enable", "no systemd manages this machine; tools/package/test-deb.sh checks the units with systemd-analyze verify"),
+        ("systemctl start", "no systemd manages this machine; PostfixSenderTests installs the package in a scratch root and runs its update as the service would"),
         ("postmap -q yahoo.com socketmap:", "it asks a socketmap server under /run; SocketmapTests start 'serve' and ask it with postmap -q for every domain of a list"),
     ];
 

@@ -336,6 +336,10 @@ public sealed class WorkflowRehearsalTests(Workbench bench)
         Assert.Equal($"{version}+{bench.MainCommit}", Workbench.Shell(x64, "./starttls-policy --version").Trim());
         Assert.Contains("## The consumer: `starttls-policy`", File.ReadAllText(Path.Combine(x64, "README.consumer.md")), StringComparison.Ordinal);
         Assert.Contains(".SH COMMANDS", File.ReadAllText(Path.Combine(x64, "starttls-policy.1")), StringComparison.Ordinal);
+        Assert.DoesNotContain("???", File.ReadAllText(Path.Combine(x64, "starttls-policy.1")), StringComparison.Ordinal);
+
+        // No placeholder reaches a mail server: the packages' config names this repository's releases.
+        Assert.Contains("\nSTARTTLS_POLICY_SOURCE=https://github.com/owner/list/releases/latest/download\n", File.ReadAllText(Path.Combine(x64, "starttls-policy.conf")), StringComparison.Ordinal);
 
         // The cross-built binary is for arm64 (ELF e_machine 183), and so are its package and library.
         byte[] arm64 = File.ReadAllBytes(Path.Combine(downloads, $"starttls-policy-{version}-linux-arm64", "starttls-policy"));
