@@ -1,5 +1,6 @@
 using PolicyCuration.Validation;
 using PolicyCuration.Validation.Diff;
+using PolicyCuration.Validation.Rules;
 using PolicyCuration.Validation.Schema;
 using PolicyCuration.Format;
 using PolicyCuration.Format.Findings;
@@ -99,8 +100,11 @@ public static class PullRequestReview
             return new ReviewResult(listFindings, [], null);
         }
 
-        var head = new ListValidator(request.Schema).Validate(PolicyListReader.Read(mergedText), request.Now);
         var baseRead = PolicyListReader.Read(ListRevision.Read(request.RepositoryPath, request.BaseRevision, request.ListPath));
+
+        // A pull request must not leave a canonical list otherwise: the default branch's CI runs fmt --check on it.
+        bool baseCanonical = baseRead.List is { } canonicalBase && CanonicalFormRule.Check(canonicalBase, Severity.Error) is null;
+        var head = new ListValidator(request.Schema).Validate(PolicyListReader.Read(mergedText), request.Now, baseCanonical ? Severity.Error : Severity.Warning);
         listFindings.InsertRange(0, head.Findings);
         if (head.List is not { } headList || baseRead.List is not { } baseList)
         {

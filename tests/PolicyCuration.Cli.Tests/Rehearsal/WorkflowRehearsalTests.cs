@@ -143,6 +143,23 @@ public sealed class WorkflowRehearsalTests(Workbench bench)
     }
 
     [Fact]
+    public void APullRequestThatLeavesTheCanonicalListOtherwiseFailsAsCiWould()
+    {
+        // PR 42: the fixtures' ownership records name it, so the form is the one thing wrong.
+        const int number = 42;
+        string head = Open(number, list => AddValid(list).Replace("\"mx2.valid.probe.test\"", "\"MX2.valid.probe.test\"", StringComparison.Ordinal));
+
+        var pr = Runner.Play("pr.yml", PullRequest(number, head));
+        Runner.Play("pr-report.yml", WorkflowRunCompleted(pr, head));
+
+        Assert.Equal([(head, "failure")], StatusesOf(head));
+        string comment = Assert.Single(bench.Api.Comments[number]).Body;
+        Assert.Contains("| error | `list.not_canonical` |", comment, StringComparison.Ordinal);
+        Assert.Contains("policyctl fmt", comment, StringComparison.Ordinal);
+        Assert.Contains("not mergeable (1 error", comment, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void APullRequestThatChangesOnlyTheReleaseKeyIsNotMergeable()
     {
         const int number = 50;
@@ -189,8 +206,8 @@ public sealed class WorkflowRehearsalTests(Workbench bench)
     {
         const int number = 52;
         string head = Open(number, list => AddValid(list).Replace(
-            "\"policies\": {",
-            "\"policies\": {\n    \"soon.probe.test\": {\n      \"mode\": \"testing\",\n      \"mxs\": [\n        \"mx.soon.probe.test\"\n      ]\n    },",
+            "    \"valid.probe.test\": {",
+            "    \"soon.probe.test\": {\n      \"mode\": \"testing\",\n      \"mxs\": [\n        \"mx.soon.probe.test\"\n      ]\n    },\n    \"valid.probe.test\": {",
             StringComparison.Ordinal));
         Runner.Variables["PR_MAX_DOMAINS"] = "1";
         WorkflowRun report;
@@ -513,9 +530,10 @@ public sealed class WorkflowRehearsalTests(Workbench bench)
         return head;
     }
 
+    /// <summary>The list with valid.probe.test added in its canonical place, before wildcard.probe.test.</summary>
     private static string AddValid(string list) => list.Replace(
-        "\"policies\": {",
-        "\"policies\": {\n    \"valid.probe.test\": {\n      \"mode\": \"testing\",\n      \"mxs\": [\n        \"mx.valid.probe.test\",\n        \"mx2.valid.probe.test\"\n      ]\n    },",
+        "    \"wildcard.probe.test\": {",
+        "    \"valid.probe.test\": {\n      \"mode\": \"testing\",\n      \"mxs\": [\n        \"mx.valid.probe.test\",\n        \"mx2.valid.probe.test\"\n      ]\n    },\n    \"wildcard.probe.test\": {",
         StringComparison.Ordinal);
 
     /// <summary>A pr.yml that checks nothing, passes, and uploads <paramref name="claimed"/> as the PR's number.</summary>
