@@ -6,10 +6,10 @@ namespace PolicyCuration.Cli.Tests;
 public sealed class ReviewCatalogueTests
 {
     [Fact]
-    public void EveryReviewCodeIsWellFormedProducedByATestAndHasAReadmeRow()
+    public void EveryReviewCodeIsWellFormedProducedByATestAndHasADocumentedRow()
     {
         CatalogueAssertions.CodesAreWellFormed(ReviewFindingKinds.All);
         CatalogueAssertions.EveryCodeIsProduced(ReviewFindingKinds.All, CheckPrCommandTests.CodesProduced);
-        CatalogueAssertions.EveryCodeHasAReadmeRow(ReviewFindingKinds.All);
+        CatalogueAssertions.EveryCodeHasADocumentedRow(ReviewFindingKinds.All);
     }
 }

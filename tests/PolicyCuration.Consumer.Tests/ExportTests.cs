@@ -206,7 +206,7 @@ public sealed class ExportTests : IDisposable
     /// <summary>The README's code block of <paramref name="language"/>, as a user copies it.</summary>
     internal static string ReadmeBlock(string language)
     {
-        string readme = File.ReadAllText(Path.Combine(TestFiles.Root, "README.md"));
+        string readme = File.ReadAllText(TestFiles.ConsumerDoc);
         int start = readme.IndexOf($"```{language}\n", StringComparison.Ordinal);
         Assert.True(start >= 0, $"the README has no {language} block");
         start += language.Length + 4;

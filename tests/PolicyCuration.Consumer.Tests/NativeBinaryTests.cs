@@ -55,7 +55,7 @@ public sealed partial class NativeBinaryTests
 
         // The line as the README writes it, with this machine's places for the binary, the source, the key, the map and
         // the state, and a reload that leaves a trace instead of reloading a Postfix that is not this test's.
-        string line = File.ReadAllLines(TestFiles.Readme).Single(l => l.StartsWith("17 */6 * * * root ", StringComparison.Ordinal));
+        string line = File.ReadAllLines(TestFiles.ConsumerDoc).Single(l => l.StartsWith("17 */6 * * * root ", StringComparison.Ordinal));
         string command = line["17 */6 * * * root ".Length..]
             .Replace("/usr/bin/starttls-policy", binary, StringComparison.Ordinal)
             .Replace("https://github.com/OWNER/NAME/releases/latest/download", dir.File("r1"), StringComparison.Ordinal)

@@ -278,9 +278,9 @@ public sealed class UpdateTests : IDisposable
     }
 
     [Fact]
-    public void EveryRefusalCodeIsProducedByATestAndHasAReadmeRow()
+    public void EveryRefusalCodeIsProducedByATestAndHasADocumentedRow()
     {
-        string readme = File.ReadAllText(TestFiles.Readme);
+        string readme = File.ReadAllText(TestFiles.ConsumerDoc);
         var codes = ReleaseVerifier.Codes.Select(c => c.Code).Append("state.write_failed").Append("state.reload_failed").ToList();
 
         Assert.Equal(codes.Order(), CodesProduced.Order());

@@ -30,5 +30,5 @@ public sealed class ProbeCatalogueTests
                 .Concat(["probe.vantage.unhealthy", "probe.vantage.suspect", "probe.vantage.unchecked"]));
 
     [Fact]
-    public void EveryCodeHasARowInTheReadmeWithItsSeverity() => CatalogueAssertions.EveryCodeHasAReadmeRow(ProbeFindingKinds.All);
+    public void EveryCodeHasARowInTheCodeTableWithItsSeverity() => CatalogueAssertions.EveryCodeHasADocumentedRow(ProbeFindingKinds.All);
 }

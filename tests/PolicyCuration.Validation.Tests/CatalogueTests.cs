@@ -16,5 +16,5 @@ public sealed class CatalogueTests
         CatalogueAssertions.EveryCodeIsProduced(FindingCatalogue.All, RuleTests.CodesCovered().Union(HostileCorpusTests.ExpectedCodes()).Union(ProducedElsewhere));
 
     [Fact]
-    public void EveryCodeHasARowInTheReadmeWithItsSeverity() => CatalogueAssertions.EveryCodeHasAReadmeRow(FindingCatalogue.All);
+    public void EveryCodeHasARowInTheCodeTableWithItsSeverity() => CatalogueAssertions.EveryCodeHasADocumentedRow(FindingCatalogue.All);
 }

@@ -18,8 +18,18 @@ internal static class TestFiles
     /// <summary>The hostile-input corpus.</summary>
     public static string HostileCorpus => Path.Combine(Root, "tests", "corpus", "hostile");
 
-    /// <summary>The README.</summary>
+    /// <summary>The README, the front door.</summary>
     public static string Readme => Path.Combine(Root, "README.md");
+
+    /// <summary>The table of every finding code.</summary>
+    public static string FindingCodes => Path.Combine(Root, "docs", "finding-codes.md");
+
+    /// <summary>The consumer's documentation, which its package carries.</summary>
+    public static string ConsumerDoc => Path.Combine(Root, "docs", "consumer.md");
+
+    /// <summary>The README, then every document in docs/, in the order a newcomer reads them (commands that make a release before those that install it).</summary>
+    public static IReadOnlyList<string> Documents { get; } =
+        [Readme, .. new[] { "contributing.md", "cli.md", "maintaining.md", "consumer.md", "architecture.md", "finding-codes.md" }.Select(d => Path.Combine(Root, "docs", d))];
 
     private static string FindRoot()
     {

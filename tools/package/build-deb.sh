@@ -43,7 +43,7 @@ else
   bash "$root/tools/package/manpage.sh" "$publish/starttls-policy" | gzip -9n > "$pkg/usr/share/man/man1/starttls-policy.1.gz"
 fi
 
-# The README's consumer section, as text.
+# The consumer's documentation (docs/consumer.md).
 bash "$root/tools/package/consumer-readme.sh" | gzip -9n > "$pkg/usr/share/doc/starttls-policy/README.consumer.md.gz"
 cat > "$pkg/usr/share/doc/starttls-policy/copyright" <<COPYRIGHT
 Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The consumer's release assets, for each runtime identifier given: a NativeAOT build of starttls-policy, then
 #   starttls-policy-RID.tar.gz   the binary, libsodium.so, the man page, the systemd units, the config file, the
-#                                Postfix reload helper and the README's consumer section;
+#                                Postfix reload helper and docs/consumer.md;
 #   starttls-policy_ARCH.deb     the Debian package (tools/package/build-deb.sh);
 # and SHA256SUMS over them. The names carry no version, so that a release's download links stay the same; the
 # version is inside (the package's control file, the tarball's top directory, --version).

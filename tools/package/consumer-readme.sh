@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Prints the README's consumer section, which the package and the tarballs carry as their documentation.
+# Prints the consumer's documentation (docs/consumer.md), which the package and the tarballs carry as README.consumer.md.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-awk '/^## The consumer: `starttls-policy`/ { on = 1 } /^## The daily audit/ { on = 0 } on' "$root/README.md"
+cat "$root/docs/consumer.md"

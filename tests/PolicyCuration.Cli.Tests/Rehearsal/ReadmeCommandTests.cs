@@ -6,7 +6,7 @@ using PolicyCuration.Testing;
 namespace PolicyCuration.Cli.Tests.Rehearsal;
 
 /// <summary>
-/// Every command the README's shell blocks show, run in order as a newcomer would in a clone of the repository:
+/// Every command the shell blocks of the README and of docs/ show, run in order as a newcomer would in a clone of the repository:
 /// none may end in a usage error or a crash. A command the test does not know fails it, so a new README line is
 /// either run here or listed below with why it is not.
 /// </summary>
@@ -56,7 +56,8 @@ public sealed partial class ReadmeCommandTests(Workbench bench, ITestOutputHelpe
             ["GITHUB_TOKEN"] = "readme-token",
         };
 
-        var commands = Commands(File.ReadAllText(Path.Combine(workspace, "README.md")));
+        // The README and every document in docs/, as the clone holds them, in reading order.
+        var commands = TestFiles.Documents.SelectMany(d => Commands(File.ReadAllText(Path.Combine(workspace, Path.GetRelativePath(TestFiles.Root, d))))).ToList();
         Assert.Contains(commands, c => c.StartsWith("dotnet run --project src/PolicyCuration.Cli -- validate", StringComparison.Ordinal));
         var failures = new StringBuilder();
         int ran = 0;
@@ -97,7 +98,7 @@ public sealed partial class ReadmeCommandTests(Workbench bench, ITestOutputHelpe
         }
 
         Assert.True(failures.Length == 0, failures.ToString());
-        Assert.True(ran >= 25, $"only {ran} README commands ran");
+        Assert.True(ran >= 25, $"only {ran} documented commands ran");
     }
 
     [Fact]
