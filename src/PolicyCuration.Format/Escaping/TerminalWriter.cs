@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 
 namespace PolicyCuration.Format.Escaping;
@@ -11,8 +10,6 @@ namespace PolicyCuration.Format.Escaping;
 public sealed class TerminalWriter(TextWriter inner) : TextWriter
 {
     private readonly StringBuilder pending = new();
-
-    private StreamWriter? InnerStreamWriter => inner as StreamWriter;
 
     /// <inheritdoc/>
     public override Encoding Encoding => inner.Encoding;
@@ -30,18 +27,11 @@ public sealed class TerminalWriter(TextWriter inner) : TextWriter
         }
     }
 
-    /// <summary>Writes UTF-8 <paramref name="text"/> to <paramref name="output"/>, escaped as any other text; through a <see cref="TerminalWriter"/>, text that needs no escape goes out as it is, without a copy.</summary>
-    public static void WriteUtf8(TextWriter output, ReadOnlySpan<byte> text)
-    {
-        if (output is TerminalWriter { pending.Length: 0 } terminal && terminal.InnerStreamWriter is { Encoding: UTF8Encoding } stream && IsPlainAscii(text))
-        {
-            stream.Flush();
-            stream.BaseStream.Write(text);
-            return;
-        }
-
-        output.Write(Encoding.UTF8.GetString(text));
-    }
+    /// <summary>
+    /// Writes UTF-8 <paramref name="text"/> to <paramref name="output"/>, escaped as any other text: it is decoded and goes
+    /// through the same line-by-line judgement (<see cref="TerminalText"/>), so that one rule set decides for bytes and chars.
+    /// </summary>
+    public static void WriteUtf8(TextWriter output, ReadOnlySpan<byte> text) => output.Write(Encoding.UTF8.GetString(text));
 
     /// <summary>Writes a workflow command the program built itself, its values already escaped for GitHub.</summary>
     public void WriteWorkflowCommand(string command)
@@ -121,14 +111,6 @@ public sealed class TerminalWriter(TextWriter inner) : TextWriter
 
         base.Dispose(disposing);
     }
-
-    // Stricter than TerminalText.IsPlain, so that a whole block is judged without splitting it into lines: ASCII,
-    // no control character but tab and line feed, and neither "::" nor "##[" anywhere.
-    private static bool IsPlainAscii(ReadOnlySpan<byte> text) =>
-        Ascii.IsValid(text) && text.IndexOfAny(UnsafeBytes) < 0 && text.IndexOf("::"u8) < 0 && text.IndexOf("##["u8) < 0;
-
-    private static readonly SearchValues<byte> UnsafeBytes = SearchValues.Create(
-        [.. Enumerable.Range(0, 0x20).Where(b => b is not '\t' and not '\n').Select(b => (byte)b), 0x7F]);
 
     private void EndLine()
     {
