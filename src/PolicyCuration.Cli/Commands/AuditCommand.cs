@@ -4,7 +4,6 @@ using PolicyCuration.Audit;
 using PolicyCuration.Cli.Rendering;
 using PolicyCuration.Validation;
 using PolicyCuration.Format;
-using PolicyCuration.Format.Escaping;
 using PolicyCuration.Format.Findings;
 using PolicyCuration.Format.Model;
 using PolicyCuration.Probe;
@@ -159,11 +158,11 @@ internal static class AuditCommand
                         held = cuts;
                         proposals = [.. proposals.Except(cuts)];
                         output.WriteLine(
-                            $"held back: {cuts.Count} demotions and removals exceed the {allowance} allowed in one run ({Percent(share)} of {size} domains); " +
+                            $"held back: {cuts.Count} demotions and removals exceed the {allowance} allowed in one run ({ProposalText.Percent(share)} of {size} domains); " +
                             "a failure that wide is more likely the vantage's: check it, then re-run with --allow-mass-change");
                     }
 
-                    var (kept, refused) = Vet(checkedList, proposals);
+                    var (kept, refused) = ProposalEdits.Vet(checkedList, File.ReadAllBytes(checkedList), proposals, new ListValidator(CommonOptions.LoadSchema(null)), DateTimeOffset.UtcNow);
                     foreach (var (proposal, finding) in refused)
                     {
                         output.WriteLine($"not proposed: {proposal.Kind.ToString().ToLowerInvariant()} {proposal.Domain} would break the list ({finding.Code}: {finding.Message})");
@@ -174,7 +173,7 @@ internal static class AuditCommand
 
                 if (file is not null)
                 {
-                    AtomicFile.Write(file, Apply(file, proposals));
+                    AtomicFile.Write(file, ProposalEdits.Apply(Read(file), proposals));
                 }
 
                 if (parsed.GetValue(openPrs))
@@ -186,16 +185,16 @@ internal static class AuditCommand
                     var openers = await OpenersAsync(github, parsed.GetValue(history)!, repository, parsed.GetValue(repoPath)!, [.. proposals, .. held]).ConfigureAwait(false);
                     if (held.Count > 0)
                     {
-                        var (issueTitle, issueBody) = DescribeHeld(held, share, openers);
+                        var (issueTitle, issueBody) = ProposalText.Held(held, share, openers);
                         output.WriteLine($"opened {await github.OpenIssueAsync(repository, issueTitle, issueBody).ConfigureAwait(false)}: {issueTitle}");
                     }
 
                     foreach (var kind in proposals.GroupBy(p => p.Kind))
                     {
                         cancellation.ThrowIfCancellationRequested();
-                        var (title, body) = Describe(kind.Key, [.. kind], openers);
+                        var (title, body) = ProposalText.PullRequest(kind.Key, [.. kind], openers);
                         string branch = $"audit/{kind.Key.ToString().ToLowerInvariant()}-{DateTimeOffset.UtcNow:yyyy-MM-dd}";
-                        string url = await github.OpenAsync(repository, parsed.GetValue(baseBranch)!, branch, parsed.GetValue(repoPath)!, Apply(path, [.. kind]), title, body).ConfigureAwait(false);
+                        string url = await github.OpenAsync(repository, parsed.GetValue(baseBranch)!, branch, parsed.GetValue(repoPath)!, ProposalEdits.Apply(Read(path), [.. kind]), title, body).ConfigureAwait(false);
                         output.WriteLine($"opened {url}: {title}");
                     }
                 }
@@ -234,135 +233,6 @@ internal static class AuditCommand
 
         var logins = await github.OpenersAsync(repository, origins.Values).ConfigureAwait(false);
         return origins.Where(o => logins.ContainsKey(o.Value)).ToDictionary(o => o.Key, o => logins[o.Value], StringComparer.OrdinalIgnoreCase);
-    }
-
-    /// <summary>The issue that reports demotions and removals held back by the mass-change guard.</summary>
-    private static (string Title, string Body) DescribeHeld(IReadOnlyList<Proposal> held, double share, IReadOnlyDictionary<string, string> openers)
-    {
-        string title = $"audit: {held.Count} demotions and removals held back (more than {Percent(share)} of the list)";
-        var body = new StringBuilder(
-            $"The daily audit would demote or remove {held.Count} domains at once, more than {Percent(share)} of the list. A failure that wide is more " +
-            "often the audit's own (a vantage that lost port 25 or its resolver) than the domains'. Nothing was proposed. Check the vantage's health in " +
-            $"the audit run and on the `{AuditHistory.DefaultBranch}` branch; if the failures are real, run `policyctl audit propose --allow-mass-change`.\n\n");
-        AppendEvidence(body, held, openers);
-        return (title, body.ToString());
-    }
-
-    /// <summary>The title and body of the pull request for <paramref name="proposals"/> of one kind: each domain with its evidence.</summary>
-    private static (string Title, string Body) Describe(ProposalKind kind, IReadOnlyList<Proposal> proposals, IReadOnlyDictionary<string, string> openers)
-    {
-        string what = kind switch
-        {
-            ProposalKind.Demote => "demote to testing",
-            ProposalKind.Remove => "remove",
-            _ => "update the MX patterns of",
-        };
-        string title = $"audit: {what} {proposals.Count} domain{(proposals.Count == 1 ? string.Empty : "s")}";
-        var body = new StringBuilder($"The daily audit proposes to {what} these domains (history on the `{AuditHistory.DefaultBranch}` branch).\n\n");
-        AppendEvidence(body, proposals, openers);
-        body.Append("A domain that recovers before this is merged is dropped from the next day's proposals; close this pull request then.\n");
-        return (title, body.ToString());
-    }
-
-    private static void AppendEvidence(StringBuilder body, IReadOnlyList<Proposal> proposals, IReadOnlyDictionary<string, string> openers)
-    {
-        foreach (var proposal in proposals)
-        {
-            body.Append($"### {MarkdownText.Code(proposal.Domain)}\n\n{MarkdownText.Inline(proposal.Reason)}.\n\n");
-            if (openers.TryGetValue(proposal.Domain, out string? login) && IsLogin(login))
-            {
-                body.Append($"Added to the list by @{login}: can you fix it, or tell us to let it go?\n\n");
-            }
-
-            if (proposal.Evidence[^1].TlsRpt is { Count: > 0 } rua)
-            {
-                body.Append($"The domain asks for TLS reports at {string.Join(", ", rua.Select(MarkdownText.Code))}: its admins see these failures there too.\n\n");
-            }
-
-            body.Append("| audit | vantage | result |\n| --- | --- | --- |\n");
-            foreach (var audit in proposal.Evidence)
-            {
-                string vantage = audit.VantageId.Length > 0 ? MarkdownText.Code(audit.VantageId) : "-";
-                body.Append($"| {audit.Time:yyyy-MM-dd HH:mm}Z | {vantage} | {(audit.Passed ? "passed" : string.Join(", ", audit.ErrorCodes.Select(MarkdownText.Code)))} |\n");
-            }
-
-            body.Append('\n');
-        }
-    }
-
-    private static string Percent(double share) => (share * 100).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) + "%";
-
-    // GitHub's own rule for logins; anything else is not mentioned.
-    private static bool IsLogin(string login) =>
-        login.Length is > 0 and <= 39 && login.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') && !login.StartsWith('-');
-
-    private static byte[] Apply(string file, IReadOnlyList<Proposal> proposals)
-    {
-        var list = Read(file);
-        var byDomain = proposals.ToDictionary(p => p.Domain, StringComparer.OrdinalIgnoreCase);
-        var policies = new List<NamedPolicy>();
-        foreach (var entry in list.Policies)
-        {
-            if (!byDomain.TryGetValue(entry.Name, out var proposal))
-            {
-                policies.Add(entry);
-                continue;
-            }
-
-            var current = list.Resolve(entry.Policy) ?? entry.Policy;
-            switch (proposal.Kind)
-            {
-                case ProposalKind.Demote:
-                    policies.Add(entry with { Policy = Policy.Direct(PolicyMode.Testing, (current.Mxs ?? []).Select(m => m.Text)) });
-                    break;
-                case ProposalKind.Update:
-                    policies.Add(entry with { Policy = Policy.Direct(current.Mode ?? PolicyMode.Testing, proposal.NewMxs ?? []) });
-                    break;
-            }
-        }
-
-        return Encoding.UTF8.GetBytes(CanonicalWriter.Write(list with { Policies = policies }));
-    }
-
-    /// <summary>
-    /// The proposals that leave <paramref name="file"/> valid, and those refused with the error each would add (a policy's
-    /// MTA-STS <c>*.co.uk</c> must not become <c>.co.uk</c>): the list is validated once with all of them, and again
-    /// without those a new error names.
-    /// </summary>
-    private static (IReadOnlyList<Proposal> Kept, IReadOnlyList<(Proposal Proposal, Finding Finding)> Refused) Vet(string file, IReadOnlyList<Proposal> proposals)
-    {
-        if (proposals.Count == 0)
-        {
-            return (proposals, []);
-        }
-
-        var validator = new ListValidator(CommonOptions.LoadSchema(null));
-        var now = DateTimeOffset.UtcNow;
-        HashSet<(string, string)> Errors(byte[] bytes) =>
-            [.. validator.Validate(new SourceText(file, bytes), now).Findings.Where(f => f.Severity == Severity.Error).Select(f => (f.Code, f.Subject.ToLowerInvariant()))];
-        List<Finding> Fresh(byte[] bytes, HashSet<(string, string)> before) =>
-            [.. validator.Validate(new SourceText(file, bytes), now).Findings.Where(f => f.Severity == Severity.Error && !before.Contains((f.Code, f.Subject.ToLowerInvariant())))];
-
-        var before = Errors(File.ReadAllBytes(file));
-        var fresh = Fresh(Apply(file, proposals), before);
-        var refused = new List<(Proposal, Finding)>();
-        foreach (var proposal in proposals)
-        {
-            var blame = fresh.FirstOrDefault(f => string.Equals(f.Subject, proposal.Domain, StringComparison.OrdinalIgnoreCase));
-            if (blame is not null)
-            {
-                refused.Add((proposal, blame));
-            }
-        }
-
-        var kept = proposals.Where(p => !refused.Any(r => r.Item1 == p)).ToList();
-        if (kept.Count > 0 && Fresh(Apply(file, kept), before) is [var remaining, ..])
-        {
-            // An error no single proposal is named by: propose nothing rather than a broken list.
-            return ([], [.. refused, .. kept.Select(p => (p, remaining))]);
-        }
-
-        return (kept, refused);
     }
 
     private static IReadOnlyList<ProbeTarget> Targets(string path, AuditShard shard)
