@@ -1,16 +1,39 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Text;
+using PolicyCuration.Format.Findings;
 
 namespace PolicyCuration.Consumer;
 
-/// <summary>A failure of the consumer's own state or of what it runs, with its code (<c>state.write_failed</c>, <c>state.unsafe_directory</c>).</summary>
-/// <param name="code">The code.</param>
+/// <summary>A failure of the consumer's own state or of what it runs, with its kind (<see cref="StateFindingKinds"/>).</summary>
+/// <param name="kind">The kind.</param>
 /// <param name="message">What went wrong, and what to do.</param>
-public sealed class StateException(string code, string message) : IOException(message)
+public sealed class StateException(FindingKind kind, string message) : IOException(message)
 {
-    /// <summary>The code.</summary>
-    public string Code { get; } = code;
+    /// <summary>The kind.</summary>
+    public FindingKind Kind { get; } = kind;
+
+    /// <summary>The stable code.</summary>
+    public string Code => Kind.Code;
+}
+
+/// <summary>What goes wrong with the consumer's own state, the files it writes and the programs it runs.</summary>
+public static class StateFindingKinds
+{
+    /// <summary>The state directory or the map could not be written, or postmap or postconf failed.</summary>
+    public static readonly FindingKind WriteFailed = new("state.write_failed", Severity.Error, "Could not write");
+
+    /// <summary>The map was written, but the reload command failed: the next run retries it.</summary>
+    public static readonly FindingKind ReloadFailed = new("state.reload_failed", Severity.Error, "Reload failed");
+
+    /// <summary>A directory written to belongs to, or is writable by, another user.</summary>
+    public static readonly FindingKind UnsafeDirectory = new("state.unsafe_directory", Severity.Error, "Directory not safe");
+
+    /// <summary>A line of the overrides file is not an override.</summary>
+    public static readonly FindingKind OverrideInvalid = new("override.invalid", Severity.Error, "Override not understood");
+
+    /// <summary>Every kind above, gathered from its declarations, in their order.</summary>
+    public static IReadOnlyList<FindingKind> All { get; } = FindingKind.DeclaredIn(typeof(StateFindingKinds));
 }
 
 /// <summary>
@@ -38,11 +61,11 @@ internal static class ChildProcess
         Process process;
         try
         {
-            process = Process.Start(start) ?? throw new StateException("state.write_failed", $"{what}: {program} did not start");
+            process = Process.Start(start) ?? throw new StateException(StateFindingKinds.WriteFailed, $"{what}: {program} did not start");
         }
         catch (Win32Exception e)
         {
-            throw new StateException("state.write_failed", $"{what}: cannot run {program}: {e.Message}");
+            throw new StateException(StateFindingKinds.WriteFailed, $"{what}: cannot run {program}: {e.Message}");
         }
 
         using (process)
@@ -57,7 +80,7 @@ internal static class ChildProcess
             catch (OperationCanceledException)
             {
                 process.Kill(entireProcessTree: true);
-                throw new StateException("state.write_failed", $"{what}: still running after {limit.TotalSeconds:0} s; killed");
+                throw new StateException(StateFindingKinds.WriteFailed, $"{what}: still running after {limit.TotalSeconds:0} s; killed");
             }
 
             // A grandchild may hold the pipes open after the child exits: what came by now is enough.
@@ -65,7 +88,7 @@ internal static class ChildProcess
             string said = (Completed(error) + Completed(output)).Trim();
             return process.ExitCode == 0
                 ? Completed(output)
-                : throw new StateException("state.write_failed", $"{what} exited with {process.ExitCode}{(said.Length > 0 ? ": " + said : string.Empty)}");
+                : throw new StateException(StateFindingKinds.WriteFailed, $"{what} exited with {process.ExitCode}{(said.Length > 0 ? ": " + said : string.Empty)}");
         }
     }
 

@@ -51,7 +51,7 @@ public sealed class MapOverrides
     {
         if (new FileInfo(path).Length > MaxFileBytes)
         {
-            throw new MapRefusedException($"{path}: an overrides file is at most {MaxFileBytes} bytes (override.invalid)");
+            throw new MapRefusedException($"{path}: an overrides file is at most {MaxFileBytes} bytes ({StateFindingKinds.OverrideInvalid.Code})");
         }
 
         var entries = new List<MapOverride>();
@@ -133,5 +133,5 @@ public sealed class MapOverrides
     }
 
     private static MapRefusedException Invalid(string path, int line, int column, string message) =>
-        new($"{path}:{line}:{column}: {message} (override.invalid)");
+        new($"{path}:{line}:{column}: {message} ({StateFindingKinds.OverrideInvalid.Code})");
 }

@@ -16,7 +16,7 @@ internal static class PostfixTools
         {
             return Path.IsPathFullyQualified(given) && File.Exists(given)
                 ? given
-                : throw new StateException("state.write_failed", $"--postmap-path {given}: give the absolute path of an existing postmap");
+                : throw new StateException(StateFindingKinds.WriteFailed, $"--postmap-path {given}: give the absolute path of an existing postmap");
         }
 
         if (Find("postconf") is { } postconf)
@@ -30,7 +30,7 @@ internal static class PostfixTools
         }
 
         return Find("postmap") ?? throw new StateException(
-            "state.write_failed", $"postmap is not in {string.Join(", ", Directories)} nor in postconf's command_directory: give --postmap-path");
+            StateFindingKinds.WriteFailed, $"postmap is not in {string.Join(", ", Directories)} nor in postconf's command_directory: give --postmap-path");
     }
 
     private static string? Find(string program) =>

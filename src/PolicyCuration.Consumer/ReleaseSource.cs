@@ -87,12 +87,12 @@ public sealed class ReleaseSource : IDisposable
             using var response = await client!.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, bound.Token).ConfigureAwait(false);
             if (response.StatusCode != HttpStatusCode.OK)
             {
-                throw new ReleaseRefusedException("release.fetch.failed", $"{uri}: {(int)response.StatusCode} {response.ReasonPhrase}");
+                throw new ReleaseRefusedException(ReleaseFindingKinds.FetchFailed, $"{uri}: {(int)response.StatusCode} {response.ReasonPhrase}");
             }
 
             if (response.Content.Headers.ContentLength > max)
             {
-                throw new ReleaseRefusedException("release.fetch.failed", $"{uri}: {response.Content.Headers.ContentLength} bytes, more than {max}");
+                throw new ReleaseRefusedException(ReleaseFindingKinds.FetchFailed, $"{uri}: {response.Content.Headers.ContentLength} bytes, more than {max}");
             }
 
             await using var stream = await response.Content.ReadAsStreamAsync(bound.Token).ConfigureAwait(false);
@@ -103,7 +103,7 @@ public sealed class ReleaseSource : IDisposable
             {
                 if (buffer.Length + read > max)
                 {
-                    throw new ReleaseRefusedException("release.fetch.failed", $"{uri}: more than {max} bytes");
+                    throw new ReleaseRefusedException(ReleaseFindingKinds.FetchFailed, $"{uri}: more than {max} bytes");
                 }
 
                 buffer.Write(chunk, 0, read);
@@ -113,11 +113,11 @@ public sealed class ReleaseSource : IDisposable
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
         {
-            throw new ReleaseRefusedException("release.fetch.failed", $"{uri}: not complete within {timeout.TotalSeconds:0.#} s");
+            throw new ReleaseRefusedException(ReleaseFindingKinds.FetchFailed, $"{uri}: not complete within {timeout.TotalSeconds:0.#} s");
         }
         catch (HttpRequestException e)
         {
-            throw new ReleaseRefusedException("release.fetch.failed", $"{uri}: {e.Message}");
+            throw new ReleaseRefusedException(ReleaseFindingKinds.FetchFailed, $"{uri}: {e.Message}");
         }
     }
 }

@@ -25,7 +25,7 @@ internal static partial class SafeDirectory
         var buffer = new byte[256];
         if (Statx(AtCurrentDirectory, directory, AtNoFollow, BasicStats, buffer) != 0)
         {
-            throw new StateException("state.unsafe_directory", $"{what} {directory}: cannot be examined ({Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())})");
+            throw new StateException(StateFindingKinds.UnsafeDirectory, $"{what} {directory}: cannot be examined ({Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())})");
         }
 
         uint owner = BitConverter.ToUInt32(buffer, 20);
@@ -33,12 +33,12 @@ internal static partial class SafeDirectory
         uint self = GetEffectiveUserId();
         if (owner != self && owner != 0)
         {
-            throw new StateException("state.unsafe_directory", $"{what} {directory} belongs to user {owner}, who could replace what is written there: use a directory of this user's ({self}) or root's");
+            throw new StateException(StateFindingKinds.UnsafeDirectory, $"{what} {directory} belongs to user {owner}, who could replace what is written there: use a directory of this user's ({self}) or root's");
         }
 
         if ((mode & 0x12) != 0)
         {
-            throw new StateException("state.unsafe_directory", $"{what} {directory} is writable by other users (mode {Convert.ToString(mode, 8)}): run 'chmod go-w {directory}', or choose another");
+            throw new StateException(StateFindingKinds.UnsafeDirectory, $"{what} {directory} is writable by other users (mode {Convert.ToString(mode, 8)}): run 'chmod go-w {directory}', or choose another");
         }
     }
 

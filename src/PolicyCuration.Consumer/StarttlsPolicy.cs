@@ -202,7 +202,7 @@ public static class StarttlsPolicy
         catch (ReleaseRefusedException e)
         {
             error.WriteLine($"starttls-policy: refused ({e.Code}): {e.Message}");
-            return e.Code == "release.expired" ? ConsumerExitCodes.Expired : ConsumerExitCodes.Refused;
+            return e.Kind == ReleaseFindingKinds.Expired ? ConsumerExitCodes.Expired : ConsumerExitCodes.Refused;
         }
         catch (StateException e)
         {
@@ -254,7 +254,7 @@ public static class StarttlsPolicy
     private static VerifiedRelease Installed(string stateDirectory, IReadOnlyList<MinisignPublicKey> keys, TimeProvider clock)
     {
         var state = new InstalledState(stateDirectory);
-        var files = state.ReadCurrent() ?? throw new ReleaseRefusedException("release.fetch.failed", $"no release installed in {state.Directory}; run 'starttls-policy update'");
+        var files = state.ReadCurrent() ?? throw new ReleaseRefusedException(ReleaseFindingKinds.FetchFailed, $"no release installed in {state.Directory}; run 'starttls-policy update'");
         return ReleaseVerifier.Verify(files, keys, clock.GetUtcNow());
     }
 
@@ -263,7 +263,7 @@ public static class StarttlsPolicy
     private static VerifiedRelease InstalledForExport(string stateDirectory, IReadOnlyList<MinisignPublicKey> keys, TimeProvider clock)
     {
         var state = new InstalledState(stateDirectory);
-        var files = state.ReadCurrent() ?? throw new ReleaseRefusedException("release.fetch.failed", $"no release installed in {state.Directory}; run 'starttls-policy update'");
+        var files = state.ReadCurrent() ?? throw new ReleaseRefusedException(ReleaseFindingKinds.FetchFailed, $"no release installed in {state.Directory}; run 'starttls-policy update'");
         return ReleaseVerifier.Verify(files, keys, clock.GetUtcNow(), hashList: false);
     }
 

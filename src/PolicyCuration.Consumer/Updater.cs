@@ -65,7 +65,7 @@ public sealed class Updater(InstalledState state, IReadOnlyList<MinisignPublicKe
             if (installed is { } current && release.Manifest.Serial < current.Manifest.Serial)
             {
                 throw new ReleaseRefusedException(
-                    "release.rollback", $"the source offers serial {release.Manifest.Serial}, older than the installed {current.Manifest.Serial}");
+                    ReleaseFindingKinds.Rollback, $"the source offers serial {release.Manifest.Serial}, older than the installed {current.Manifest.Serial}");
             }
 
             var entries = MapEntries.Resolve(release.List, map.Rendering.EarlyAdopter);
@@ -99,9 +99,9 @@ public sealed class Updater(InstalledState state, IReadOnlyList<MinisignPublicKe
             string code = e switch
             {
                 ReleaseRefusedException refused => refused.Code,
-                MapRefusedException => "release.list.invalid",
+                MapRefusedException => ReleaseFindingKinds.ListInvalid.Code,
                 StateException state => state.Code,
-                _ => "state.write_failed",
+                _ => StateFindingKinds.WriteFailed.Code,
             };
             if (installedNow)
             {
@@ -110,7 +110,7 @@ public sealed class Updater(InstalledState state, IReadOnlyList<MinisignPublicKe
                 return UpdateOutcome.Refused;
             }
 
-            if (installedProblem?.Code == "release.expired")
+            if (installedProblem?.Kind == ReleaseFindingKinds.Expired)
             {
                 report.WriteLine($"starttls-policy: refused ({code}): {e.Message}{hint}; the installed list has expired, so the map is emptied (below)");
                 return Expire(installedFiles!, map, report);
@@ -148,7 +148,7 @@ public sealed class Updater(InstalledState state, IReadOnlyList<MinisignPublicKe
     {
         if (listExpires?.Value is not { } expires || Math.Abs((expires - release.Manifest.Expires).TotalSeconds) >= 1)
         {
-            throw new ReleaseRefusedException("release.list.invalid", "the list's expires differs from the manifest's");
+            throw new ReleaseRefusedException(ReleaseFindingKinds.ListInvalid, "the list's expires differs from the manifest's");
         }
 
         return
@@ -190,7 +190,7 @@ public sealed class Updater(InstalledState state, IReadOnlyList<MinisignPublicKe
         {
             state.SetReloadPending(true);
             report.WriteLine(
-                $"starttls-policy: the map is written, but the reload failed (state.reload_failed): {e.Message}; the mail server still uses the map it " +
+                $"starttls-policy: the map is written, but the reload failed ({StateFindingKinds.ReloadFailed.Code}): {e.Message}; the mail server still uses the map it " +
                 "loaded before, and the next run retries the reload (give the command by absolute path: cron's PATH is /usr/bin:/bin)");
             return false;
         }

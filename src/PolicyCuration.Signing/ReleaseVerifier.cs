@@ -1,12 +1,17 @@
+using PolicyCuration.Format.Findings;
+
 namespace PolicyCuration.Signing;
 
-/// <summary>Why a release was refused: a stable code and a one-line reason.</summary>
-/// <param name="Code">Such as <c>release.signature.invalid</c>.</param>
-/// <param name="Message">What is wrong.</param>
-public sealed class ReleaseRefusedException(string Code, string Message) : Exception(Message)
+/// <summary>Why a release was refused: its kind (<see cref="ReleaseFindingKinds"/>) and a one-line reason.</summary>
+/// <param name="kind">Such as <see cref="ReleaseFindingKinds.SignatureInvalid"/>.</param>
+/// <param name="message">What is wrong.</param>
+public sealed class ReleaseRefusedException(FindingKind kind, string message) : Exception(message)
 {
+    /// <summary>The kind of refusal.</summary>
+    public FindingKind Kind { get; } = kind;
+
     /// <summary>The stable code of the refusal.</summary>
-    public string Code { get; } = Code;
+    public string Code => Kind.Code;
 }
 
 /// <summary>A release whose signatures, hashes and dates all check out.</summary>
@@ -33,18 +38,6 @@ public sealed record ReleaseFiles(ReadOnlyMemory<byte> List, string ListSignatur
 /// <summary>Checks a release: both signatures against the pinned keys, the trusted comments, the manifest's hashes and sizes, the expiry.</summary>
 public static class ReleaseVerifier
 {
-    /// <summary>Every refusal code, for the README.</summary>
-    public static readonly IReadOnlyList<(string Code, string Meaning)> Codes =
-    [
-        ("release.signature.invalid", "A signature is malformed, made by a key that is not pinned, or does not match its file or its trusted comment."),
-        ("release.manifest.invalid", "manifest.json is not a release manifest."),
-        ("release.manifest.mismatch", "A file's size or SHA-256 differs from the manifest, or a trusted comment disagrees with it (files of two releases mixed)."),
-        ("release.expired", "The release's expiry has passed."),
-        ("release.rollback", "The release's serial is lower than the installed one."),
-        ("release.fetch.failed", "A file could not be fetched: not found, too large, too slow, or the connection failed."),
-        ("release.list.invalid", "The signed list does not parse, its expiry differs from the manifest's, a policy has no MX pattern or an unknown alias, a domain is listed twice, or a name or pattern holds a character the map's syntax reserves."),
-    ];
-
     /// <summary>Verifies <paramref name="files"/> against <paramref name="keys"/> at <paramref name="now"/>.</summary>
     /// <param name="files">The release.</param>
     /// <param name="keys">The pinned keys.</param>
@@ -69,7 +62,7 @@ public static class ReleaseVerifier
         }
         catch (SignatureException e)
         {
-            throw new ReleaseRefusedException("release.signature.invalid", e.Message);
+            throw new ReleaseRefusedException(ReleaseFindingKinds.SignatureInvalid, e.Message);
         }
 
         ReleaseManifest manifest;
@@ -79,30 +72,30 @@ public static class ReleaseVerifier
         }
         catch (SignatureException e)
         {
-            throw new ReleaseRefusedException("release.manifest.invalid", e.Message);
+            throw new ReleaseRefusedException(ReleaseFindingKinds.ManifestInvalid, e.Message);
         }
 
         if (manifestSignature.TrustedComment != manifest.TrustedComment(ReleaseManifest.FileName)
             || listSignature.TrustedComment != manifest.TrustedComment(ReleaseManifest.ListFileName))
         {
             throw new ReleaseRefusedException(
-                "release.manifest.mismatch",
+                ReleaseFindingKinds.ManifestMismatch,
                 $"the trusted comments (\"{manifestSignature.TrustedComment}\", \"{listSignature.TrustedComment}\") do not match manifest serial {manifest.Serial}: files of different releases");
         }
 
         var listed = manifest.Files.FirstOrDefault(f => f.Name == ReleaseManifest.ListFileName)
-            ?? throw new ReleaseRefusedException("release.manifest.mismatch", "the manifest does not list policy.json");
+            ?? throw new ReleaseRefusedException(ReleaseFindingKinds.ManifestMismatch, "the manifest does not list policy.json");
         var actual = listHash?.GetAwaiter().GetResult() ?? listed with { Size = files.List.Length };
         if (actual != listed)
         {
             throw new ReleaseRefusedException(
-                "release.manifest.mismatch", $"policy.json is {actual.Size} bytes with SHA-256 {actual.Sha256}; the manifest says {listed.Size} bytes, {listed.Sha256}");
+                ReleaseFindingKinds.ManifestMismatch, $"policy.json is {actual.Size} bytes with SHA-256 {actual.Sha256}; the manifest says {listed.Size} bytes, {listed.Sha256}");
         }
 
         if (now is { } clock && clock >= manifest.Expires)
         {
             throw new ReleaseRefusedException(
-                "release.expired", $"release {manifest.Serial} expired at {ReleaseManifest.Format(manifest.Expires)} (now {ReleaseManifest.Format(clock)})");
+                ReleaseFindingKinds.Expired, $"release {manifest.Serial} expired at {ReleaseManifest.Format(manifest.Expires)} (now {ReleaseManifest.Format(clock)})");
         }
 
         return new VerifiedRelease(manifest, files.List, files.Manifest, files.ListSignature, files.ManifestSignature, key);
@@ -126,7 +119,7 @@ public static class ReleaseVerifier
                 using var stream = File.OpenRead(path);
                 if (stream.Length > max)
                 {
-                    throw new ReleaseRefusedException("release.fetch.failed", $"{path}: {stream.Length} bytes, more than {max}");
+                    throw new ReleaseRefusedException(ReleaseFindingKinds.FetchFailed, $"{path}: {stream.Length} bytes, more than {max}");
                 }
 
                 var bytes = new byte[stream.Length];
@@ -135,7 +128,7 @@ public static class ReleaseVerifier
             }
             catch (IOException e)
             {
-                throw new ReleaseRefusedException("release.fetch.failed", $"{path}: {e.Message}");
+                throw new ReleaseRefusedException(ReleaseFindingKinds.FetchFailed, $"{path}: {e.Message}");
             }
         }
 
@@ -146,12 +139,12 @@ public static class ReleaseVerifier
             {
                 long size = new FileInfo(path).Length;
                 return size > max
-                    ? throw new ReleaseRefusedException("release.fetch.failed", $"{path}: {size} bytes, more than {max}")
+                    ? throw new ReleaseRefusedException(ReleaseFindingKinds.FetchFailed, $"{path}: {size} bytes, more than {max}")
                     : MappedFile.Open(path, size);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new ReleaseRefusedException("release.fetch.failed", $"{path}: {e.Message}");
+                throw new ReleaseRefusedException(ReleaseFindingKinds.FetchFailed, $"{path}: {e.Message}");
             }
         }
 

@@ -281,7 +281,8 @@ public sealed class UpdateTests : IDisposable
     public void EveryRefusalCodeIsProducedByATestAndHasADocumentedRow()
     {
         string readme = File.ReadAllText(TestFiles.ConsumerDoc);
-        var codes = ReleaseVerifier.Codes.Select(c => c.Code).Append("state.write_failed").Append("state.reload_failed").ToList();
+        PolicyCuration.Testing.CatalogueAssertions.CodesAreWellFormed([.. ReleaseFindingKinds.All, .. StateFindingKinds.All]);
+        var codes = ReleaseFindingKinds.All.Select(c => c.Code).Append(StateFindingKinds.WriteFailed.Code).Append(StateFindingKinds.ReloadFailed.Code).ToList();
 
         Assert.Equal(codes.Order(), CodesProduced.Order());
         Assert.All(codes, code => Assert.Contains($"| `{code}` |", readme));

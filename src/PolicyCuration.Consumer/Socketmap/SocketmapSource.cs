@@ -45,7 +45,7 @@ public sealed class SocketmapSource(InstalledState state, IReadOnlyList<Minisign
     private async Task<SocketmapTable> ReadAsync(CancellationToken cancellation)
     {
         string? from = state.CurrentDirectory;
-        var files = state.ReadCurrent() ?? throw new ReleaseRefusedException("release.fetch.failed", $"no release installed in {state.Directory}; run 'starttls-policy update'");
+        var files = state.ReadCurrent() ?? throw new ReleaseRefusedException(ReleaseFindingKinds.FetchFailed, $"no release installed in {state.Directory}; run 'starttls-policy update'");
 
         // Verified as of the release's own making, so that an expired release is still checked whole; its table then answers nothing.
         var release = ReleaseVerifier.Verify(files, keys, ReleaseManifest.Parse(files.Manifest).Timestamp);
@@ -87,7 +87,7 @@ public sealed class SocketmapSource(InstalledState state, IReadOnlyList<Minisign
                 }
                 catch (Exception e) when (e is ReleaseRefusedException or MapRefusedException or SignatureException or IOException)
                 {
-                    log.WriteLine($"starttls-policy serve: the newly installed release is not used ({(e as ReleaseRefusedException)?.Code ?? "release.list.invalid"}): {e.Message}; still answering from serial {Current.Serial}");
+                    log.WriteLine($"starttls-policy serve: the newly installed release is not used ({(e as ReleaseRefusedException)?.Code ?? ReleaseFindingKinds.ListInvalid.Code}): {e.Message}; still answering from serial {Current.Serial}");
                 }
             }
         }
