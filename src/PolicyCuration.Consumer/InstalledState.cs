@@ -37,9 +37,9 @@ public sealed class InstalledState
         }
     }
 
-    /// <summary>The installed release's four files, the list mapped (releases are never rewritten in place), or <see langword="null"/> when none is installed.</summary>
+    /// <summary>The installed release's four files, or <see langword="null"/> when none is installed.</summary>
     public ReleaseFiles? ReadCurrent() =>
-        CurrentDirectory is { } current ? ReleaseVerifier.ReadDirectory(current, ReleaseSource.MaxListBytes, mapList: true) : null;
+        CurrentDirectory is { } current ? ReleaseVerifier.ReadDirectory(current, ReleaseSource.MaxListBytes) : null;
 
     /// <summary>Whether a map was written whose reload failed: the next run retries the reload even when nothing changed.</summary>
     public bool ReloadPending => File.Exists(Path.Combine(Directory, ReloadPendingFile));

@@ -104,12 +104,8 @@ public static class ReleaseVerifier
     /// <summary>Reads the four files of a release directory, each capped.</summary>
     /// <param name="directory">The directory.</param>
     /// <param name="maxListBytes">The largest list accepted.</param>
-    /// <param name="mapList">
-    /// Map the list into memory instead of copying it: for a directory whose files are never rewritten in place, since
-    /// a mapped file cut short under its reader ends the process.
-    /// </param>
     /// <exception cref="ReleaseRefusedException">A file is missing or too large (<c>release.fetch.failed</c>).</exception>
-    public static ReleaseFiles ReadDirectory(string directory, long maxListBytes, bool mapList = false)
+    public static ReleaseFiles ReadDirectory(string directory, long maxListBytes)
     {
         byte[] Read(string name, long max)
         {
@@ -132,24 +128,8 @@ public static class ReleaseVerifier
             }
         }
 
-        ReadOnlyMemory<byte> Map(string name, long max)
-        {
-            string path = Path.Combine(directory, name);
-            try
-            {
-                long size = new FileInfo(path).Length;
-                return size > max
-                    ? throw new ReleaseRefusedException(ReleaseFindingKinds.FetchFailed, $"{path}: {size} bytes, more than {max}")
-                    : MappedFile.Open(path, size);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new ReleaseRefusedException(ReleaseFindingKinds.FetchFailed, $"{path}: {e.Message}");
-            }
-        }
-
         return new ReleaseFiles(
-            mapList ? Map(ReleaseFiles.Names[0], maxListBytes) : Read(ReleaseFiles.Names[0], maxListBytes),
+            Read(ReleaseFiles.Names[0], maxListBytes),
             System.Text.Encoding.UTF8.GetString(Read(ReleaseFiles.Names[1], MinisignText.MaxFileBytes)),
             Read(ReleaseFiles.Names[2], ReleaseManifest.MaxBytes),
             System.Text.Encoding.UTF8.GetString(Read(ReleaseFiles.Names[3], MinisignText.MaxFileBytes)));
