@@ -117,7 +117,30 @@ public sealed class ReleaseSource : IDisposable
         }
         catch (HttpRequestException e)
         {
-            throw new ReleaseRefusedException(ReleaseFindingKinds.FetchFailed, $"{uri}: {e.Message}");
+            throw new ReleaseRefusedException(ReleaseFindingKinds.FetchFailed, $"{uri}: {Explain(e)}");
         }
+    }
+
+    /// <summary>Why a download failed, in one line: the HTTP stack's chain ("see inner exception") read for its cause.</summary>
+    private static string Explain(HttpRequestException e)
+    {
+        var causes = new List<string>();
+        for (Exception? current = e; current is not null; current = current.InnerException)
+        {
+            string message = current.Message.TrimEnd('.', ' ');
+            if (!message.Contains("inner exception", StringComparison.OrdinalIgnoreCase) && !causes.Contains(message))
+            {
+                causes.Add(message);
+            }
+        }
+
+        string cause = causes.Count > 0 ? string.Join(": ", causes.Take(2)) : "the connection failed";
+        return e.HttpRequestError switch
+        {
+            HttpRequestError.SecureConnectionError => $"the TLS connection failed: {cause}; the server's certificate must chain to a CA this machine trusts (or give --ca-file)",
+            HttpRequestError.NameResolutionError => $"the host name does not resolve: {cause}; check --source",
+            HttpRequestError.ConnectionError => $"no connection: {cause}",
+            _ => cause,
+        };
     }
 }

@@ -222,11 +222,11 @@ public sealed class UpdateTests : IDisposable
         File.WriteAllText(dir.File("next.pub"), next.PublicKey.ToText());
         Releases.Write(dir.File("r1"), next, 1, Releases.SmallList());
 
-        var (code, _, error) = Consumer("update", "--source", dir.File("r1"), "--public-key", PublicKey, "--public-key", dir.File("next.pub"), "--state-dir", State);
+        var (code, said, error) = Consumer("update", "--source", dir.File("r1"), "--public-key", PublicKey, "--public-key", dir.File("next.pub"), "--state-dir", State);
         var (threeKeys, _, tooMany) = Consumer("update", "--source", dir.File("r1"), "--public-key", PublicKey, "--public-key", PublicKey, "--public-key", PublicKey, "--state-dir", State);
 
         Assert.True(code == ConsumerExitCodes.Ok, error);
-        Assert.Contains($"signed by key {next.Id}", error);
+        Assert.Contains($"signed by key {next.Id}", said);
         Assert.Equal(ConsumerExitCodes.Usage, threeKeys);
         Assert.Contains("one or two keys", tooMany);
     }

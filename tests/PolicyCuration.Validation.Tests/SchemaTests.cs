@@ -42,13 +42,15 @@ public class SchemaTests
     }
 
     [Theory]
-    [InlineData("{\"a.example\": {\"mode\": \"testing\", \"mx\": [\"mx.a.example\"]}}", "\"mx\" is not a member the format defines (allowed here: \"mode\", \"mxs\"); did you mean \"mxs\"?")]
-    [InlineData("{\"a.example\": {\"mode\": \"testing\", \"mxs\": [\"mx.a.example\"], \"comment\": \"x\"}}", "\"comment\" is not a member the format defines (allowed here: \"mode\", \"mxs\"); remove or rename it")]
-    public void AnUnknownMemberNearAKnownOneIsNamed(string policies, string said)
+    [InlineData("{\"a.example\": {\"mode\": \"testing\", \"mx\": [\"mx.a.example\"]}}", null, "schema.policy_shape", "\"mx\" does not belong (did you mean \"mxs\"?)")]
+    [InlineData("{\"a.example\": {\"mode\": \"testing\", \"mxs\": [\"mx.a.example\"], \"comment\": \"x\"}}", null, "schema.policy_shape", "\"comment\" does not belong /")]
+    [InlineData("{\"a.example\": {\"policy-alias\": \"p\"}}", "{\"p\": {\"mode\": \"testing\", \"mx\": [\"mx.a.example\"]}}", "schema.unknown_property", "\"mx\" is not a member the format defines (allowed here: \"mode\", \"mxs\"); did you mean \"mxs\"?")]
+    [InlineData("{\"a.example\": {\"policy-alias\": \"p\"}}", "{\"p\": {\"mode\": \"testing\", \"mxs\": [\"mx.a.example\"], \"comment\": 1}}", "schema.unknown_property", "(allowed here: \"mode\", \"mxs\"); remove or rename it")]
+    public void AnUnknownMemberNearAKnownOneIsNamed(string policies, string? aliases, string code, string said)
     {
-        var findings = Validation.OfText(Validation.List(policies)).Findings;
+        var findings = Validation.OfText(Validation.List(policies, aliases)).Findings;
 
-        Assert.Contains(findings, f => f.Code == "schema.unknown_property" && f.Message.Contains(said, StringComparison.Ordinal));
+        Assert.Contains(findings, f => f.Code == code && f.Message.Contains(said, StringComparison.Ordinal));
     }
 
     [Fact]

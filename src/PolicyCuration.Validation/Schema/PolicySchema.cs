@@ -257,14 +257,16 @@ public sealed class PolicySchema
     };
 
     /// <summary>"did you mean" the allowed member one or two edits away (<c>mx</c> for <c>mxs</c>), else remove or rename it.</summary>
-    private static string Rename(ValidationError error)
+    private static string Rename(ValidationError error) => Near(error) is { } near ? $"did you mean \"{near}\"?" : "remove or rename it";
+
+    /// <summary>The member <paramref name="error"/>'s schema allows that is one or two edits from the one written, if any.</summary>
+    private static string? Near(ValidationError error)
     {
         string? written = error.Property ?? (error.Token as JProperty)?.Name;
-        var near = written is null ? null : error.Schema?.ActualSchema.Properties.Keys
+        return written is null ? null : error.Schema?.ActualSchema.Properties.Keys
             .Where(name => Distance(written, name) <= Math.Min(2, name.Length / 2))
             .OrderBy(name => Distance(written, name))
             .FirstOrDefault();
-        return near is null ? "remove or rename it" : $"did you mean \"{near}\"?";
     }
 
     /// <summary>The edit distance of two short names (Levenshtein).</summary>
@@ -308,7 +310,7 @@ public sealed class PolicySchema
         var parts = error.Errors.Select(branch =>
         {
             var reasons = branch.Value.Take(Named).Select(e => e.Kind is ValidationErrorKind.NoAdditionalPropertiesAllowed
-                ? $"{WhereOf(e.Token)} does not belong"
+                ? $"{WhereOf(e.Token)} does not belong{(Near(e) is { } near ? $" (did you mean \"{near}\"?)" : string.Empty)}"
                 : e.Kind is ValidationErrorKind.PropertyRequired ? $"\"{e.Property}\" is missing" : Humanize(e.Kind));
             string more = branch.Value.Count > Named ? $"; and {branch.Value.Count - Named} more" : string.Empty;
             return string.Join("; ", reasons) + more;
