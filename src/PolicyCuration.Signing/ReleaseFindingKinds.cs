@@ -26,6 +26,6 @@ public static class ReleaseFindingKinds
     /// <summary>The signed list does not parse or cannot be written as a map.</summary>
     public static readonly FindingKind ListInvalid = new("release.list.invalid", Severity.Error, "Signed list unusable");
 
-    /// <summary>Every kind above, gathered from its declarations, in their order.</summary>
-    public static IReadOnlyList<FindingKind> All { get; } = FindingKind.DeclaredIn(typeof(ReleaseFindingKinds));
+    /// <summary>Every kind above, in order; listed, not gathered by reflection, since NativeAOT has no metadata tokens to order fields by.</summary>
+    public static IReadOnlyList<FindingKind> All { get; } = [SignatureInvalid, ManifestInvalid, ManifestMismatch, Expired, Rollback, FetchFailed, ListInvalid];
 }

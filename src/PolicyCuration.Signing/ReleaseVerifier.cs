@@ -122,9 +122,13 @@ public static class ReleaseVerifier
                 stream.ReadExactly(bytes);
                 return bytes;
             }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+            {
+                throw new ReleaseRefusedException(ReleaseFindingKinds.FetchFailed, $"{path}: no such file; --source names a directory holding a release's four files");
+            }
             catch (IOException e)
             {
-                throw new ReleaseRefusedException(ReleaseFindingKinds.FetchFailed, $"{path}: {e.Message}");
+                throw new ReleaseRefusedException(ReleaseFindingKinds.FetchFailed, $"{path}: {e.Message.TrimEnd('.')}");
             }
         }
 

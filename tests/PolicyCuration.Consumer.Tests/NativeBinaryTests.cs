@@ -1,3 +1,4 @@
+using PolicyCuration.Signing;
 using PolicyCuration.Testing;
 
 namespace PolicyCuration.Consumer.Tests;
@@ -120,9 +121,18 @@ public sealed partial class NativeBinaryTests
         using var dir = new TemporaryDirectory();
         Releases.WriteSignedByNewKey(dir.File("r1"), dir.File("release.pub"), Releases.SmallList());
         string[] update = ["update", "--public-key", dir.File("release.pub"), "--state-dir", dir.File("state"), "--postfix-map", dir.File("map")];
+
+        // A release whose signed list is not JSON: refused with its code, never a crash of the native binary.
+        using (var key = MinisignSecretKey.Generate())
+        {
+            ReleaseWriter.Write(dir.File("broken"), "{\"timestamp\": \"2026-"u8.ToArray(), 1, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddDays(13), key);
+            File.WriteAllText(dir.File("broken.pub"), key.PublicKey.ToText());
+        }
+
         var cases = new (string[] Arguments, int Exit, string Said)[]
         {
             ([.. update, "--source", dir.File("missing")], 1, "release.fetch.failed"),
+            (["update", "--public-key", dir.File("broken.pub"), "--state-dir", dir.File("state-broken"), "--postfix-map", dir.File("map"), "--source", dir.File("broken")], 1, "release.list.invalid"),
             ([.. update, "--source", $"{ProbeFixtures.ReleasesUrl.TrimEnd('/')}/nothing-here/"], 1, "release.fetch.failed"),
             ([.. update, "--source", dir.File("r1"), "--ca-file", dir.File("no-such-ca.pem")], 2, "--ca-file"),
             ([.. update, "--source", "https://github.com/OWNER/NAME/releases/latest/download"], 2, "OWNER/NAME is a placeholder"),
@@ -142,8 +152,9 @@ public sealed partial class NativeBinaryTests
         }
     }
 
-    // net_http_ssl_connection_failed, IO_FileNotFound_FileName, UnauthorizedAccess_IODenied_Path: words joined by two or more underscores, not in a path.
-    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![/\w.-])[A-Za-z]+(_[A-Za-z]+){2,}\b")]
+    // net_http_ssl_connection_failed, IO_FileNotFound_FileName, UnauthorizedAccess_IODenied_Path: words joined by two or more underscores,
+    // not in a path, with a lower-case letter (an environment variable such as STARTTLS_POLICY_SOURCE is the admin's to set).
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<![/\w.-])(?=[A-Za-z_]*[a-z])[A-Za-z]+(_[A-Za-z]+){2,}\b")]
     private static partial System.Text.RegularExpressions.Regex ResourceKey();
 
     private static string Binary() =>

@@ -1,3 +1,4 @@
+using PolicyCuration.Format.Findings;
 using PolicyCuration.Format.Model;
 using PolicyCuration.Signing;
 using PolicyCuration.Testing;
@@ -282,6 +283,8 @@ public sealed class UpdateTests : IDisposable
     {
         string readme = File.ReadAllText(TestFiles.ConsumerDoc);
         PolicyCuration.Testing.CatalogueAssertions.CodesAreWellFormed([.. ReleaseFindingKinds.All, .. StateFindingKinds.All]);
+        Assert.Equal(FindingKind.DeclaredIn(typeof(ReleaseFindingKinds)), ReleaseFindingKinds.All);
+        Assert.Equal(FindingKind.DeclaredIn(typeof(StateFindingKinds)), StateFindingKinds.All);
         var codes = ReleaseFindingKinds.All.Select(c => c.Code).Append(StateFindingKinds.WriteFailed.Code).Append(StateFindingKinds.ReloadFailed.Code).ToList();
 
         Assert.Equal(codes.Order(), CodesProduced.Order());

@@ -27,5 +27,9 @@ public static class JsonFindingKinds
     public static readonly FindingKind FileTooLarge = new("json.file_too_large", Severity.Error, "File too large");
 
     /// <summary>Every kind above, gathered from its declarations, in their order.</summary>
-    public static IReadOnlyList<FindingKind> All { get; } = FindingKind.DeclaredIn(typeof(JsonFindingKinds));
+    /// <remarks>
+    /// Worked out when asked, not when the type is first used: the native consumer reads lists with these kinds, and
+    /// NativeAOT has no metadata tokens to order fields by, so gathering them at type initialisation would end it.
+    /// </remarks>
+    public static IReadOnlyList<FindingKind> All => FindingKind.DeclaredIn(typeof(JsonFindingKinds));
 }
