@@ -20,9 +20,16 @@ public static class ListRevision
         // Peeling lets an annotated tag such as list-v42 name the commit it points at.
         var commit = repository.Lookup(revision)?.Peel<Commit>()
             ?? throw new RevisionException($"{revision}: no such revision in {repository.Info.WorkingDirectory ?? root}");
-        if (commit[path.Replace('\\', '/')]?.Target is not Blob blob)
+        return Blob(commit.Tree, path.Replace('\\', '/'), $"{revision} ({commit.Sha[..12]})", $"{path}@{revision}", maxBytes);
+    }
+
+    /// <summary>The file <paramref name="path"/> of <paramref name="tree"/>, named <paramref name="name"/>, refused over <paramref name="maxBytes"/> before being read.</summary>
+    /// <exception cref="RevisionException">The tree has no such file, or it is too large.</exception>
+    internal static SourceText Blob(Tree tree, string path, string revision, string name, long maxBytes)
+    {
+        if (tree[path]?.Target is not Blob blob)
         {
-            throw new RevisionException($"{path}: no such file at {revision} ({commit.Sha[..12]})");
+            throw new RevisionException($"{path}: no such file at {revision}");
         }
 
         if (blob.Size > maxBytes)
@@ -33,7 +40,7 @@ public static class ListRevision
         using var content = blob.GetContentStream();
         var bytes = new byte[blob.Size];
         content.ReadExactly(bytes);
-        return new SourceText($"{path}@{revision}", bytes);
+        return new SourceText(name, bytes);
     }
 }
 

@@ -26,7 +26,7 @@ public sealed record MergedList(SourceText? Text, string MergeBase, bool UpToDat
         path = path.Replace('\\', '/');
         if (mergeBase.Sha == baseCommit.Sha)
         {
-            return new MergedList(Blob(head.Tree, path, headRevision, maxBytes), mergeBase.Sha, UpToDate: true);
+            return new MergedList(ListRevision.Blob(head.Tree, path, headRevision, path, maxBytes), mergeBase.Sha, UpToDate: true);
         }
 
         var merge = repository.ObjectDatabase.MergeCommits(baseCommit, head, new MergeTreeOptions { FailOnConflict = false, SkipReuc = true });
@@ -36,25 +36,7 @@ public sealed record MergedList(SourceText? Text, string MergeBase, bool UpToDat
         }
 
         var tree = merge.Tree ?? throw new RevisionException($"{headRevision} does not merge into {baseRevision}");
-        return new MergedList(Blob(tree, path, $"{headRevision} merged into {baseRevision}", maxBytes), mergeBase.Sha, UpToDate: false);
-    }
-
-    private static SourceText Blob(Tree tree, string path, string revision, long maxBytes)
-    {
-        if (tree[path]?.Target is not Blob blob)
-        {
-            throw new RevisionException($"{path}: no such file at {revision}");
-        }
-
-        if (blob.Size > maxBytes)
-        {
-            throw new RevisionException($"{path} at {revision}: {blob.Size} bytes is more than the {maxBytes}-byte limit");
-        }
-
-        using var content = blob.GetContentStream();
-        var bytes = new byte[blob.Size];
-        content.ReadExactly(bytes);
-        return new SourceText(path, bytes);
+        return new MergedList(ListRevision.Blob(tree, path, $"{headRevision} merged into {baseRevision}", path, maxBytes), mergeBase.Sha, UpToDate: false);
     }
 
     private static Commit Commit(Repository repository, string revision) =>
