@@ -4,17 +4,14 @@ using PolicyCuration.Format;
 namespace PolicyCuration.Git;
 
 /// <summary>The list a pull request would leave on its base branch: the merge of its head into the branch's tip, made in memory.</summary>
-/// <param name="Text">The list in the merge result; null when the merge conflicts.</param>
-/// <param name="MergeBase">The commit the head forked from the base (what the pull request changes is counted from it).</param>
-/// <param name="UpToDate">Whether the head already contains the base's tip, so that the merge result is the head itself.</param>
-public sealed record MergedList(SourceText? Text, string MergeBase, bool UpToDate)
+public static class MergedList
 {
     /// <summary>
     /// The file <paramref name="path"/> as merging <paramref name="headRevision"/> into <paramref name="baseRevision"/> would leave
-    /// it, named <paramref name="path"/> so that findings point at the file a contributor edits.
+    /// it, named <paramref name="path"/> so that findings point at the file a contributor edits; null when the merge conflicts.
     /// </summary>
     /// <exception cref="RevisionException">The repository or a revision cannot be found, the two share no history, or the merge has no such file.</exception>
-    public static MergedList Read(string repositoryPath, string baseRevision, string headRevision, string path, long maxBytes = PolicyListReader.DefaultMaxFileBytes)
+    public static SourceText? Read(string repositoryPath, string baseRevision, string headRevision, string path, long maxBytes = PolicyListReader.DefaultMaxFileBytes)
     {
         string? root = Repository.Discover(repositoryPath)
             ?? throw new RevisionException($"{repositoryPath}: not inside a git repository");
@@ -24,19 +21,21 @@ public sealed record MergedList(SourceText? Text, string MergeBase, bool UpToDat
         var mergeBase = repository.ObjectDatabase.FindMergeBase(baseCommit, head)
             ?? throw new RevisionException($"{baseRevision} and {headRevision} share no history");
         path = path.Replace('\\', '/');
+
+        // A head that already holds the tip is its own merge result.
         if (mergeBase.Sha == baseCommit.Sha)
         {
-            return new MergedList(ListRevision.Blob(head.Tree, path, headRevision, path, maxBytes), mergeBase.Sha, UpToDate: true);
+            return ListRevision.Blob(head.Tree, path, headRevision, path, maxBytes);
         }
 
         var merge = repository.ObjectDatabase.MergeCommits(baseCommit, head, new MergeTreeOptions { FailOnConflict = false, SkipReuc = true });
         if (merge.Status == MergeTreeStatus.Conflicts)
         {
-            return new MergedList(null, mergeBase.Sha, UpToDate: false);
+            return null;
         }
 
         var tree = merge.Tree ?? throw new RevisionException($"{headRevision} does not merge into {baseRevision}");
-        return new MergedList(ListRevision.Blob(tree, path, $"{headRevision} merged into {baseRevision}", path, maxBytes), mergeBase.Sha, UpToDate: false);
+        return ListRevision.Blob(tree, path, $"{headRevision} merged into {baseRevision}", path, maxBytes);
     }
 
     private static Commit Commit(Repository repository, string revision) =>

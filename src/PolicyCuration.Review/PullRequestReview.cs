@@ -92,8 +92,7 @@ public static class PullRequestReview
 
         // The list is judged as the merge into the base's tip would leave it, and compared with that tip: a head that passes
         // against the commit it forked from can still break the branch it merges into.
-        var merged = MergedList.Read(request.RepositoryPath, request.BaseRevision, request.HeadRevision, request.ListPath);
-        if (merged.Text is not { } mergedText)
+        if (MergedList.Read(request.RepositoryPath, request.BaseRevision, request.HeadRevision, request.ListPath) is not { } mergedText)
         {
             listFindings.Add(ReviewFindingKinds.MergeConflict.At(
                 "list", $"the pull request does not merge cleanly into {request.BaseRevision}: update its branch from the base (merge or rebase) and push", null));
@@ -117,12 +116,17 @@ public static class PullRequestReview
         var refused = head.Findings.Where(f => f.Severity == Severity.Error && f.Code.StartsWith("list.domain.", StringComparison.Ordinal))
             .Select(f => f.Subject).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var changes = diff.Domains.Where(change => !refused.Contains(change.Domain)).ToList();
-        if (changes.Count > request.MaxDomains)
+
+        // The cap bounds what the vantage looks up; the audit's own demotions and removals are not looked up, so they do not count.
+        var evidence = new AuditEvidence(request.AuditHistory ?? []);
+        var judged = changes.Select(c => (Change: c, Proof: evidence.Supporting(c, Resolve(baseList, c.Before), Resolve(headList, c.After)))).ToList();
+        int lookedUp = judged.Count(j => j.Proof is not { Kind: ProposalKind.Demote or ProposalKind.Remove });
+        if (lookedUp > request.MaxDomains)
         {
             // The vantage must not become a scanner of whatever domains a stranger lists: nothing is looked up at all.
             listFindings.Add(ReviewFindingKinds.TooManyDomains.At(
                 "list",
-                $"the pull request adds, changes or removes {changes.Count} domains; one pull request may touch at most {request.MaxDomains}: " +
+                $"the pull request adds, changes or removes {lookedUp} domains; one pull request may touch at most {request.MaxDomains}: " +
                 "split it into several, each with its ownership records. Nothing was looked up or probed",
                 null));
             return new ReviewResult(listFindings, [], diff);
@@ -131,19 +135,19 @@ public static class PullRequestReview
         var history = new TestingHistory(ListHistory.Read(request.RepositoryPath, request.BaseRevision, request.ListPath));
         var dns = new MailDns(request.Dns ?? request.Probe?.DnsServer, request.Probe?.Timeout ?? TimeSpan.FromSeconds(30));
         var ownership = new OwnershipCheck(dns);
-        var evidence = new AuditEvidence(request.AuditHistory ?? []);
         using var prober = request.Probe is { } probeOptions ? new DomainProber(probeOptions) : null;
 
-        var reviews = await Task.WhenAll(changes.Select(async change =>
+        var reviews = await Task.WhenAll(judged.Select(async item =>
         {
+            var change = item.Change;
             var location = LocationOf(change.Kind == ChangeKind.Removed ? null : headList, change.Domain);
             var findings = new List<Finding>();
             DomainReport? report = null;
-            var entry = change.After is { } after ? headList.Resolve(after) : null;
-            var baseEntry = change.Before is { } before ? baseList.Resolve(before) : null;
+            var entry = Resolve(headList, change.After);
+            var baseEntry = Resolve(baseList, change.Before);
             bool probe = prober is not null && entry is not null;
 
-            if (evidence.Supporting(change, baseEntry, entry) is { } proposal)
+            if (item.Proof is { } proposal)
             {
                 findings.Add(AuditEvidence.Proof(proposal));
 
@@ -246,6 +250,8 @@ public static class PullRequestReview
             "a maintainer must review the change; the list check never passes such a pull request",
             null);
     }
+
+    private static Policy? Resolve(PolicyList list, Policy? policy) => policy is null ? null : list.Resolve(policy);
 
     private static SourceLocation? LocationOf(PolicyList? list, string domain)
     {

@@ -281,20 +281,23 @@ public sealed class CheckPrCommandTests : IDisposable
     [Fact]
     public void TheAuditsDemotionPassesOnItsEvidenceAndAForgedOneDoesNot()
     {
-        Commit(List(("expired.probe.test", "enforce", ["mx.expired.probe.test"]), ("wildcard.probe.test", "enforce", ["mx1.wildcard.probe.test"])), Now.AddDays(-60), "base");
+        Commit(List(("expired.probe.test", "enforce", ["mx.expired.probe.test"]), ("soon.probe.test", "enforce", ["mx.soon.probe.test"]), ("wildcard.probe.test", "enforce", ["mx1.wildcard.probe.test"])), Now.AddDays(-60), "base");
         var history = new PolicyCuration.Audit.AuditHistory(Repo);
         var vantage = new PolicyCuration.Probe.Vantage.VantageHealth("eu-1", PolicyCuration.Probe.Vantage.VantageStatus.Healthy, "2 of 2 canaries greeted", 2, 2, 0, 0);
         history.Append(
             [
                 new PolicyCuration.Audit.AuditRecord("expired.probe.test", Now.AddDays(-9), PolicyCuration.Format.Model.PolicyMode.Enforce, ["mx.expired.probe.test"], ["tls.cert.expired"], null, null, Vantage: vantage),
                 new PolicyCuration.Audit.AuditRecord("expired.probe.test", Now.AddDays(-1), PolicyCuration.Format.Model.PolicyMode.Enforce, ["mx.expired.probe.test"], ["tls.cert.expired"], null, null, Vantage: vantage),
+                new PolicyCuration.Audit.AuditRecord("soon.probe.test", Now.AddDays(-9), PolicyCuration.Format.Model.PolicyMode.Enforce, ["mx.soon.probe.test"], ["tls.cert.expired"], null, null, Vantage: vantage),
+                new PolicyCuration.Audit.AuditRecord("soon.probe.test", Now.AddDays(-1), PolicyCuration.Format.Model.PolicyMode.Enforce, ["mx.soon.probe.test"], ["tls.cert.expired"], null, null, Vantage: vantage),
                 new PolicyCuration.Audit.AuditRecord("wildcard.probe.test", Now.AddDays(-1), PolicyCuration.Format.Model.PolicyMode.Enforce, ["mx1.wildcard.probe.test"], [], null, null, Vantage: vantage),
             ],
             "audit");
 
-        // The audit's PR (no ownership record: PR 99 has none anywhere) demotes the domain its history shows failing.
-        Commit(List(("expired.probe.test", "testing", ["mx.expired.probe.test"]), ("wildcard.probe.test", "enforce", ["mx1.wildcard.probe.test"])), Now, "audit: demote expired.probe.test");
-        var audit = CheckPr("--repo", "owner/list", "--pr", "99", "--audit-history", "audit-history", "--format", "json");
+        // The audit's PR (no ownership record: PR 99 has none anywhere) demotes the two domains its history shows failing;
+        // demotions the history proves are not looked up, so they do not count against the cap of one.
+        Commit(List(("expired.probe.test", "testing", ["mx.expired.probe.test"]), ("soon.probe.test", "testing", ["mx.soon.probe.test"]), ("wildcard.probe.test", "enforce", ["mx1.wildcard.probe.test"])), Now, "audit: demote 2 domains");
+        var audit = CheckPr("--repo", "owner/list", "--pr", "99", "--audit-history", "audit-history", "--format", "json", "--max-domains", "1");
 
         Assert.True(audit.ExitCode == ExitCodes.Ok, audit.Output + audit.Error);
         Assert.Contains("\"ownership.audit_evidence\"", audit.Output, StringComparison.Ordinal);
@@ -302,7 +305,7 @@ public sealed class CheckPrCommandTests : IDisposable
 
         // The same title and branch, demoting a domain whose audits pass: nothing supports it, so ownership is owed
         // (its record names PR 42, not this one).
-        Commit(List(("expired.probe.test", "enforce", ["mx.expired.probe.test"]), ("wildcard.probe.test", "testing", ["mx1.wildcard.probe.test"])), Now, "audit: demote wildcard.probe.test");
+        Commit(List(("expired.probe.test", "enforce", ["mx.expired.probe.test"]), ("soon.probe.test", "enforce", ["mx.soon.probe.test"]), ("wildcard.probe.test", "testing", ["mx1.wildcard.probe.test"])), Now, "audit: demote wildcard.probe.test");
         var forged = PolicyCtlRunner.Run(["check-pr", "--git", Repo, "--base", "HEAD~2", "--head", "HEAD", "--repo", "owner/list", "--pr", "99", "--audit-history", "audit-history", "--format", "json", .. ProbeFixtures.CommandLine()]);
 
         Assert.True(forged.ExitCode == ExitCodes.Findings, forged.Output + forged.Error);
