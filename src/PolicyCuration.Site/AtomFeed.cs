@@ -38,7 +38,7 @@ internal static class AtomFeed
                 xml.WriteElementString("updated", SiteTime.Instant(change.Time));
                 if (change.Kind != ChangeKind.Removed && SiteContent.IsSafeName(change.Domain))
                 {
-                    Link(xml, Url($"domains/{SiteContent.FileNameOf(change.Domain)}.html"), "alternate");
+                    Link(xml, Url(site.PageOf(change.Domain)), "alternate");
                 }
 
                 xml.WriteElementString("summary", Clean($"{change.Domain} was {change.KindName}{mode} by commit {change.Commit[..Math.Min(12, change.Commit.Length)]}."));

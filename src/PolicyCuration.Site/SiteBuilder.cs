@@ -28,10 +28,8 @@ public static class SiteBuilder
         var today = DateOnly.FromDateTime(settings.Now.UtcDateTime);
         var names = list.Policies.Select(p => p.Name).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         var windowStart = settings.Now.AddDays(-AuditDigest.Days);
-        // One after the other: the list's old versions are dead before the audits are read, and reading the audits
-        // takes every core on its own. Side by side, both sets of garbage were alive at once (1.3 GB).
+        // One after the other: reading the audits takes every core on its own.
         var entries = EntryHistory.Read(listPath, list, windowStart);
-        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         var audits = AuditDigest.Read(historyDirectory, today, names);
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var domains = new List<DomainStatus>(list.Policies.Count);
@@ -72,8 +70,8 @@ public static class SiteBuilder
             }
         }
 
-        string pages = Path.Combine(directory, "domains"), api = Path.Combine(directory, "api", "v1");
-        foreach (string path in new[] { pages, Path.Combine(api, "domains"), Path.Combine(api, "domain") })
+        string pages = Path.Combine(directory, "domains"), api = Path.Combine(directory, "api", $"v{ApiFiles.Version}");
+        foreach (string path in new[] { pages, Path.Combine(api, "domains") })
         {
             Directory.CreateDirectory(path);
         }
@@ -86,28 +84,24 @@ public static class SiteBuilder
         }
 
         var named = site.Domains.Where(d => SiteContent.IsSafeName(d.Domain)).ToList();
-        Parallel.ForEach(named, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, domain =>
-        {
-            string name = SiteContent.FileNameOf(domain.Domain);
-
-            // The newest audit's findings are read from its history line once, for the page and the API file.
-            var findings = domain.Audits.Count > 0 ? domain.Audits[0].Findings : [];
-            Put(Path.Combine(pages, name + ".html"), Encoding.UTF8.GetBytes(DomainPage.Render(site, domain, findings)));
-            Put(Path.Combine(api, "domain", name + ".json"), ApiFiles.Domain(site, domain, findings));
-        });
-
         var shards = named.GroupBy(d => SiteContent.ShardOf(d.Domain), StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
-        foreach (var shard in shards)
+        Parallel.ForEach(shards, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, shard =>
         {
             Put(Path.Combine(api, "domains", shard.Key + ".json"), ApiFiles.DomainsShard(site, shard));
-        }
+            foreach (var domain in shard.Where(d => site.HasStaticPage(d.Domain)))
+            {
+                var findings = domain.Audits.Count > 0 ? domain.Audits[0].Findings : [];
+                Put(Path.Combine(pages, SiteContent.FileNameOf(domain.Domain) + ".html"), Encoding.UTF8.GetBytes(DomainPage.Render(site, domain, findings)));
+            }
+        });
 
         Put(Path.Combine(api, "domains", "index.json"), ApiFiles.DomainsIndex(site, shards));
         Put(Path.Combine(api, "release.json"), ApiFiles.Release(site));
         Put(Path.Combine(api, "changes.json"), ApiFiles.Changes(site));
         Put(Path.Combine(directory, "feed.atom"), AtomFeed.Write(site));
         Put(Path.Combine(directory, "index.html"), Encoding.UTF8.GetBytes(HomePage.Render(site)));
-        foreach (string asset in new[] { "site.css", "search.js" })
+        Put(Path.Combine(directory, "domain.html"), Encoding.UTF8.GetBytes(DomainPage.RenderShell(site)));
+        foreach (string asset in new[] { "site.css", "search.js", "domain.js" })
         {
             using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(asset)!;
             using var output = File.Create(Path.Combine(directory, asset));

@@ -14,7 +14,7 @@ public sealed class BrowserTests(LargeSite site, ITestOutputHelper output) : ICl
     [Fact]
     public void TheSearchFindsADomainAmong200000AndOpensItsPage()
     {
-        output.WriteLine($"built {site.Build.Domains} domain pages, {site.Build.Files} files in {site.BuildTime.TotalSeconds:F1} s");
+        output.WriteLine($"built {site.Build.Domains} domains, {site.Build.Files} files in {site.BuildTime.TotalSeconds:F1} s");
         Browser.Navigate().GoToUrl(site.Server.Url("index.html"));
         var input = Browser.FindElement(By.Id("q"));
         input.Clear();
@@ -37,23 +37,64 @@ public sealed class BrowserTests(LargeSite site, ITestOutputHelper output) : ICl
         var link = Wait().Until(b => b.FindElements(By.CssSelector("#results a")).FirstOrDefault(a => a.Text == LargeSite.Target));
         Assert.Equal("1 listed domain.", Browser.FindElement(By.Id("search-status")).Text);
         link!.Click();
-        Wait().Until(b => b.Url.EndsWith($"/domains/{LargeSite.Target}.html", StringComparison.Ordinal));
-        Assert.Equal(LargeSite.Target, Browser.FindElement(By.TagName("h1")).Text);
-        Assert.True(site.Server.Sent.Keys.Count(k => k.StartsWith("/api/v1/domains/", StringComparison.Ordinal)) == 1, "only the query's shard is fetched");
+        Wait().Until(b => b.Url.EndsWith($"/domain.html?d={LargeSite.Target}", StringComparison.Ordinal));
+        Assert.Equal(LargeSite.Target, Wait().Until(b => b.FindElements(By.TagName("h1")).FirstOrDefault(h => h.Text == LargeSite.Target))!.Text);
+        Assert.All(
+            site.Server.Sent.Keys.Where(k => k.StartsWith("/api/v2/domains/", StringComparison.Ordinal) && k != "/api/v2/domains/index.json"),
+            k => Assert.Equal($"/api/v2/domains/{LargeSite.Target[..2]}.json", k));
     }
 
-    [Fact]
-    public void ADomainsPageShowsItsLastAuditsCodesAndAHostileCertificateNameAsText()
+    [Theory]
+    [InlineData("domains/" + LargeSite.Target + ".html", "domain.png")]
+    [InlineData("domain.html?d=" + LargeSite.Target, "domain-drawn.png")]
+    public void ADomainsPageShowsItsLastAuditsCodesAndAHostileCertificateNameAsText(string page, string screenshot)
     {
-        Browser.Navigate().GoToUrl(site.Server.Url($"domains/{LargeSite.Target}.html"));
+        Browser.Navigate().GoToUrl(site.Server.Url(page));
 
-        Assert.Equal("failed", Browser.FindElement(By.CssSelector(".verdict-failed")).Text);
+        Assert.Equal("failed", Wait().Until(b => b.FindElements(By.CssSelector(".verdict-failed")).FirstOrDefault())!.Text);
         var finding = Browser.FindElement(By.CssSelector(".findings li"));
         Assert.StartsWith("tls.cert.name_mismatch error: Certificate name mismatch.", finding.Text, StringComparison.Ordinal);
         Assert.Contains(SiteSample.HostileName, Browser.FindElement(By.CssSelector(".findings .message")).Text, StringComparison.Ordinal);
+        Assert.Contains("What to do: Serve a certificate whose names include the MX host's name.", finding.Text, StringComparison.Ordinal);
         Assert.Empty(Browser.FindElements(By.TagName("img")));
         Assert.Contains("tls.cert.name_mismatch", Browser.FindElement(By.CssSelector("table tbody tr")).Text, StringComparison.Ordinal);
-        Screenshot("domain.png");
+        Assert.StartsWith($"{LargeSite.Target} — ", Browser.Title, StringComparison.Ordinal);
+        Screenshot(screenshot);
+    }
+
+    [Fact]
+    public void TheDrawnPageOfADomainSaysWhatItsStaticPageSays()
+    {
+        Browser.Navigate().GoToUrl(site.Server.Url($"domains/{LargeSite.Target}.html"));
+        string written = Browser.FindElement(By.TagName("main")).Text;
+        Browser.Navigate().GoToUrl(site.Server.Url($"domain.html?d={LargeSite.Target}"));
+        Wait().Until(b => b.FindElements(By.CssSelector("main h1")).Any(h => h.Text == LargeSite.Target));
+
+        Assert.Equal(written, Browser.FindElement(By.TagName("main")).Text);
+    }
+
+    [Fact]
+    public void ThePageOfADomainNoAuditSawIsDrawnFromItsShardAndAnUnknownNameIsSaid()
+    {
+        Browser.Navigate().GoToUrl(site.Server.Url($"domain.html?d={site.Unaudited}"));
+        Wait().Until(b => b.FindElements(By.CssSelector("main h1")).Any(h => h.Text == site.Unaudited));
+        Assert.Equal("not audited yet", Browser.FindElement(By.CssSelector(".verdict-none")).Text);
+        Assert.Contains($"policyctl remove {site.Unaudited}", Browser.FindElement(By.CssSelector("pre code")).Text, StringComparison.Ordinal);
+
+        Browser.Navigate().GoToUrl(site.Server.Url("domain.html?d=unlisted.example"));
+        Assert.Equal("unlisted.example is not in the list.", Wait().Until(b => b.FindElements(By.Id("domain-status")).FirstOrDefault(e => e.Text.Length > 0 && e.Text != "Loading…"))!.Text);
+    }
+
+    [Fact]
+    public void TheSiteFitsGitHubPages()
+    {
+        var files = Directory.GetFiles(site.Out, "*", SearchOption.AllDirectories);
+        long bytes = files.Sum(f => new FileInfo(f).Length);
+        output.WriteLine($"{site.Build.Domains} domains: {files.Length} files, {bytes / 1_000_000.0:F1} MB");
+
+        Assert.Equal(site.Build.Files, files.Length);
+        Assert.True(files.Length <= 20_000, $"{files.Length} files");
+        Assert.True(bytes <= 300_000_000, $"{bytes} bytes");
     }
 
     [Fact]
@@ -65,10 +106,10 @@ public sealed class BrowserTests(LargeSite site, ITestOutputHelper output) : ICl
             const text = (path) => fetch(path).then((r) => r.text());
             Promise.all([
               text('feed.atom').then((t) => new DOMParser().parseFromString(t, 'application/xml').documentElement.namespaceURI),
-              text('api/v1/domains/index.json').then((t) => JSON.parse(t).count),
-              text('api/v1/domains/qu.json').then((t) => JSON.parse(t).domains.length),
-              text('api/v1/domain/' + arguments[0] + '.json').then((t) => JSON.parse(t).verdict),
-              text('api/v1/release.json').then((t) => JSON.parse(t).release),
+              text('api/v2/domains/index.json').then((t) => JSON.parse(t).count),
+              text('api/v2/domains/qu.json').then((t) => JSON.parse(t).domains.length),
+              text('api/v2/domains/qu.json').then((t) => JSON.parse(t).domains.find((d) => d.domain === arguments[0]).verdict),
+              text('api/v2/release.json').then((t) => JSON.parse(t).release),
             ]).then(done, (e) => done(['error', String(e)]));
             """, LargeSite.Target);
 
@@ -99,9 +140,10 @@ public sealed class BrowserTests(LargeSite site, ITestOutputHelper output) : ICl
         try
         {
             Browser.Manage().Window.Size = new System.Drawing.Size(375, 800);
-            foreach (string page in new[] { "index.html", $"domains/{LargeSite.Target}.html" })
+            foreach (string page in new[] { "index.html", $"domains/{LargeSite.Target}.html", $"domain.html?d={LargeSite.Target}" })
             {
                 Browser.Navigate().GoToUrl(site.Server.Url(page));
+                Wait().Until(b => b.FindElements(By.CssSelector("main h1")).Count > 0);
                 long overflow = (long)((IJavaScriptExecutor)Browser).ExecuteScript("return document.documentElement.scrollWidth - document.documentElement.clientWidth;")!;
                 Assert.True(overflow <= 0, $"{page} scrolls sideways by {overflow} px on a phone");
             }
@@ -119,9 +161,11 @@ public sealed class BrowserTests(LargeSite site, ITestOutputHelper output) : ICl
         try
         {
             plain.Navigate().GoToUrl(site.Server.Url("index.html"));
-            Assert.Contains("The search needs JavaScript", plain.FindElement(By.TagName("main")).Text, StringComparison.Ordinal);
+            Assert.Contains("The search and most domains' pages need JavaScript", plain.FindElement(By.TagName("main")).Text, StringComparison.Ordinal);
             plain.Navigate().GoToUrl(site.Server.Url($"domains/{LargeSite.Target}.html"));
             Assert.Equal("failed", plain.FindElement(By.CssSelector(".verdict-failed")).Text);
+            plain.Navigate().GoToUrl(site.Server.Url($"domain.html?d={site.Unaudited}"));
+            Assert.Contains("This page needs JavaScript to show a domain", plain.FindElement(By.TagName("main")).Text, StringComparison.Ordinal);
         }
         finally
         {

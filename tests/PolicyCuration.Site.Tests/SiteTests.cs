@@ -22,7 +22,7 @@ public sealed class SiteTests(SiteSample sample) : IClassFixture<SiteSample>
     [Fact]
     public void TheChangesComeFromGitNewestFirst()
     {
-        var changes = System.Text.Json.JsonDocument.Parse(sample.Read("api/v1/changes.json")).RootElement.GetProperty("changes")
+        var changes = System.Text.Json.JsonDocument.Parse(sample.Read("api/v2/changes.json")).RootElement.GetProperty("changes")
             .EnumerateArray().Select(c => $"{c.GetProperty("time").GetString()![..10]} {c.GetProperty("domain").GetString()} {c.GetProperty("change").GetString()} {c.GetProperty("mode").GetString()}");
 
         Assert.Equal(
@@ -32,16 +32,43 @@ public sealed class SiteTests(SiteSample sample) : IClassFixture<SiteSample>
     }
 
     [Fact]
-    public void ADomainsPageSaysSinceWhenItIsListedAndInItsMode()
+    public void ADomainsShardSaysSinceWhenItIsListedAndInItsModeAndOnlyAFailingDomainHasAStaticPage()
     {
-        string alpha = sample.Read("domains/alpha.example.html");
+        var alpha = Entry("al", "alpha.example");
 
-        Assert.Contains("<dt>Listed since</dt><dd><time datetime=\"2026-10-21\">2026-10-21</time></dd>", alpha, StringComparison.Ordinal);
-        Assert.Contains("<dt>In this mode since</dt><dd><time datetime=\"2026-11-20\">2026-11-20</time></dd>", alpha, StringComparison.Ordinal);
-        Assert.Contains("<dt>Mode</dt><dd>enforce</dd>", alpha, StringComparison.Ordinal);
-        Assert.Contains("Passed on 5 of 5 audited days.", alpha, StringComparison.Ordinal);
-        Assert.Contains("<a href=\"https://github.example/owner/list/edit/main/policy/policy.json\">edit the list on GitHub</a> (search it for <code>\"alpha.example\"</code>)", alpha, StringComparison.Ordinal);
-        Assert.Contains("policyctl remove alpha.example\npolicyctl add alpha.example --mode enforce --from-mta-sts", alpha, StringComparison.Ordinal);
+        Assert.Equal("2026-10-21", alpha.GetProperty("listed_since").GetString());
+        Assert.Equal("2026-11-20", alpha.GetProperty("mode_since").GetString());
+        Assert.Equal("enforce", alpha.GetProperty("mode").GetString());
+        Assert.Equal("passed", alpha.GetProperty("verdict").GetString());
+        Assert.Equal(5, alpha.GetProperty("audits").GetArrayLength());
+        Assert.Equal(["not_audited", "passed", "not_audited"], alpha.GetProperty("timeline").EnumerateArray().Select(r => r.GetProperty("state").GetString()));
+        Assert.False(File.Exists(Path.Combine(sample.Out, "domains", "alpha.example.html")));
+        Assert.Equal(["gamma.example.html"], Directory.GetFiles(Path.Combine(sample.Out, "domains")).Select(Path.GetFileName));
+        Assert.Contains("data-list-path=\"policy/policy.json\" data-repository=\"https://github.example/owner/list\"", sample.Read("domain.html"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AStaticDomainPageSaysSinceWhenAndHowToChangeTheEntry()
+    {
+        string gamma = sample.Read("domains/gamma.example.html");
+
+        Assert.Contains("<dt>Listed since</dt><dd><time datetime=\"2026-11-20\">2026-11-20</time></dd>", gamma, StringComparison.Ordinal);
+        Assert.Contains("<dt>Mode</dt><dd>testing</dd>", gamma, StringComparison.Ordinal);
+        Assert.Contains("Passed on 1 of 3 audited days.", gamma, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"https://github.example/owner/list/edit/main/policy/policy.json\">edit the list on GitHub</a> (search it for <code>\"gamma.example\"</code>)", gamma, StringComparison.Ordinal);
+        Assert.Contains("policyctl remove gamma.example\npolicyctl add gamma.example --mode testing --from-mta-sts", gamma, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AShardCarriesTheNewestAuditsFindingsAndTheirRemedies()
+    {
+        using var shard = System.Text.Json.JsonDocument.Parse(sample.Read("api/v2/domains/ga.json"));
+        var gamma = shard.RootElement.GetProperty("domains")[0];
+
+        Assert.Equal("failed", gamma.GetProperty("verdict").GetString());
+        Assert.Equal("tls.cert.name_mismatch", gamma.GetProperty("findings")[0].GetProperty("code").GetString());
+        Assert.Contains(SiteSample.HostileName, gamma.GetProperty("findings")[0].GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("Serve a certificate whose names include the MX host's name.", shard.RootElement.GetProperty("remedies").GetProperty("tls.cert.name_mismatch").GetString());
     }
 
     [Fact]
@@ -82,7 +109,9 @@ public sealed class SiteTests(SiteSample sample) : IClassFixture<SiteSample>
         Assert.Contains($"minisign -Vm policy.json -P {keyLine}", home, StringComparison.Ordinal);
         Assert.Contains("<span class=\"domain\">beta.example</span> removed (testing)", home, StringComparison.Ordinal);
         Assert.Contains("<a href=\"domains/gamma.example.html\">gamma.example</a> added (testing)", home, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"domain.html?d=alpha.example\">alpha.example</a> promoted (enforce)", home, StringComparison.Ordinal);
         Assert.Contains("<script src=\"search.js\" defer></script>", home, StringComparison.Ordinal);
+        Assert.Contains("<script src=\"domain.js\" defer></script>", sample.Read("domain.html"), StringComparison.Ordinal);
         Assert.Contains(
             "<li><a href=\"domains/gamma.example.html\">gamma.example</a> testing, failing each day since <time datetime=\"2026-11-30\">2026-11-30</time>: <code>tls.cert.name_mismatch</code> </li>",
             home,
@@ -93,17 +122,17 @@ public sealed class SiteTests(SiteSample sample) : IClassFixture<SiteSample>
     [Fact]
     public async Task EveryApiFileValidatesAgainstTheSchemaInTheRepository()
     {
-        var schema = await JsonSchema.FromFileAsync(Path.Combine(TestFiles.Root, "schema", "site-api-v1.schema.json"));
-        var files = Directory.GetFiles(Path.Combine(sample.Out, "api", "v1"), "*.json", SearchOption.AllDirectories);
+        var schema = await JsonSchema.FromFileAsync(Path.Combine(TestFiles.Root, "schema", "site-api-v2.schema.json"));
+        var files = Directory.GetFiles(Path.Combine(sample.Out, "api", "v2"), "*.json", SearchOption.AllDirectories);
 
-        Assert.Equal(7, files.Length); // the index, two shards (al, ga), two domains, the release, the changes
+        Assert.Equal(5, files.Length); // the index, two shards (al, ga), the release, the changes
         foreach (string file in files)
         {
             var errors = schema.Validate(File.ReadAllText(file));
             Assert.True(errors.Count == 0, $"{file}: {string.Join("; ", errors.Select(e => $"{e.Path}: {e.Kind}"))}");
         }
 
-        Assert.NotEmpty(schema.Validate("""{"version":1,"kind":"domain","generated":"2026-11-30T12:00:00Z","domain":"x"}"""));
+        Assert.NotEmpty(schema.Validate("""{"version":2,"kind":"domains-shard","generated":"2026-11-30T12:00:00Z","shard":"x","domains":[{"domain":"x"}],"remedies":{}}"""));
     }
 
     [Fact]
@@ -116,9 +145,13 @@ public sealed class SiteTests(SiteSample sample) : IClassFixture<SiteSample>
         Assert.Equal(atom + "feed", feed.Name);
         Assert.Equal(5, entries.Count);
         Assert.Equal("beta.example removed (testing)", entries[0].Element(atom + "title")!.Value);
-        Assert.Equal("https://lists.example/domains/alpha.example.html", entries[1].Element(atom + "link")!.Attribute("href")!.Value);
+        Assert.Equal("https://lists.example/domain.html?d=alpha.example", entries[1].Element(atom + "link")!.Attribute("href")!.Value);
         Assert.Equal(5, entries.Select(e => e.Element(atom + "id")!.Value).Distinct().Count());
     }
+
+    private System.Text.Json.JsonElement Entry(string shard, string domain) =>
+        System.Text.Json.JsonDocument.Parse(sample.Read($"api/v2/domains/{shard}.json")).RootElement.GetProperty("domains")
+            .EnumerateArray().Single(d => d.GetProperty("domain").GetString() == domain);
 
     [Fact]
     public void AReleaseWhoseListWasChangedAfterSigningIsRefused()

@@ -26,8 +26,9 @@ internal static class SiteCommand
         var now = CommonOptions.Now();
         var command = new Command("site", """
             Write the list's status site: a home page (counts, the release and its key, recent changes, a search), a
-            page per domain (entry, since when, last audits with findings and remedies, 90 days of audits), the JSON
-            API (api/v1/, schema/site-api-v1.schema.json) and an Atom feed of changes. Static files only.
+            domain page (entry, since when, last audits with findings and remedies, 90 days of audits) drawn from the
+            JSON API (api/v2/, schema/site-api-v2.schema.json), a static page per failing domain, and an Atom feed of
+            changes. Static files only.
 
             Examples:
               policyctl site --history ../audit-history --out out/site

@@ -2,20 +2,21 @@ using System.Text.Json;
 using PolicyCuration.Format.Findings;
 using PolicyCuration.Format.Json;
 using PolicyCuration.Format.Model;
+using PolicyCuration.Probe;
 using PolicyCuration.Signing;
 using PolicyCuration.Site.Status;
 
 namespace PolicyCuration.Site.Api;
 
 /// <summary>
-/// The versioned JSON API beside the pages (<c>api/v1/</c>), described by <c>schema/site-api-v1.schema.json</c>:
-/// <c>domains/index.json</c> and one shard per two first characters, <c>domain/NAME.json</c>, <c>release.json</c>,
-/// <c>changes.json</c>.
+/// The versioned JSON API beside the pages (<c>api/v2/</c>), described by <c>schema/site-api-v2.schema.json</c>:
+/// <c>domains/index.json</c> and one shard per two first characters holding everything a domain's page shows,
+/// <c>release.json</c>, <c>changes.json</c>.
 /// </summary>
 internal static class ApiFiles
 {
     /// <summary>The API's version, in its path and in every file.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     public static byte[] DomainsIndex(SiteContent site, IReadOnlyList<IGrouping<string, DomainStatus>> shards) => Write(json =>
     {
@@ -34,31 +35,38 @@ internal static class ApiFiles
     {
         Header(json, site, "domains-shard");
         json.WriteString("shard", shard.Key);
+        var remedies = new SortedDictionary<string, string>(StringComparer.Ordinal);
         json.WriteStartArray("domains");
         foreach (var domain in shard)
         {
-            json.WriteStartObject();
-            json.WriteString("domain", domain.Domain);
-            Mode(json, domain.Mode);
-            json.WriteString("verdict", domain.Verdict);
-            if (domain.Audits.Count > 0)
+            // The newest audit's findings are read back from its history line here, one domain at a time.
+            var findings = domain.Audits.Count > 0 ? domain.Audits[0].Findings : [];
+            Domain(json, domain, findings);
+            foreach (var finding in findings)
             {
-                json.WriteString("last_audit", SiteTime.Day(domain.Audits[0].Time));
+                if (Remedies.TryGetValue(finding.Code, out string? remedy))
+                {
+                    remedies[finding.Code] = remedy;
+                }
             }
-            else
-            {
-                json.WriteNull("last_audit");
-            }
-
-            json.WriteEndObject();
         }
 
         json.WriteEndArray();
+        json.WriteStartObject("remedies");
+        foreach (var (code, remedy) in remedies)
+        {
+            json.WriteString(code, remedy);
+        }
+
+        json.WriteEndObject();
     });
 
-    public static byte[] Domain(SiteContent site, DomainStatus domain, IReadOnlyList<Finding> findings) => Write(json =>
+    private static readonly Dictionary<string, string> Remedies = ProbeFindingKinds.All
+        .Where(k => k.Remedy is not null).ToDictionary(k => k.Code, k => k.Remedy!, StringComparer.Ordinal);
+
+    private static void Domain(Utf8JsonWriter json, DomainStatus domain, IReadOnlyList<Finding> findings)
     {
-        Header(json, site, "domain");
+        json.WriteStartObject();
         json.WriteString("domain", domain.Domain);
         Mode(json, domain.Mode);
         json.WriteStringArray("mxs", domain.Mxs);
@@ -67,6 +75,7 @@ internal static class ApiFiles
         OptionalString(json, "mode_since", domain.ModeSince is { } mode ? SiteTime.Day(mode) : null);
         json.WriteBoolean("since_is_upper_bound", domain.SinceIsBound);
         json.WriteString("verdict", domain.Verdict);
+        OptionalString(json, "last_audit", domain.Audits.Count > 0 ? SiteTime.Day(domain.Audits[0].Time) : null);
         json.WriteStartArray("audits");
         foreach (var audit in domain.Audits)
         {
@@ -98,7 +107,8 @@ internal static class ApiFiles
         }
 
         json.WriteEndArray();
-    });
+        json.WriteEndObject();
+    }
 
     public static byte[] Release(SiteContent site) => Write(json =>
     {

@@ -1,5 +1,5 @@
-// The site's only script: a search over every listed domain. The index is split by the first two characters of
-// a name (api/v1/domains/XX.json); only the shard a query needs is fetched, once. Results are built as text nodes.
+// The search over every listed domain. The index is split by the first two characters of a name
+// (api/v2/domains/XX.json); only the shard a query needs is fetched, once. Results are built as text nodes.
 (() => {
   'use strict';
   const input = document.getElementById('q');
@@ -7,7 +7,7 @@
   const results = document.getElementById('results');
   const status = document.getElementById('search-status');
   const api = input.dataset.api;
-  const pages = input.dataset.pages;
+  const page = (name) => 'domain.html?d=' + encodeURIComponent(name.toLowerCase());
   const shown = 25;
   const shards = new Map();
   const shardOf = (query) => query.slice(0, 2).replace(/\./g, '_');
@@ -34,7 +34,7 @@
     const items = found.slice(0, shown).map((entry) => {
       const item = document.createElement('li');
       const link = document.createElement('a');
-      link.href = pages + encodeURIComponent(entry.domain.toLowerCase()) + '.html';
+      link.href = page(entry.domain);
       link.textContent = entry.domain;
       item.append(link, ' ' + (entry.mode || 'unknown mode') + ', last audit: ' + entry.verdict.replace('_', ' '));
       return item;
@@ -52,6 +52,6 @@
     const found = await search();
     const query = input.value.trim().toLowerCase().replace(/\.$/, '');
     const exact = found.find((entry) => entry.domain.toLowerCase() === query);
-    if (exact) window.location.href = pages + encodeURIComponent(query) + '.html';
+    if (exact) window.location.href = page(query);
   });
 })();

@@ -8,9 +8,34 @@ using PolicyCuration.Site.Status;
 
 namespace PolicyCuration.Site.Html;
 
-/// <summary>A domain's page: its entry, since when, its last audits with their findings and remedies, its timeline, how to change it.</summary>
+/// <summary>
+/// A domain's page: its entry, since when, its last audits with their findings and remedies, its timeline, how to
+/// change it. Written here for the domains that have a static page; <c>domain.js</c> draws the same page for any
+/// other domain from its shard, into the shell <see cref="RenderShell"/> writes.
+/// </summary>
 internal static class DomainPage
 {
+    /// <summary>The page <c>domain.html?d=NAME</c>: the frame, and what <c>domain.js</c> needs to fill it in.</summary>
+    public static string RenderShell(SiteContent site)
+    {
+        var layout = new PageLayout(site.Settings, string.Empty);
+        var html = layout.Begin("Domain");
+        html.Append("<div id=\"domain\" data-api=\"api/v2/domains/\" data-days=\"").Append(Inputs.AuditDigest.Days).Append("\" data-list-path=\"");
+        HtmlText.Append(html, site.Settings.ListPath);
+        html.Append('"');
+        if (site.Settings.RepositoryUrl is { } repository)
+        {
+            html.Append(" data-repository=\"");
+            HtmlText.Append(html, repository);
+            html.Append('"');
+        }
+
+        html.Append(">\n<h1>A listed domain</h1>\n<p id=\"domain-status\" role=\"status\">Loading…</p>\n")
+            .Append("<noscript><p>This page needs JavaScript to show a domain. Without it, the domains failing their last audit have pages of their own, ")
+            .Append("linked from the <a href=\"index.html\">home page</a>, and the <a href=\"api/v2/domains/index.json\">JSON API</a> holds every domain.</p></noscript>\n</div>\n");
+        return layout.End(html, "domain.js");
+    }
+
     private static readonly Dictionary<string, FindingKind> Kinds = ProbeFindingKinds.All.ToDictionary(k => k.Code, StringComparer.Ordinal);
 
     public static string Render(SiteContent site, DomainStatus domain, IReadOnlyList<Finding> findings)

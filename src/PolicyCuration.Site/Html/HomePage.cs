@@ -26,9 +26,9 @@ internal static class HomePage
         html.Append("<section aria-labelledby=\"find\">\n<h2 id=\"find\">Find a domain</h2>\n")
             .Append("<form id=\"search\" role=\"search\" action=\"#\">\n<label for=\"q\">Domain name</label>\n")
             .Append("<input id=\"q\" name=\"q\" type=\"search\" autocomplete=\"off\" autocapitalize=\"none\" spellcheck=\"false\" placeholder=\"example.com\" ")
-            .Append("data-api=\"api/v1/domains/\" data-pages=\"domains/\">\n<button type=\"submit\">Go</button>\n</form>\n")
+            .Append("data-api=\"api/v2/domains/\">\n<button type=\"submit\">Go</button>\n</form>\n")
             .Append("<p id=\"search-status\" role=\"status\" aria-live=\"polite\"></p>\n<ul id=\"results\"></ul>\n")
-            .Append("<noscript><p>The search needs JavaScript. Without it, open <code>domains/NAME.html</code> for a domain, or read the <a href=\"api/v1/domains/index.json\">JSON API</a>.</p></noscript>\n</section>\n");
+            .Append("<noscript><p>The search and most domains' pages need JavaScript. Without it, the domains failing their last audit below have pages of their own, and the <a href=\"api/v2/domains/index.json\">JSON API</a> holds every domain.</p></noscript>\n</section>\n");
 
         int enforce = site.Domains.Count(d => d.Mode == PolicyMode.Enforce), testing = site.Domains.Count(d => d.Mode == PolicyMode.Testing);
         int passing = site.Domains.Count(d => d.Verdict == "passed"), failing = site.Domains.Count(d => d.Verdict == "failed");
@@ -74,7 +74,7 @@ internal static class HomePage
             {
                 html.Append("<li>");
                 PageLayout.Day(html, change.Time).Append(' ');
-                DomainLink(html, change.Domain, listed: site.Domains.Any(d => string.Equals(d.Domain, change.Domain, StringComparison.OrdinalIgnoreCase)) && change.Kind != ChangeKind.Removed);
+                DomainLink(html, site, change.Domain, listed: site.Domains.Any(d => string.Equals(d.Domain, change.Domain, StringComparison.OrdinalIgnoreCase)) && change.Kind != ChangeKind.Removed);
                 html.Append(' ').Append(change.KindName);
                 if (change.Mode is { } mode)
                 {
@@ -87,7 +87,7 @@ internal static class HomePage
             html.Append("</ol>\n");
             if (site.Changes.Count > ShownChanges)
             {
-                html.Append(CultureInfo.InvariantCulture, $"<p>{site.Changes.Count - ShownChanges} older changes are in the <a href=\"feed.atom\">feed</a> and <a href=\"api/v1/changes.json\">changes.json</a>.</p>\n");
+                html.Append(CultureInfo.InvariantCulture, $"<p>{site.Changes.Count - ShownChanges} older changes are in the <a href=\"feed.atom\">feed</a> and <a href=\"api/v2/changes.json\">changes.json</a>.</p>\n");
             }
         }
 
@@ -98,12 +98,7 @@ internal static class HomePage
     /// <summary>The domains whose last audit failed, longest failing first: what a maintainer looks at first.</summary>
     private static void Failing(StringBuilder html, SiteContent site)
     {
-        var failing = site.Domains
-            .Where(d => d.Verdict == "failed")
-            .Select(d => (Domain: d, Since: d.Timeline.Count > 0 && d.Timeline[^1].State == DayState.Failed ? d.Timeline[^1].From : (DateOnly?)null))
-            .OrderBy(f => f.Since ?? DateOnly.MaxValue)
-            .ThenBy(f => f.Domain.Domain, StringComparer.OrdinalIgnoreCase)
-            .ToList();
+        var failing = site.Failing;
         html.Append("<section aria-labelledby=\"failing\">\n<h2 id=\"failing\">Failing now</h2>\n");
         if (failing.Count == 0)
         {
@@ -115,7 +110,7 @@ internal static class HomePage
         foreach (var (domain, since) in failing.Take(ShownChanges))
         {
             html.Append("<li>");
-            DomainLink(html, domain.Domain, listed: true);
+            DomainLink(html, site, domain.Domain, listed: true);
             html.Append(' ').Append(domain.Mode?.ToJson() ?? "unknown mode").Append(", failing");
             if (since is { } day)
             {
@@ -130,11 +125,11 @@ internal static class HomePage
         html.Append("</ol>\n</section>\n");
     }
 
-    private static void DomainLink(StringBuilder html, string domain, bool listed)
+    private static void DomainLink(StringBuilder html, SiteContent site, string domain, bool listed)
     {
         if (listed && SiteContent.IsSafeName(domain))
         {
-            html.Append("<a href=\"domains/").Append(SiteContent.FileNameOf(domain)).Append(".html\">");
+            html.Append("<a href=\"").Append(site.PageOf(domain)).Append("\">");
             HtmlText.Append(html, domain);
             html.Append("</a>");
         }

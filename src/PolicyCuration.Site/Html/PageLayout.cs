@@ -21,7 +21,7 @@ internal sealed record PageLayout(SiteSettings Settings, string Root)
             .Append("</head>\n<body>\n<a class=\"skip\" href=\"#main\">Skip to the content</a>\n")
             .Append("<header>\n<nav aria-label=\"Site\"><a href=\"").Append(Root).Append("index.html\">");
         HtmlText.Append(html, Settings.Title);
-        html.Append("</a> <a href=\"").Append(Root).Append("api/v1/domains/index.json\">JSON API</a> <a href=\"").Append(Root).Append("feed.atom\">Atom feed</a>");
+        html.Append("</a> <a href=\"").Append(Root).Append("api/v2/domains/index.json\">JSON API</a> <a href=\"").Append(Root).Append("feed.atom\">Atom feed</a>");
         if (Settings.RepositoryUrl is { } repository)
         {
             html.Append(" <a href=\"");
