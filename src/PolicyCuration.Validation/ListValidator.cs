@@ -30,18 +30,9 @@ public sealed class ListValidator(PolicySchema schema, PublicSuffixList? suffixe
         }
 
         // The reader's shape problems are not reported: the schema says the same thing with more precision.
-        // The schema and each family of rules are independent, so they run side by side.
-        IReadOnlyList<Finding> schemaFindings = [];
-        List<Finding> times = [], domains = [], aliases = [], mxs = [];
-        Finding? notCanonical = null;
-        Parallel.Invoke(
-            () => schemaFindings = schema.Validate(read.Source, read.Root),
-            () => times = [.. TimeRules.Check(list, now)],
-            () => domains = [.. DomainRules.Check(list, _suffixes)],
-            () => aliases = [.. AliasRules.Check(list)],
-            () => mxs = [.. MxRules.Check(list, _suffixes)],
-            () => notCanonical = CanonicalFormRule.Check(list, canonicalSeverity));
-        List<Finding> ruleFindings = [.. times, .. domains, .. aliases, .. mxs];
+        var schemaFindings = schema.Validate(read.Source, read.Root);
+        List<Finding> ruleFindings = [.. TimeRules.Check(list, now), .. DomainRules.Check(list, _suffixes), .. AliasRules.Check(list), .. MxRules.Check(list, _suffixes)];
+        var notCanonical = CanonicalFormRule.Check(list, canonicalSeverity);
 
         // Where a rule explains a value, the schema's generic complaint about the same value adds nothing.
         var explained = ruleFindings.Where(f => f.Location is not null && f.Severity == Severity.Error).Select(f => f.Location!).ToHashSet();

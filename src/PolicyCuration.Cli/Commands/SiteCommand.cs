@@ -69,7 +69,7 @@ internal static class SiteCommand
                 string target = parsed.GetValue(@out)!;
                 var build = SiteBuilder.Build(settings, listPath, policies, parsed.GetValue(history), info, target);
                 output.WriteLine(
-                    $"site: {build.Domains} domain pages, {build.Files} files in {target}; {build.ListVersions} versions of the list and {build.AuditRecords} audit records read" +
+                    $"site: {build.Domains} domains, {build.Files} files in {target}; {build.ListVersions} versions of the list and {build.AuditRecords} audit records read" +
                     (info is null ? string.Empty : $"; release {info.Manifest.Serial}"));
                 if (build.UnreadableAuditLines > 0)
                 {

@@ -20,9 +20,6 @@ public static class JsonSyntaxReader
     /// <summary>Longest string or number token accepted, in bytes as written.</summary>
     public const int MaxTokenBytes = 64 * 1024;
 
-    [ThreadStatic]
-    private static ContainerStack? t_spareStack;
-
     private static readonly JsonReaderOptions Strict = new()
     {
         CommentHandling = JsonCommentHandling.Disallow,
@@ -33,13 +30,7 @@ public static class JsonSyntaxReader
     };
 
     /// <summary>Parses <paramref name="source"/>; on failure returns the one finding that stopped it.</summary>
-    /// <param name="source">The file.</param>
-    /// <param name="deferFromDepth">
-    /// Containers at this depth (the root is depth 0) are checked as strictly as the rest but kept only as
-    /// <see cref="JsonDeferredSyntax"/>, to be built one at a time when needed: a large list then never holds
-    /// an object for every JSON value at once, which would cost more in garbage collection than in reading.
-    /// </param>
-    public static JsonReadResult Read(SourceText source, int deferFromDepth = int.MaxValue)
+    public static JsonReadResult Read(SourceText source)
     {
         var bytes = source.Bytes.Span;
         if (bytes.StartsWith("\uFEFF"u8))
@@ -63,7 +54,7 @@ public static class JsonSyntaxReader
         var reader = new Utf8JsonReader(bytes, Strict);
         try
         {
-            var read = ReadValue(ref reader, source, 0, deferFromDepth);
+            var read = ReadValue(ref reader, source);
 
             // Anything after the one value is refused by the reader itself.
             return read.Failure is null && reader.Read() ? throw new InvalidOperationException("a second JSON value was read") : read;
@@ -75,39 +66,15 @@ public static class JsonSyntaxReader
         }
     }
 
-    /// <summary>The container that starts at <paramref name="offset"/> of a source already read without failure, built whole.</summary>
-    public static JsonSyntax ReadAt(SourceText source, long offset)
-    {
-        var reader = new Utf8JsonReader(source.Bytes.Span[(int)offset..], Strict);
-        return ReadValue(ref reader, source, offset, int.MaxValue).Root
-            ?? throw new InvalidOperationException($"{source.Path}: no valid JSON value at offset {offset}");
-    }
-
     /// <summary>Reads one value and stops after it.</summary>
-    private static JsonReadResult ReadValue(ref Utf8JsonReader reader, SourceText source, long baseOffset, int deferFromDepth)
-    {
-        // Building a large list's entries one at a time reads many small values: each thread keeps its stack.
-        var open = t_spareStack ?? new ContainerStack();
-        t_spareStack = null;
-        try
-        {
-            return ReadValue(ref reader, source, baseOffset, deferFromDepth, open);
-        }
-        finally
-        {
-            open.Clear();
-            t_spareStack = open;
-        }
-    }
-
-    private static JsonReadResult ReadValue(ref Utf8JsonReader reader, SourceText source, long baseOffset, int deferFromDepth, ContainerStack open)
+    private static JsonReadResult ReadValue(ref Utf8JsonReader reader, SourceText source)
     {
         // Containers are built with an explicit stack rather than recursion, so that depth costs heap, not stack.
+        var open = new Stack<Container>();
         while (reader.Read())
         {
-            long start = baseOffset + reader.TokenStartIndex;
-            bool kept = open.Count == 0 || open.Peek().Kept;
-            JsonSyntax? value;
+            long start = reader.TokenStartIndex;
+            JsonSyntax value;
             switch (reader.TokenType)
             {
                 case JsonTokenType.StartObject or JsonTokenType.StartArray:
@@ -116,40 +83,32 @@ public static class JsonSyntaxReader
                         return Fail(source, JsonFindingKinds.TooDeep, start, $"nesting deeper than {MaxDepth} levels; a policy list needs four");
                     }
 
-                    open.Push(reader.TokenType == JsonTokenType.StartObject, start, kept && open.Count < deferFromDepth);
+                    open.Push(new Container(reader.TokenType == JsonTokenType.StartObject, start));
                     continue;
                 case JsonTokenType.EndObject or JsonTokenType.EndArray:
-                    var done = open.Pop();
-                    value = done.Kept ? done.Build()
-                        : open.Count == 0 || open.Peek().Kept ? new JsonDeferredSyntax(done.IsObject ? JsonKind.Object : JsonKind.Array, done.Offset)
-                        : null;
+                    value = open.Pop().Build();
                     break;
                 case JsonTokenType.PropertyName:
-                    // A key of a container not kept is compared as written when it holds no escape: no string is made for it.
-                    bool asWritten = !kept && !reader.ValueIsEscaped && reader.ValueSpan.Length <= MaxTokenBytes;
-                    string? name = asWritten ? null : Text(ref reader);
-                    if (!asWritten && name is null)
+                    if (Text(ref reader) is not { } name)
                     {
                         return TextFailure(ref reader, source, start);
                     }
 
-                    if (open.Peek().AddName(source, name, start, reader.ValueSpan.Length) is { } first)
+                    if (open.Peek().AddName(name, start) is { } first)
                     {
                         var firstAt = source.LocationOf(first);
                         return Fail(source, JsonFindingKinds.DuplicateKey, start,
-                            $"key {MessageText.Quote(name ?? reader.GetString()!)} appears twice in the same object (first at line {firstAt.Line}, column {firstAt.Column}); keep one");
+                            $"key {MessageText.Quote(name)} appears twice in the same object (first at line {firstAt.Line}, column {firstAt.Column}); keep one");
                     }
 
                     continue;
                 case JsonTokenType.String:
-                    // Unescaped text needs no check beyond the UTF-8 one, so a deferred string is only measured.
-                    string? text = kept || reader.ValueIsEscaped || reader.ValueSpan.Length > MaxTokenBytes ? Text(ref reader) : string.Empty;
-                    if (text is null)
+                    if (Text(ref reader) is not { } text)
                     {
                         return TextFailure(ref reader, source, start);
                     }
 
-                    value = kept ? new JsonScalarSyntax(JsonKind.String, start, text) : null;
+                    value = new JsonScalarSyntax(JsonKind.String, start, text);
                     break;
                 case JsonTokenType.Number:
                     if (reader.ValueSpan.Length > MaxTokenBytes)
@@ -157,13 +116,13 @@ public static class JsonSyntaxReader
                         return TextFailure(ref reader, source, start);
                     }
 
-                    value = kept ? new JsonScalarSyntax(JsonKind.Number, start, Encoding.ASCII.GetString(reader.ValueSpan)) : null;
+                    value = new JsonScalarSyntax(JsonKind.Number, start, Encoding.ASCII.GetString(reader.ValueSpan));
                     break;
                 case JsonTokenType.True or JsonTokenType.False:
-                    value = kept ? new JsonScalarSyntax(JsonKind.Boolean, start, reader.GetBoolean() ? "true" : "false") : null;
+                    value = new JsonScalarSyntax(JsonKind.Boolean, start, reader.GetBoolean() ? "true" : "false");
                     break;
                 default:
-                    value = kept ? new JsonScalarSyntax(JsonKind.Null, start, "null") : null;
+                    value = new JsonScalarSyntax(JsonKind.Null, start, "null");
                     break;
             }
 
@@ -172,10 +131,7 @@ public static class JsonSyntaxReader
                 return new JsonReadResult(value, null);
             }
 
-            if (value is not null)
-            {
-                open.Peek().Add(value);
-            }
+            open.Peek().Add(value);
         }
 
         throw new InvalidOperationException("Utf8JsonReader ended inside a value");
@@ -281,6 +237,52 @@ public static class JsonSyntaxReader
 
         return offset;
     }
+}
+
+/// <summary>An object or array being read.</summary>
+internal sealed class Container(bool isObject, long offset)
+{
+    // Objects up to this many members find a duplicate by looking at each; larger ones keep an index of their keys.
+    private const int ScannedMembers = 8;
+
+    private readonly List<JsonPropertySyntax>? _properties = isObject ? [] : null;
+    private readonly List<JsonSyntax>? _items = isObject ? null : [];
+    private Dictionary<string, long>? _index;
+    private (string Name, long Offset) _pending;
+
+    /// <summary>Notes a key; the offset of the same key met earlier in this object, or null.</summary>
+    public long? AddName(string name, long offset)
+    {
+        if (_properties!.Count >= ScannedMembers)
+        {
+            _index ??= _properties.ToDictionary(p => p.Name, p => p.NameOffset, StringComparer.Ordinal);
+            if (!_index.TryAdd(name, offset))
+            {
+                return _index[name];
+            }
+        }
+        else if (_properties.FindIndex(p => p.Name == name) is >= 0 and int i)
+        {
+            return _properties[i].NameOffset;
+        }
+
+        _pending = (name, offset);
+        return null;
+    }
+
+    public void Add(JsonSyntax value)
+    {
+        if (_properties is not null)
+        {
+            _properties.Add(new JsonPropertySyntax(_pending.Name, _pending.Offset, value));
+        }
+        else
+        {
+            _items!.Add(value);
+        }
+    }
+
+    public JsonSyntax Build() => _properties is not null ? new JsonObjectSyntax(offset, _properties) : new JsonArraySyntax(offset, _items!);
 }
 
 /// <summary>The tree, or the finding that stopped the reader.</summary>

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using Newtonsoft.Json.Linq;
 using NJsonSchema;
@@ -12,16 +11,14 @@ namespace PolicyCuration.Validation.Schema;
 /// <summary>The list's JSON Schema (the contract), loaded from its file and applied to parsed lists.</summary>
 /// <remarks>
 /// Validation is exact but partitioned: a member of the root whose schema only constrains each of its
-/// entries on its own (a map such as <c>policies</c>) is validated one entry at a time, in parallel, and the
-/// root is validated with such maps emptied. Per-entry validation of a map schema is the same as validating
+/// entries on its own (a map such as <c>policies</c>) is validated one entry at a time, and the root is
+/// validated with such maps emptied. Per-entry validation of a map schema is the same as validating
 /// the whole map when the map schema has no object-wide constraint (required, min/max properties); the
 /// loader checks that before partitioning, and tests compare both ways on every file of the corpus.
-/// Partitioning is for memory as much as for cores: a large list as one Newtonsoft tree would take
-/// several times the file's size.
+/// Partitioning bounds memory: a large list as one Newtonsoft tree would take several times the file's size.
 /// </remarks>
 public sealed class PolicySchema
 {
-    private const int ChunkSize = 2048;
     private readonly JsonSchema _schema;
     private readonly HashSet<string> _maps;
 
@@ -57,35 +54,27 @@ public sealed class PolicySchema
     /// <summary>The same as <see cref="Validate(SourceText, JsonSyntax)"/>, optionally as one whole-document validation.</summary>
     public IReadOnlyList<Finding> Validate(SourceText source, JsonSyntax root, bool partitioned)
     {
-        var findings = new ConcurrentBag<Finding>();
+        var findings = new List<Finding>();
+        var validator = new JsonSchemaValidator();
         if (!partitioned || root is not JsonObjectSyntax top)
         {
-            Report(new JsonSchemaValidator().Validate(ToToken(source, root, skipMaps: false), _schema), source, findings);
-            return [.. findings];
+            Report(validator.Validate(ToToken(source, root, skipMaps: false), _schema), source, findings);
+            return findings;
         }
 
-        Report(new JsonSchemaValidator().Validate(ToToken(source, root, skipMaps: true), _schema), source, findings);
-        var work = new List<(JsonSchema Schema, JsonPropertySyntax[] Entries)>();
+        Report(validator.Validate(ToToken(source, root, skipMaps: true), _schema), source, findings);
         foreach (var member in top.Properties)
         {
             if (_maps.Contains(member.Name) && member.Value is JsonObjectSyntax map)
             {
-                var mapSchema = _schema.Properties[member.Name];
-                work.AddRange(map.Properties.Chunk(ChunkSize).Select(chunk => ((JsonSchema)mapSchema, chunk)));
+                foreach (var entry in map.Properties)
+                {
+                    Report(validator.Validate(new JObject(Property(source, entry)), _schema.Properties[member.Name]), source, findings, entry.Name);
+                }
             }
         }
 
-        // One validator per worker: NJsonSchema's validator is not meant to be shared between threads.
-        Parallel.ForEach(work, () => new JsonSchemaValidator(), (item, _, validator) =>
-        {
-            foreach (var entry in item.Entries)
-            {
-                Report(validator.Validate(new JObject(Property(source, entry)), item.Schema), source, findings, entry.Name);
-            }
-
-            return validator;
-        }, _ => { });
-        return [.. findings];
+        return findings;
     }
 
     private static bool IsEntryWise(JsonSchema schema)
@@ -128,7 +117,7 @@ public sealed class PolicySchema
 
     private static JToken Convert(SourceText source, JsonSyntax node)
     {
-        JToken token = node.Built(source) switch
+        JToken token = node switch
         {
             JsonObjectSyntax obj => new JObject(obj.Properties.Select(p => Property(source, p))),
             JsonArraySyntax array => new JArray(array.Items.Select(i => Convert(source, i))),
@@ -152,7 +141,7 @@ public sealed class PolicySchema
         return token;
     }
 
-    private static void Report(IEnumerable<ValidationError> errors, SourceText source, ConcurrentBag<Finding> findings, string? subjectOfAll = null)
+    private static void Report(IEnumerable<ValidationError> errors, SourceText source, List<Finding> findings, string? subjectOfAll = null)
     {
         foreach (var error in Flatten(errors))
         {
