@@ -1,8 +1,6 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using PolicyCuration.Format.Findings;
-using PolicyCuration.Format.Json;
 using PolicyCuration.Format.Model;
 using PolicyCuration.Probe;
 using PolicyCuration.Probe.Vantage;
@@ -60,201 +58,80 @@ public sealed record AuditRecord(
         report.TlsRpt?.ReportUris);
 
     /// <summary>The record as one line of JSON, without the newline.</summary>
-    public string ToJsonLine()
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WriteString("domain", Domain);
-            json.WriteString("time", Time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
-            json.WriteStartObject("entry");
-            json.WriteString("mode", Mode.ToJson());
-            json.WriteStringArray("mxs", Mxs);
-            json.WriteEndObject();
-            json.WriteBoolean("passed", Passed);
-            json.WriteStringArray("errors", ErrorCodes);
-            if (MtaStsMode is not null)
-            {
-                json.WriteStartObject("mta_sts");
-                json.WriteString("mode", MtaStsMode);
-                json.WriteStringArray("mx", MtaStsMx ?? []);
-                json.WriteEndObject();
-            }
-            else
-            {
-                json.WriteNull("mta_sts");
-            }
-
-            json.WriteStartArray("findings");
-            foreach (var finding in Findings ?? [])
-            {
-                FindingJson.Write(json, finding);
-            }
-
-            json.WriteEndArray();
-            if (Vantage is { } vantage)
-            {
-                json.WriteStartObject("vantage");
-                json.WriteString("id", vantage.Id);
-                json.WriteString("status", vantage.StatusName);
-                json.WriteString("reason", vantage.Reason);
-                json.WriteNumber("canaries_reached", vantage.CanariesReached);
-                json.WriteNumber("canaries", vantage.Canaries);
-                json.WriteNumber("endpoints", vantage.Endpoints);
-                json.WriteNumber("endpoints_unreachable", vantage.EndpointsUnreachable);
-                json.WriteEndObject();
-            }
-
-            if (TlsRpt is { } rua)
-            {
-                json.WriteStringArray("tls_rpt", rua);
-            }
-
-            json.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
+    public string ToJsonLine() => JsonSerializer.Serialize(
+        new AuditLine(
+            Domain,
+            Time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            new AuditLineEntry(Mode.ToJson(), Mxs),
+            Passed,
+            ErrorCodes,
+            MtaStsMode is null ? null : new AuditLineMtaSts(MtaStsMode, MtaStsMx ?? []),
+            [.. (Findings ?? []).Select(FindingData.From)],
+            Vantage is { } v ? new AuditLineVantage(v.Id, v.StatusName, v.Reason, v.CanariesReached, v.Canaries, v.Endpoints, v.EndpointsUnreachable) : null,
+            TlsRpt),
+        AuditLineContext.Default.AuditLine);
 
     /// <summary>Reads a line written by <see cref="ToJsonLine"/>.</summary>
     /// <exception cref="FormatException">Not such a line.</exception>
     public static AuditRecord Parse(string line)
     {
-        try
-        {
-            using var document = JsonDocument.Parse(line, new JsonDocumentOptions { MaxDepth = 8 });
-            var root = document.RootElement;
-            var entry = root.GetProperty("entry");
-            var sts = root.GetProperty("mta_sts");
-            return new AuditRecord(
-                root.GetProperty("domain").GetString()!,
-                DateTimeOffset.Parse(root.GetProperty("time").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
-                PolicyModeNames.Parse(entry.GetProperty("mode").GetString()!) ?? throw new FormatException("unknown mode"),
-                [.. entry.GetProperty("mxs").EnumerateArray().Select(m => m.GetString()!)],
-                [.. root.GetProperty("errors").EnumerateArray().Select(e => e.GetString()!)],
-                sts.ValueKind == JsonValueKind.Null ? null : sts.GetProperty("mode").GetString(),
-                sts.ValueKind == JsonValueKind.Null ? null : [.. sts.GetProperty("mx").EnumerateArray().Select(m => m.GetString()!)],
-                root.TryGetProperty("findings", out var findings) ? [.. findings.EnumerateArray().Select(ReadFinding)] : null,
-                root.TryGetProperty("vantage", out var vantage) ? ReadVantage(vantage) : null,
-                root.TryGetProperty("tls_rpt", out var rua) ? [.. rua.EnumerateArray().Select(u => u.GetString()!)] : null);
-        }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
-        {
-            throw new FormatException($"not an audit record: {e.Message}", e);
-        }
+        var read = Deserialize(() => JsonSerializer.Deserialize(line, AuditLineContext.Default.AuditLine));
+        return new AuditRecord(
+            read.Domain,
+            Instant(read.Time),
+            PolicyModeNames.Parse(read.Entry.Mode) ?? throw new FormatException("not an audit record: unknown mode"),
+            read.Entry.Mxs,
+            read.Errors,
+            read.MtaSts?.Mode,
+            read.MtaSts?.Mx,
+            read.Findings is { } findings ? [.. findings.Select(f => f.ToFinding())] : null,
+            read.Vantage is { } v ? new VantageHealth(v.Id, Status(v.Status), v.Reason, v.CanariesReached, v.Canaries, v.Endpoints, v.EndpointsUnreachable) : null,
+            read.TlsRpt);
     }
 
     /// <summary>
-    /// The fields of a line that say who, when, and whether it passed, read from its UTF-8 bytes without building the
-    /// findings: for readers of whole histories, which need the findings of a few records only.
+    /// Who was audited when, from where, and with which errors, read from a line's UTF-8 bytes by the same serialiser,
+    /// which skips the findings: readers of whole histories need the findings of a few records only.
     /// </summary>
     /// <exception cref="FormatException">Not such a line.</exception>
     public static AuditLineHead ReadHead(ReadOnlySpan<byte> line)
     {
+        AuditLineSummary? head;
         try
         {
-            var json = new Utf8JsonReader(line, new JsonReaderOptions { MaxDepth = 8 });
-            string? domain = null, vantage = null;
-            DateTimeOffset? time = null;
-            IReadOnlyList<string>? errors = null;
-            bool trusted = true;
-            json.Read();
-            if (json.TokenType != JsonTokenType.StartObject)
-            {
-                throw new FormatException("not an audit record: not an object");
-            }
-
-            while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
-            {
-                bool isDomain = json.ValueTextEquals("domain"u8), isTime = json.ValueTextEquals("time"u8);
-                bool isErrors = json.ValueTextEquals("errors"u8), isVantage = json.ValueTextEquals("vantage"u8);
-                json.Read();
-                if (isDomain)
-                {
-                    domain = json.GetString();
-                }
-                else if (isTime)
-                {
-                    time = json.TryGetDateTimeOffset(out var at) ? at
-                        : DateTimeOffset.Parse(json.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
-                }
-                else if (isErrors)
-                {
-                    if (json.TokenType != JsonTokenType.StartArray)
-                    {
-                        throw new FormatException("not an audit record: errors is not a list");
-                    }
-
-                    // Most audits pass: a whole history's empty lists share one array rather than each making a list.
-                    List<string>? codes = null;
-                    while (json.Read() && json.TokenType == JsonTokenType.String)
-                    {
-                        (codes ??= []).Add(json.GetString()!);
-                    }
-
-                    errors = json.TokenType == JsonTokenType.EndArray ? codes ?? (IReadOnlyList<string>)[] : throw new FormatException("not an audit record: errors holds more than codes");
-                }
-                else if (isVantage && json.TokenType == JsonTokenType.StartObject)
-                {
-                    while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
-                    {
-                        bool isId = json.ValueTextEquals("id"u8), isStatus = json.ValueTextEquals("status"u8);
-                        json.Read();
-                        if (isId)
-                        {
-                            vantage = json.GetString();
-                        }
-                        else if (isStatus)
-                        {
-                            trusted = json.ValueTextEquals("healthy"u8);
-                        }
-                        else
-                        {
-                            json.Skip();
-                        }
-                    }
-                }
-                else
-                {
-                    json.Skip();
-                }
-            }
-
-            return new AuditLineHead(
-                domain ?? throw new FormatException("not an audit record: no domain"),
-                time ?? throw new FormatException("not an audit record: no time"),
-                errors ?? throw new FormatException("not an audit record: no errors"),
-                vantage ?? string.Empty,
-                trusted);
+            head = JsonSerializer.Deserialize(line, AuditLineContext.Default.AuditLineSummary);
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or NotSupportedException)
+        {
+            throw new FormatException($"not an audit record: {e.Message}", e);
+        }
+
+        return head is null ? throw new FormatException("not an audit record: null") : new AuditLineHead(
+            head.Domain,
+            Instant(head.Time),
+            head.Errors.Count == 0 ? [] : head.Errors,
+            head.Vantage?.Id ?? string.Empty,
+            head.Vantage is null || head.Vantage.Status == "healthy");
+    }
+
+    private static T Deserialize<T>(Func<T?> read)
+        where T : class
+    {
+        try
+        {
+            return read() ?? throw new FormatException("not an audit record: null");
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or NotSupportedException)
         {
             throw new FormatException($"not an audit record: {e.Message}", e);
         }
     }
 
-    private static VantageHealth ReadVantage(JsonElement vantage) => new(
-        vantage.GetProperty("id").GetString()!,
-        Enum.TryParse<VantageStatus>(vantage.GetProperty("status").GetString(), ignoreCase: true, out var status) && Enum.IsDefined(status) ? status : throw new FormatException("unknown vantage status"),
-        vantage.GetProperty("reason").GetString()!,
-        vantage.GetProperty("canaries_reached").GetInt32(),
-        vantage.GetProperty("canaries").GetInt32(),
-        vantage.GetProperty("endpoints").GetInt32(),
-        vantage.GetProperty("endpoints_unreachable").GetInt32());
+    private static DateTimeOffset Instant(string text) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : throw new FormatException($"not an audit record: time {text}");
 
-    private static Finding ReadFinding(JsonElement finding) => new(
-        finding.GetProperty("code").GetString()!,
-        finding.GetProperty("severity").GetString() switch
-        {
-            "error" => Severity.Error,
-            "warning" => Severity.Warning,
-            _ => Severity.Info,
-        },
-        finding.GetProperty("subject").GetString()!,
-        finding.GetProperty("summary").GetString()!,
-        finding.GetProperty("message").GetString()!,
-        null);
+    private static VantageStatus Status(string name) =>
+        Enum.TryParse<VantageStatus>(name, ignoreCase: true, out var status) && Enum.IsDefined(status) ? status : throw new FormatException("not an audit record: unknown vantage status");
 }
 
 /// <summary>Who was audited when, from where, and with which errors: a history line without its findings.</summary>

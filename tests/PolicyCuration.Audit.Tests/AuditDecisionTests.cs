@@ -1,3 +1,4 @@
+using PolicyCuration.Testing;
 using PolicyCuration.Format.Model;
 using PolicyCuration.Probe.Vantage;
 
@@ -83,16 +84,26 @@ public sealed class AuditDecisionTests
         {
             Vantage = new VantageHealth("eu-1", VantageStatus.Suspect, "21 of 100 MX endpoints could not be connected to", 2, 2, 100, 21),
             TlsRpt = ["mailto:tlsrpt@example.org"],
+            Findings =
+            [
+                new Format.Findings.Finding("tls.cert.expired", Format.Findings.Severity.Error, "mx.example.org", "Certificate expired", "it expired \"yesterday\" <b>", null),
+                new Format.Findings.Finding("list.shape", Format.Findings.Severity.Warning, "list", "Not a policy list", "here", new Format.Findings.SourceLocation("policy.json", 3, 7)),
+            ],
         };
 
+        WrittenJson.Meets("audit-line.schema.json", record.ToJsonLine());
+        WrittenJson.Meets("audit-line.schema.json", (record with { Vantage = null, TlsRpt = null, MtaStsMode = null, MtaStsMx = null, Findings = null }).ToJsonLine());
         var again = AuditRecord.Parse(record.ToJsonLine());
 
         Assert.Equal(record.ToJsonLine(), again.ToJsonLine());
         Assert.Equal(record.MtaStsMx, again.MtaStsMx);
         Assert.Equal(record.Vantage, again.Vantage);
         Assert.Equal(record.TlsRpt, again.TlsRpt);
+        Assert.Equal(record.Findings, again.Findings);
         Assert.False(again.Trusted);
         Assert.Throws<FormatException>(() => AuditRecord.Parse("{\"domain\": 1}"));
+        Assert.Throws<FormatException>(() => AuditRecord.Parse("{\"domain\": \"example.org\"}"));
+        Assert.Throws<FormatException>(() => AuditRecord.ReadHead("{\"time\": \"2026-01-01T00:00:00Z\", \"errors\": []}"u8));
     }
 
     private static AuditRecord Record(int day, string outcome, PolicyMode mode) => new(

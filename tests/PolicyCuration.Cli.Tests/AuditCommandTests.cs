@@ -36,7 +36,7 @@ public sealed class AuditCommandTests : IDisposable
 
         Assert.True(code == ExitCodes.Ok, error);
         Assert.Equal(string.Empty, output);
-        var records = File.ReadAllLines(dir.File("today.jsonl")).Select(AuditRecord.Parse).ToDictionary(r => r.Domain);
+        var records = WrittenJson.AuditLines(dir.File("today.jsonl")).Select(AuditRecord.Parse).ToDictionary(r => r.Domain);
         Assert.True(records["valid.probe.test"].Passed);
         Assert.Contains("tls.cert.expired", records["expired.probe.test"].ErrorCodes);
         Assert.Contains(records["expired.probe.test"].Findings!, f => f.Code == "tls.cert.expired" && f.Message.Contains("expired on", StringComparison.Ordinal));
@@ -129,7 +129,11 @@ public sealed class AuditCommandTests : IDisposable
         {
             var (code, output, error) = PolicyCtlRunner.Run(["audit", "--list", dir.File("policy.json"), "--shard", $"{k}/3", "--timeout", "5", "--dns", ProbeFixtures.Dns.ToString(), "--smtp-port", ProbeFixtures.SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--ca-file", ProbeFixtures.CaFile, "--canaries", ProbeFixtures.Canaries]);
             Assert.True(code == ExitCodes.Ok, error);
-            seen.AddRange(output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => AuditRecord.Parse(line).Domain));
+            seen.AddRange(output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line =>
+            {
+                WrittenJson.Meets("audit-line.schema.json", line);
+                return AuditRecord.Parse(line).Domain;
+            }));
         }
 
         Assert.Equal(["expired.probe.test", "valid.probe.test"], seen.Order());
@@ -145,7 +149,7 @@ public sealed class AuditCommandTests : IDisposable
 
         Assert.True(code == ExitCodes.Ok, error);
         Assert.Contains("error probe.vantage.unhealthy: THE PROBING HOST local IS UNHEALTHY (2 of 2 canaries could not be reached", error);
-        var records = File.ReadAllLines(dir.File("today.jsonl")).Select(AuditRecord.Parse).ToList();
+        var records = WrittenJson.AuditLines(dir.File("today.jsonl")).Select(AuditRecord.Parse).ToList();
         Assert.All(records, r => Assert.Equal(Probe.Vantage.VantageStatus.Unhealthy, r.Vantage!.Status));
         Assert.All(records, r => Assert.Contains("smtp.connect.failed", r.ErrorCodes));
 

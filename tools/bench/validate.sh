@@ -26,6 +26,7 @@ dotnet build "$root/tools/bench/PolicyCuration.Bench" -c Release --nologo -v qui
 large="$out/list-$domains.json"
 dotnet "$root/tools/bench/PolicyCuration.Bench/bin/Release/net10.0/policy-bench.dll" generate "$domains" "$large" >/dev/null
 small="$root/policy/policy.json"
+eff="$root/tests/corpus/eff/eff-policy-2020-05-20.json"
 schema="$root/schema/policy.schema.json"
 policyctl="$root/src/PolicyCuration.Cli/bin/Release/net10.0/policyctl.dll"
 
@@ -40,12 +41,14 @@ for _ in $(seq "$runs"); do
   measure ajv-large node "$root/tools/bench/ajv/validate.mjs" "$schema" "$large"
   measure policyctl-repo dotnet "$policyctl" validate "$small" --schema "$schema"
   measure ajv-repo node "$root/tools/bench/ajv/validate.mjs" "$schema" "$small"
+  measure policyctl-eff dotnet "$policyctl" validate "$eff" --schema "$schema" --now 2020-05-20T00:00:00Z
+  measure ajv-eff node "$root/tools/bench/ajv/validate.mjs" "$schema" "$eff"
 done
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-printf '%s runs each (median); large: %s domains, %s bytes; repo: policy/policy.json\n\n' "$runs" "$domains" "$(stat -c %s "$large")"
+printf '%s runs each (median); large: %s domains, %s bytes; repo: policy/policy.json; eff: EFF'"'"'s last list (926 domains)\n\n' "$runs" "$domains" "$(stat -c %s "$large")"
 printf '| list | tool | wall (s) | × ajv | peak memory (MB) |\n| --- | --- | ---: | ---: | ---: |\n'
-for list in large repo; do
+for list in large repo eff; do
   ajv_wall=$(cut -d' ' -f1 "$out/ajv-$list.times" | median)
   for tool in policyctl ajv; do
     wall=$(cut -d' ' -f1 "$out/$tool-$list.times" | median)

@@ -448,7 +448,7 @@ public sealed class WorkflowRehearsalTests(Workbench bench)
 
         // Every domain of the list was probed in exactly one shard, and today's records reached audit-history.
         var records = run.Artifacts.Where(a => a.Key.StartsWith("results-", StringComparison.Ordinal))
-            .SelectMany(a => Directory.GetFiles(a.Value)).SelectMany(File.ReadAllLines).Select(AuditRecord.Parse).ToList();
+            .SelectMany(a => Directory.GetFiles(a.Value)).SelectMany(WrittenJson.AuditLines).Select(AuditRecord.Parse).ToList();
         Assert.Equal(["expired.probe.test", "wildcard.probe.test"], records.Select(r => r.Domain).Order(StringComparer.Ordinal));
         Assert.All(records, r => Assert.Equal(("eu-1", Probe.Vantage.VantageStatus.Healthy), (r.VantageId, r.Vantage!.Status)));
         string today = DateTimeOffset.UtcNow.ToString("yyyy/MM/dd", System.Globalization.CultureInfo.InvariantCulture);
