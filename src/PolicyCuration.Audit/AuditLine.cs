@@ -42,7 +42,7 @@ internal sealed record AuditLineSummary(
 internal sealed record AuditLineVantageSummary([property: JsonRequired] string Id, [property: JsonRequired] string Status);
 
 /// <summary>The serialisers of the history's lines, made at build time (NativeAOT and trimming keep them).</summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, MaxDepth = 8)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, MaxDepth = 8, RespectNullableAnnotations = true)]
 [JsonSerializable(typeof(AuditLine))]
 [JsonSerializable(typeof(AuditLineSummary))]
 internal sealed partial class AuditLineContext : JsonSerializerContext;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace PolicyCuration.Signing;
 
@@ -14,16 +14,6 @@ public sealed record ReleaseFile(string Name, long Size, string Sha256)
     /// <summary>The record of <paramref name="content"/> under <paramref name="name"/>.</summary>
     public static ReleaseFile Of(string name, ReadOnlySpan<byte> content) =>
         new(name, content.Length, Convert.ToHexStringLower(SHA256.HashData(content)));
-
-    /// <summary>Writes the record as the manifest holds it: an object of name, size and sha256.</summary>
-    public void WriteTo(Utf8JsonWriter json)
-    {
-        json.WriteStartObject();
-        json.WriteString("name", Name);
-        json.WriteNumber("size", Size);
-        json.WriteString("sha256", Sha256);
-        json.WriteEndObject();
-    }
 }
 
 /// <summary>
@@ -52,30 +42,9 @@ public sealed record ReleaseManifest(long Serial, DateTimeOffset Timestamp, Date
     public string TrustedComment(string file) =>
         $"policy-list serial:{Serial.ToString(CultureInfo.InvariantCulture)} expires:{Format(Expires)} file:{file}";
 
-    /// <summary>The manifest's JSON, indented, with a final newline.</summary>
-    public byte[] ToJson()
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
-        {
-            json.WriteStartObject();
-            json.WriteNumber("format", FormatVersion);
-            json.WriteNumber("serial", Serial);
-            json.WriteString("timestamp", Format(Timestamp));
-            json.WriteString("expires", Format(Expires));
-            json.WriteStartArray("files");
-            foreach (var file in Files)
-            {
-                file.WriteTo(json);
-            }
-
-            json.WriteEndArray();
-            json.WriteEndObject();
-        }
-
-        buffer.WriteByte((byte)'\n');
-        return buffer.ToArray();
-    }
+    /// <summary>The manifest's JSON (<c>schema/release-manifest.schema.json</c>), indented, with a final newline.</summary>
+    public byte[] ToJson() =>
+        [.. JsonSerializer.SerializeToUtf8Bytes(new ManifestData(FormatVersion, Serial, Format(Timestamp), Format(Expires), Files), ManifestContext.Default.ManifestData), (byte)'\n'];
 
     /// <summary>Reads a manifest.</summary>
     /// <exception cref="SignatureException">Not a manifest of this format.</exception>
@@ -86,34 +55,47 @@ public sealed record ReleaseManifest(long Serial, DateTimeOffset Timestamp, Date
             throw new SignatureException($"{FileName}: {bytes.Length} bytes, more than a manifest's {MaxBytes}");
         }
 
+        ManifestData? data;
         try
         {
-            using var document = JsonDocument.Parse(bytes.ToArray(), new JsonDocumentOptions { MaxDepth = 8 });
-            var root = document.RootElement;
-            if (root.GetProperty("format").GetInt32() != FormatVersion)
-            {
-                throw new SignatureException($"{FileName}: format {root.GetProperty("format")} is not {FormatVersion}");
-            }
-
-            var files = root.GetProperty("files").EnumerateArray()
-                .Select(f => new ReleaseFile(f.GetProperty("name").GetString()!, f.GetProperty("size").GetInt64(), f.GetProperty("sha256").GetString()!))
-                .ToList();
-            return new ReleaseManifest(
-                root.GetProperty("serial").GetInt64(),
-                Instant(root.GetProperty("timestamp").GetString()),
-                Instant(root.GetProperty("expires").GetString()),
-                files);
+            data = JsonSerializer.Deserialize(bytes, ManifestContext.Default.ManifestData);
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        catch (JsonException e)
         {
             throw new SignatureException($"{FileName}: not a release manifest ({e.Message})", e);
         }
+
+        if (data is null)
+        {
+            throw new SignatureException($"{FileName}: not a release manifest (null)");
+        }
+
+        if (data.Format != FormatVersion)
+        {
+            throw new SignatureException($"{FileName}: format {data.Format} is not {FormatVersion}");
+        }
+
+        return new ReleaseManifest(data.Serial, Instant(data.Timestamp), Instant(data.Expires), data.Files);
     }
 
     /// <summary>UTC, to the second, as RFC 3339.</summary>
     public static string Format(DateTimeOffset instant) =>
         instant.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
-    private static DateTimeOffset Instant(string? text) =>
-        DateTimeOffset.ParseExact(text ?? string.Empty, "yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
+    private static DateTimeOffset Instant(string text) =>
+        DateTimeOffset.TryParseExact(text, "yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+            ? at : throw new SignatureException($"{FileName}: not a release manifest (the time {text} is not YYYY-MM-DDTHH:MM:SSZ)");
 }
+
+/// <summary><c>manifest.json</c> as written.</summary>
+internal sealed record ManifestData(
+    [property: JsonRequired] int Format,
+    [property: JsonRequired] long Serial,
+    [property: JsonRequired] string Timestamp,
+    [property: JsonRequired] string Expires,
+    [property: JsonRequired] IReadOnlyList<ReleaseFile> Files);
+
+/// <summary>The manifest's serialiser, made at build time (the consumer is compiled ahead of time).</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true, MaxDepth = 8, RespectRequiredConstructorParameters = true, RespectNullableAnnotations = true)]
+[JsonSerializable(typeof(ManifestData))]
+internal sealed partial class ManifestContext : JsonSerializerContext;

@@ -65,6 +65,7 @@ public sealed class ReleaseCommandTests : IDisposable
             Assert.Contains($"serial:1 expires:", said);
         }
 
+        WrittenJson.Meets("release-manifest.schema.json", File.ReadAllText(Path.Combine(dir.File("out1"), "manifest.json")));
         using var manifest = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(dir.File("out1"), "manifest.json")));
         Assert.Equal(1, manifest.RootElement.GetProperty("serial").GetInt64());
     }

@@ -129,7 +129,11 @@ internal static class ApiFiles
         json.WriteStartArray("files");
         foreach (var file in release.Manifest.Files)
         {
-            file.WriteTo(json);
+            json.WriteStartObject();
+            json.WriteString("name", file.Name);
+            json.WriteNumber("size", file.Size);
+            json.WriteString("sha256", file.Sha256);
+            json.WriteEndObject();
         }
 
         json.WriteEndArray();

@@ -398,10 +398,12 @@ public sealed class WorkflowRehearsalTests(Workbench bench)
         string pages = Assert.IsType<string>(run.Pages);
         Assert.Contains("<dt>Serial</dt><dd>41</dd>", File.ReadAllText(Path.Combine(pages, "index.html")), StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(pages, ".nojekyll")));
-        Assert.Contains("https://owner.github.io/list/domains/", File.ReadAllText(Path.Combine(pages, "feed.atom")), StringComparison.Ordinal);
-        var domains = Directory.GetFiles(Path.Combine(pages, "api", "v1", "domain"), "*.json");
+        Assert.Contains("https://owner.github.io/list/domain", File.ReadAllText(Path.Combine(pages, "feed.atom")), StringComparison.Ordinal);
+        var domains = Directory.GetFiles(Path.Combine(pages, "api", "v2", "domains"), "*.json")
+            .Where(file => Path.GetFileName(file) != "index.json")
+            .SelectMany(file => JsonNode.Parse(File.ReadAllText(file))!["domains"]!.AsArray()).ToList();
         Assert.NotEmpty(domains);
-        Assert.All(domains, file => Assert.NotEqual("none", (string?)JsonNode.Parse(File.ReadAllText(file))!["verdict"]));
+        Assert.All(domains, domain => Assert.NotEqual("none", (string?)domain!["verdict"]));
         Assert.Contains(bench.Api.Requests, r => r.Method == "GET" && r.PathAndQuery.EndsWith("/repos/owner/list/releases/latest", StringComparison.Ordinal));
 
         // A release that failed, or one off main, leaves the site as it is.
