@@ -14,10 +14,10 @@ namespace PolicyCuration.Consumer;
 public sealed record MapEntry(string Domain, IReadOnlyList<string> Patterns, PolicyMode? Mode, bool Enforced);
 
 /// <summary>The entries of a list, in its order, and its expiry.</summary>
-/// <param name="Entries">One per listed domain, in the list's order.</param>
+/// <param name="Entries">One per listed domain, read from the list again on each walk; a walk throws <see cref="MapRefusedException"/> at an entry no map can write.</param>
 /// <param name="Expires">The list's <c>expires</c>, to be checked against the signed manifest's.</param>
 /// <param name="ListBytes">The size of the list, a bound on what most maps of it take.</param>
-public sealed record MapEntryList(IReadOnlyList<MapEntry> Entries, ListTime? Expires, int ListBytes);
+public sealed record MapEntryList(IEnumerable<MapEntry> Entries, ListTime? Expires, int ListBytes);
 
 /// <summary>
 /// Reads a verified list into what maps are written from, with the curation tools' own reader, as strictly as they
@@ -25,30 +25,33 @@ public sealed record MapEntryList(IReadOnlyList<MapEntry> Entries, ListTime? Exp
 /// pattern, and a name or pattern holding a character that a map's syntax gives a meaning to. A map that silently
 /// drops or bends a policy is worse than none.
 /// </summary>
+/// <remarks>
+/// The entries are read one at a time, each time a map is written, and not kept: the model of a 200 000-domain list
+/// whole would be 150 MB of fresh memory, which costs a cron job more to touch than to read the list twice.
+/// </remarks>
 public static class MapEntries
 {
     private static readonly SearchValues<char> Reserved = SearchValues.Create(
         ":, \t\r\n#=;[]\u007f" + string.Concat(Enumerable.Range(0, 0x20).Select(c => (char)c)));
 
     /// <summary>The entries of <paramref name="list"/>.</summary>
-    /// <exception cref="MapRefusedException">The list cannot be read, or one of its entries cannot be written.</exception>
+    /// <exception cref="MapRefusedException">The list cannot be read (its entries throw it when walked, at the first that cannot be written).</exception>
     public static MapEntryList Resolve(ReadOnlyMemory<byte> list, bool earlyAdopter)
     {
-        var read = PolicyListReader.Read(new SourceText("policy.json", list));
+        var read = PolicyListReader.ReadHead(new SourceText("policy.json", list));
         if (read.Problems.FirstOrDefault(p => p.Severity == Severity.Error) is { } problem)
         {
             throw new MapRefusedException(Describe(problem));
         }
 
-        var model = read.List ?? throw new MapRefusedException("the list cannot be read (list.shape)");
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        return new MapEntryList([.. model.Policies.Select(entry => Entry(model, entry, names, earlyAdopter))], model.Expires, list.Length);
+        var head = read.List ?? throw new MapRefusedException("the list cannot be read (list.shape)");
+        return new MapEntryList(new Walk(head, earlyAdopter), head.Expires, list.Length);
     }
 
     /// <summary>Whether <paramref name="text"/> holds a character that Postfix's, Exim's, Sendmail's, OpenSMTPD's or an ini file's syntax gives a meaning to, or a control character.</summary>
     internal static bool Reserves(string text) => text.AsSpan().ContainsAny(Reserved);
 
-    private static MapEntry Entry(PolicyList head, NamedPolicy entry, HashSet<string> names, bool earlyAdopter)
+    private static MapEntry Entry(PolicyList head, NamedPolicy entry, DistinctNames names, bool earlyAdopter)
     {
         string name = Lower(entry.Name);
         var policy = head.Resolve(entry.Policy) ?? throw Refused(head, entry, $"{name} uses the unknown alias {entry.Policy.Alias}");
@@ -90,4 +93,56 @@ public static class MapEntries
 
     private static string Describe(Finding problem) =>
         problem.Location is { } at ? $"at line {at.Line}, column {at.Column}: {problem.Message} ({problem.Code})" : $"{problem.Message} ({problem.Code})";
+
+    private sealed class Walk(PolicyList head, bool earlyAdopter) : IEnumerable<MapEntry>
+    {
+        public IEnumerator<MapEntry> GetEnumerator()
+        {
+            var problems = new List<Finding>();
+            var names = new DistinctNames(head);
+            foreach (var entry in PolicyListReader.ReadPolicies(head, problems))
+            {
+                if (problems.Count > 0)
+                {
+                    throw new MapRefusedException(Describe(problems[0]));
+                }
+
+                yield return Entry(head, entry, names, earlyAdopter);
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
+    /// <summary>The lower-case names met so far in one walk, to refuse a domain listed twice in different cases.</summary>
+    /// <remarks>
+    /// A canonical list's names are sorted, and a name after the one before it is new: only a list out of order needs
+    /// a set of every name, made from the names before the first out of order.
+    /// </remarks>
+    private sealed class DistinctNames(PolicyList head)
+    {
+        private string? _last;
+        private HashSet<string>? _seen;
+        private int _count;
+
+        public bool Add(string name)
+        {
+            if (_seen is null && (_last is null || string.CompareOrdinal(_last, name) < 0))
+            {
+                (_last, _count) = (name, _count + 1);
+                return true;
+            }
+
+            if (_seen is null)
+            {
+                _seen = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var earlier in PolicyListReader.ReadPolicies(head, []).Take(_count))
+                {
+                    _seen.Add(Lower(earlier.Name));
+                }
+            }
+
+            return _seen.Add(name);
+        }
+    }
 }

@@ -13,17 +13,34 @@ public static class PolicyListReader
     /// <summary>The list does not have the shape of format 0.1 (reported by consumers that have no schema).</summary>
     public static readonly FindingKind Shape = new("list.shape", Severity.Error, "Not a policy list");
 
-    /// <summary>Reads <paramref name="source"/>: the JSON strictly, then the model, noting what does not fit it.</summary>
-    public static PolicyListReadResult Read(SourceText source)
+    /// <summary>Reads <paramref name="source"/> whole.</summary>
+    public static PolicyListReadResult Read(SourceText source) => Read(source, policiesLeftInFile: false);
+
+    /// <summary>
+    /// Reads <paramref name="source"/> as strictly as <see cref="Read(SourceText)"/>, but leaves the policies in the file
+    /// (<see cref="PolicyList.Policies"/> is empty): read them one at a time with <see cref="ReadPolicies"/>.
+    /// </summary>
+    public static PolicyListReadResult ReadHead(SourceText source) => Read(source, policiesLeftInFile: true);
+
+    /// <summary>The policies of a list read by <see cref="ReadHead"/>, one at a time; what does not fit the model is added to <paramref name="problems"/>.</summary>
+    public static PolicyMapReader ReadPolicies(PolicyList head, ICollection<Finding> problems)
     {
-        var json = JsonSyntaxReader.Read(source);
+        var source = head.Source ?? throw new ArgumentException("the list was not read from a source", nameof(head));
+        return new PolicyMapReader(source, head.PoliciesOffset, (offset, message) => problems.Add(Shape.At("list", message, source.LocationOf(offset))));
+    }
+
+    private static PolicyListReadResult Read(SourceText source, bool policiesLeftInFile)
+    {
+        // The strict pass keeps the maps' entries only as names and places (or, for the policies left in the file,
+        // not at all): policies are built one at a time as the model is made.
+        var json = JsonSyntaxReader.Read(source, deferFromDepth: policiesLeftInFile ? 1 : 2);
         if (json.Root is null)
         {
             return new PolicyListReadResult(source, null, null, [json.Failure!]);
         }
 
         var problems = new List<Finding>();
-        var list = ReadList(source, json.Root, problems);
+        var list = ReadList(source, json.Root, problems, policiesLeftInFile);
         problems.Sort(Finding.OutputOrder);
         return new PolicyListReadResult(source, json.Root, list, problems);
     }
@@ -44,7 +61,7 @@ public static class PolicyListReader
         }
     }
 
-    private static PolicyList ReadList(SourceText source, JsonSyntax root, List<Finding> problems)
+    private static PolicyList ReadList(SourceText source, JsonSyntax root, List<Finding> problems, bool policiesLeftInFile)
     {
         void Problem(long offset, string message)
         {
@@ -58,6 +75,7 @@ public static class PolicyListReader
         }
 
         var aliases = top.Find("policy-aliases");
+        long policiesAt = MapOffset(top.Find("policies"), Problem);
         return new PolicyList
         {
             Source = source,
@@ -66,74 +84,27 @@ public static class PolicyListReader
             Version = ReadString(top.Find("version"), Problem),
             Author = ReadString(top.Find("author"), Problem),
             HasAliasSection = aliases is not null,
-            Aliases = ReadMap(aliases, Problem),
-            Policies = ReadMap(top.Find("policies"), Problem),
+            Aliases = [.. new PolicyMapReader(source, MapOffset(aliases, Problem), Problem)],
+            Policies = policiesLeftInFile ? [] : [.. new PolicyMapReader(source, policiesAt, Problem)],
+            PoliciesOffset = policiesAt,
         };
     }
 
-    /// <summary>The named policies of the map in <paramref name="member"/>; none when there is none or it is not an object.</summary>
-    private static NamedPolicy[] ReadMap(JsonPropertySyntax? member, Action<long, string> problem)
+    /// <summary>Where the map in <paramref name="member"/> starts, or -1 when there is none or it is not an object.</summary>
+    private static long MapOffset(JsonPropertySyntax? member, Action<long, string> problem)
     {
         if (member is not { } property)
         {
-            return [];
+            return -1;
         }
 
-        if (property.Value is not JsonObjectSyntax map)
+        if (property.Value.Kind != JsonKind.Object)
         {
             problem(property.Value.Offset, $"\"{property.Name}\" must be an object");
-            return [];
+            return -1;
         }
 
-        return [.. map.Properties.Select(entry => new NamedPolicy(entry.Name, ReadPolicy(entry.Value, entry.Name, problem), entry.NameOffset))];
-    }
-
-    private static Policy ReadPolicy(JsonSyntax value, string name, Action<long, string> problem)
-    {
-        if (value is not JsonObjectSyntax members)
-        {
-            problem(value.Offset, $"the policy of \"{name}\" must be an object");
-            return new Policy { Offset = value.Offset };
-        }
-
-        PolicyMode? mode = null;
-        MxPattern[]? mxs = null;
-        string? alias = null;
-        long mxsOffset = -1, aliasOffset = -1;
-        foreach (var member in members.Properties)
-        {
-            switch (member.Name, member.Value)
-            {
-                case ("mode", JsonScalarSyntax { Kind: JsonKind.String } text) when PolicyModeNames.Parse(text.Text) is { } parsed:
-                    mode = parsed;
-                    break;
-                case ("mxs", JsonArraySyntax patterns):
-                    mxsOffset = patterns.Offset;
-                    mxs = ReadPatterns(patterns, name, problem);
-                    break;
-                case ("policy-alias", JsonScalarSyntax { Kind: JsonKind.String } text):
-                    (alias, aliasOffset) = (text.Text, text.Offset);
-                    break;
-                default:
-                    problem(member.NameOffset, $"\"{member.Name}\" of \"{name}\" is not a valid policy member");
-                    break;
-            }
-        }
-
-        return new Policy { Mode = mode, Mxs = mxs, Alias = alias, Offset = value.Offset, MxsOffset = mxsOffset, AliasOffset = aliasOffset };
-    }
-
-    // An array with a non-string item is left out whole, so that no rule judges half of it.
-    private static MxPattern[]? ReadPatterns(JsonArraySyntax patterns, string name, Action<long, string> problem)
-    {
-        bool allStrings = true;
-        foreach (var item in patterns.Items.Where(i => i.Kind != JsonKind.String))
-        {
-            problem(item.Offset, $"an MX pattern of \"{name}\" must be a string");
-            allStrings = false;
-        }
-
-        return allStrings ? [.. patterns.Items.Cast<JsonScalarSyntax>().Select(p => new MxPattern(p.Text, p.Offset))] : null;
+        return property.Value.Offset;
     }
 
     private static ListTime? ReadTime(JsonPropertySyntax? member, Action<long, string> problem) => member switch

@@ -156,11 +156,15 @@ public class JsonSyntaxReaderTests
     [InlineData("{\"p\": {\"a.example\": {\"mxs\": [1,]}}}", "json.syntax")]
     [InlineData("{\"p\": {\"a.example\": {\"mxs\": [01]}}}", "json.syntax")]
     [InlineData("{\"p\": {\"a.example\": {\"mxs\": [\"a\tb\"]}}}", "json.syntax")]
-    public void ValuesDeepInTheListAreCheckedAsStrictly(string json, string code)
+    public void ValuesDeepInTheListAreCheckedAsStrictlyWhenDeferred(string json, string code)
     {
         var source = new SourceText("t.json", Encoding.UTF8.GetBytes(json));
 
-        Assert.Equal(code, JsonSyntaxReader.Read(source).Failure!.Code);
+        var whole = JsonSyntaxReader.Read(source).Failure!;
+        var deferred = JsonSyntaxReader.Read(source, deferFromDepth: 2).Failure!;
+
+        Assert.Equal(code, whole.Code);
+        Assert.Equal(whole, deferred);
     }
 
     [Theory]
@@ -176,7 +180,28 @@ public class JsonSyntaxReaderTests
 
         Assert.Equal("json.duplicate_key", failure.Code);
         Assert.Equal(source.LocationOf(offset), failure.Location);
+        Assert.Equal(failure, JsonSyntaxReader.Read(source, deferFromDepth: 2).Failure);
     }
+
+    [Fact]
+    public void ADeferredValueBuildsToWhatAFullReadGives()
+    {
+        var source = new SourceText("t.json", Encoding.UTF8.GetBytes("{\"p\": {\"a.example\": {\"mode\": \"testing\",\n \"mxs\": [\"mx.a.example\", 7, {\"k\": null}]}, \"b\": 1}}"));
+        var full = (JsonObjectSyntax)((JsonObjectSyntax)JsonSyntaxReader.Read(source).Root!).Properties[0].Value;
+        var lazy = (JsonObjectSyntax)((JsonObjectSyntax)JsonSyntaxReader.Read(source, deferFromDepth: 2).Root!).Properties[0].Value;
+
+        Assert.IsType<JsonDeferredSyntax>(lazy.Properties[0].Value);
+        Assert.IsType<JsonScalarSyntax>(lazy.Properties[1].Value);
+        Assert.Equal(Describe(full.Properties[0].Value), Describe(lazy.Properties[0].Value.Built(source)));
+    }
+
+    private static string Describe(JsonSyntax node) => node switch
+    {
+        JsonObjectSyntax o => "{" + string.Join(",", o.Properties.Select(p => $"{p.Name}@{p.NameOffset}:{Describe(p.Value)}")) + "}",
+        JsonArraySyntax a => "[" + string.Join(",", a.Items.Select(Describe)) + "]",
+        JsonScalarSyntax s => $"{s.Kind}:{s.Text}@{s.Offset}",
+        _ => "?",
+    };
 
     [Theory]
     [InlineData(7, false)]
@@ -203,14 +228,18 @@ public class JsonSyntaxReaderTests
     }
 
     [Theory]
-    [InlineData("k06")]
-    [InlineData("k\\u0030\\u0036")]
-    public void ADuplicateAfterManyKeysIsFoundWithTheFirst(string again)
+    [InlineData("k06", 1)]
+    [InlineData("k06", 2)]
+    [InlineData("k06", int.MaxValue)]
+    [InlineData("k\\u0030\\u0036", 1)]
+    [InlineData("k\\u0030\\u0036", int.MaxValue)]
+    public void ADuplicateAfterManyKeysInOrderIsFoundWithTheFirst(string again, int deferFromDepth)
     {
+        // A map whose keys are in order keeps only the last: the first out of order makes it look back over the others.
         string json = $"{{\"p\": {{{string.Join(", ", Enumerable.Range(0, 40).Select(i => $"\"k{i:D2}\": {{\"v\": {i}}}"))}, \"{again}\": {{}}}}}}";
         var source = new SourceText("t.json", Encoding.UTF8.GetBytes(json));
 
-        var failure = JsonSyntaxReader.Read(source).Failure!;
+        var failure = JsonSyntaxReader.Read(source, deferFromDepth).Failure!;
 
         Assert.Equal("json.duplicate_key", failure.Code);
         Assert.Equal(source.LocationOf(json.LastIndexOf($"\"{again}\"", StringComparison.Ordinal)), failure.Location);

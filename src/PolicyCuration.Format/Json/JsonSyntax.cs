@@ -30,6 +30,9 @@ public abstract class JsonSyntax(JsonKind kind, long offset)
 
     /// <summary>Byte offset of the value's first character in the source.</summary>
     public long Offset { get; } = offset;
+
+    /// <summary>This value, or, when deferred, the value built whole from <paramref name="source"/>.</summary>
+    public JsonSyntax Built(SourceText source) => this is JsonDeferredSyntax deferred ? deferred.Build(source) : this;
 }
 
 /// <summary>A JSON object; its members keep their order in the file.</summary>
@@ -71,4 +74,11 @@ public sealed class JsonScalarSyntax(JsonKind kind, long offset, string text) : 
 {
     /// <summary>The unescaped string, or the literal text of a number, boolean or null.</summary>
     public string Text { get; } = text;
+}
+
+/// <summary>A container that the reader checked but did not build; <see cref="Build"/> builds it from the source.</summary>
+public sealed class JsonDeferredSyntax(JsonKind kind, long offset) : JsonSyntax(kind, offset)
+{
+    /// <summary>The container, built whole from <paramref name="source"/>, which must be the file it was read from.</summary>
+    public JsonSyntax Build(SourceText source) => JsonSyntaxReader.ReadAt(source, Offset);
 }

@@ -20,6 +20,9 @@ public static class JsonSyntaxReader
     /// <summary>Longest string or number token accepted, in bytes as written.</summary>
     public const int MaxTokenBytes = 64 * 1024;
 
+    [ThreadStatic]
+    private static ContainerStack? t_spareStack;
+
     private static readonly JsonReaderOptions Strict = new()
     {
         CommentHandling = JsonCommentHandling.Disallow,
@@ -30,7 +33,13 @@ public static class JsonSyntaxReader
     };
 
     /// <summary>Parses <paramref name="source"/>; on failure returns the one finding that stopped it.</summary>
-    public static JsonReadResult Read(SourceText source)
+    /// <param name="source">The file.</param>
+    /// <param name="deferFromDepth">
+    /// Containers at this depth (the root is depth 0) are checked as strictly as the rest but kept only as
+    /// <see cref="JsonDeferredSyntax"/>, to be built one at a time when needed: a large list then never holds
+    /// an object for every JSON value at once, which would cost more in garbage collection than in reading.
+    /// </param>
+    public static JsonReadResult Read(SourceText source, int deferFromDepth = int.MaxValue)
     {
         var bytes = source.Bytes.Span;
         if (bytes.StartsWith("\uFEFF"u8))
@@ -54,7 +63,7 @@ public static class JsonSyntaxReader
         var reader = new Utf8JsonReader(bytes, Strict);
         try
         {
-            var read = ReadValue(ref reader, source);
+            var read = ReadValue(ref reader, source, 0, deferFromDepth);
 
             // Anything after the one value is refused by the reader itself.
             return read.Failure is null && reader.Read() ? throw new InvalidOperationException("a second JSON value was read") : read;
@@ -66,15 +75,39 @@ public static class JsonSyntaxReader
         }
     }
 
+    /// <summary>The container that starts at <paramref name="offset"/> of a source already read without failure, built whole.</summary>
+    public static JsonSyntax ReadAt(SourceText source, long offset)
+    {
+        var reader = new Utf8JsonReader(source.Bytes.Span[(int)offset..], Strict);
+        return ReadValue(ref reader, source, offset, int.MaxValue).Root
+            ?? throw new InvalidOperationException($"{source.Path}: no valid JSON value at offset {offset}");
+    }
+
     /// <summary>Reads one value and stops after it.</summary>
-    private static JsonReadResult ReadValue(ref Utf8JsonReader reader, SourceText source)
+    private static JsonReadResult ReadValue(ref Utf8JsonReader reader, SourceText source, long baseOffset, int deferFromDepth)
+    {
+        // Building a large list's entries one at a time reads many small values: each thread keeps its stack.
+        var open = t_spareStack ?? new ContainerStack();
+        t_spareStack = null;
+        try
+        {
+            return ReadValue(ref reader, source, baseOffset, deferFromDepth, open);
+        }
+        finally
+        {
+            open.Clear();
+            t_spareStack = open;
+        }
+    }
+
+    private static JsonReadResult ReadValue(ref Utf8JsonReader reader, SourceText source, long baseOffset, int deferFromDepth, ContainerStack open)
     {
         // Containers are built with an explicit stack rather than recursion, so that depth costs heap, not stack.
-        var open = new Stack<Container>();
         while (reader.Read())
         {
-            long start = reader.TokenStartIndex;
-            JsonSyntax value;
+            long start = baseOffset + reader.TokenStartIndex;
+            bool kept = open.Count == 0 || open.Peek().Kept;
+            JsonSyntax? value;
             switch (reader.TokenType)
             {
                 case JsonTokenType.StartObject or JsonTokenType.StartArray:
@@ -83,32 +116,40 @@ public static class JsonSyntaxReader
                         return Fail(source, JsonFindingKinds.TooDeep, start, $"nesting deeper than {MaxDepth} levels; a policy list needs four");
                     }
 
-                    open.Push(new Container(reader.TokenType == JsonTokenType.StartObject, start));
+                    open.Push(reader.TokenType == JsonTokenType.StartObject, start, kept && open.Count < deferFromDepth);
                     continue;
                 case JsonTokenType.EndObject or JsonTokenType.EndArray:
-                    value = open.Pop().Build();
+                    var done = open.Pop();
+                    value = done.Kept ? done.Build()
+                        : open.Count == 0 || open.Peek().Kept ? new JsonDeferredSyntax(done.IsObject ? JsonKind.Object : JsonKind.Array, done.Offset)
+                        : null;
                     break;
                 case JsonTokenType.PropertyName:
-                    if (Text(ref reader) is not { } name)
+                    // A key of a container not kept is compared as written when it holds no escape: no string is made for it.
+                    bool asWritten = !kept && !reader.ValueIsEscaped && reader.ValueSpan.Length <= MaxTokenBytes;
+                    string? name = asWritten ? null : Text(ref reader);
+                    if (!asWritten && name is null)
                     {
                         return TextFailure(ref reader, source, start);
                     }
 
-                    if (open.Peek().AddName(name, start) is { } first)
+                    if (open.Peek().AddName(source, name, start, reader.ValueSpan.Length) is { } first)
                     {
                         var firstAt = source.LocationOf(first);
                         return Fail(source, JsonFindingKinds.DuplicateKey, start,
-                            $"key {MessageText.Quote(name)} appears twice in the same object (first at line {firstAt.Line}, column {firstAt.Column}); keep one");
+                            $"key {MessageText.Quote(name ?? reader.GetString()!)} appears twice in the same object (first at line {firstAt.Line}, column {firstAt.Column}); keep one");
                     }
 
                     continue;
                 case JsonTokenType.String:
-                    if (Text(ref reader) is not { } text)
+                    // Unescaped text needs no check beyond the UTF-8 one, so a deferred string is only measured.
+                    string? text = kept || reader.ValueIsEscaped || reader.ValueSpan.Length > MaxTokenBytes ? Text(ref reader) : string.Empty;
+                    if (text is null)
                     {
                         return TextFailure(ref reader, source, start);
                     }
 
-                    value = new JsonScalarSyntax(JsonKind.String, start, text);
+                    value = kept ? new JsonScalarSyntax(JsonKind.String, start, text) : null;
                     break;
                 case JsonTokenType.Number:
                     if (reader.ValueSpan.Length > MaxTokenBytes)
@@ -116,13 +157,13 @@ public static class JsonSyntaxReader
                         return TextFailure(ref reader, source, start);
                     }
 
-                    value = new JsonScalarSyntax(JsonKind.Number, start, Encoding.ASCII.GetString(reader.ValueSpan));
+                    value = kept ? new JsonScalarSyntax(JsonKind.Number, start, Encoding.ASCII.GetString(reader.ValueSpan)) : null;
                     break;
                 case JsonTokenType.True or JsonTokenType.False:
-                    value = new JsonScalarSyntax(JsonKind.Boolean, start, reader.GetBoolean() ? "true" : "false");
+                    value = kept ? new JsonScalarSyntax(JsonKind.Boolean, start, reader.GetBoolean() ? "true" : "false") : null;
                     break;
                 default:
-                    value = new JsonScalarSyntax(JsonKind.Null, start, "null");
+                    value = kept ? new JsonScalarSyntax(JsonKind.Null, start, "null") : null;
                     break;
             }
 
@@ -131,7 +172,10 @@ public static class JsonSyntaxReader
                 return new JsonReadResult(value, null);
             }
 
-            open.Peek().Add(value);
+            if (value is not null)
+            {
+                open.Peek().Add(value);
+            }
         }
 
         throw new InvalidOperationException("Utf8JsonReader ended inside a value");
@@ -237,52 +281,6 @@ public static class JsonSyntaxReader
 
         return offset;
     }
-}
-
-/// <summary>An object or array being read.</summary>
-internal sealed class Container(bool isObject, long offset)
-{
-    // Objects up to this many members find a duplicate by looking at each; larger ones keep an index of their keys.
-    private const int ScannedMembers = 8;
-
-    private readonly List<JsonPropertySyntax>? _properties = isObject ? [] : null;
-    private readonly List<JsonSyntax>? _items = isObject ? null : [];
-    private Dictionary<string, long>? _index;
-    private (string Name, long Offset) _pending;
-
-    /// <summary>Notes a key; the offset of the same key met earlier in this object, or null.</summary>
-    public long? AddName(string name, long offset)
-    {
-        if (_properties!.Count >= ScannedMembers)
-        {
-            _index ??= _properties.ToDictionary(p => p.Name, p => p.NameOffset, StringComparer.Ordinal);
-            if (!_index.TryAdd(name, offset))
-            {
-                return _index[name];
-            }
-        }
-        else if (_properties.FindIndex(p => p.Name == name) is >= 0 and int i)
-        {
-            return _properties[i].NameOffset;
-        }
-
-        _pending = (name, offset);
-        return null;
-    }
-
-    public void Add(JsonSyntax value)
-    {
-        if (_properties is not null)
-        {
-            _properties.Add(new JsonPropertySyntax(_pending.Name, _pending.Offset, value));
-        }
-        else
-        {
-            _items!.Add(value);
-        }
-    }
-
-    public JsonSyntax Build() => _properties is not null ? new JsonObjectSyntax(offset, _properties) : new JsonArraySyntax(offset, _items!);
 }
 
 /// <summary>The tree, or the finding that stopped the reader.</summary>

@@ -29,6 +29,9 @@ public sealed record PolicyList
     /// <summary>The domains and their policies.</summary>
     public IReadOnlyList<NamedPolicy> Policies { get; init; } = [];
 
+    /// <summary>Byte offset of the <c>policies</c> object, or -1.</summary>
+    public long PoliciesOffset { get; init; } = -1;
+
     /// <summary>The file it was read from, for positions; null for a list built in memory.</summary>
     public SourceText? Source { get; init; }
 

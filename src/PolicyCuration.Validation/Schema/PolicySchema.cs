@@ -117,7 +117,7 @@ public sealed class PolicySchema
 
     private static JToken Convert(SourceText source, JsonSyntax node)
     {
-        JToken token = node switch
+        JToken token = node.Built(source) switch
         {
             JsonObjectSyntax obj => new JObject(obj.Properties.Select(p => Property(source, p))),
             JsonArraySyntax array => new JArray(array.Items.Select(i => Convert(source, i))),
