@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using PolicyCuration.Format.Escaping;
 using PolicyCuration.Format.Findings;
-using PolicyCuration.Format.Json;
+using System.Text.Json.Serialization;
 using PolicyCuration.Format.Model;
 
 namespace PolicyCuration.Probe;
@@ -49,76 +49,8 @@ public static class ProbeReportJson
     }
 
     /// <summary>Writes one report as a JSON object.</summary>
-    public static void Write(Utf8JsonWriter json, DomainReport report)
-    {
-        json.WriteStartObject();
-        json.WriteString("domain", report.Domain);
-        json.WriteBoolean("passed", report.Passed);
-        if (report.Target.HasEntry)
-        {
-            json.WriteStartObject("entry");
-            WritePolicy(json, report.Target.Mode, report.Target.Mxs!.Select(p => p.Text));
-            json.WriteEndObject();
-        }
-        else
-        {
-            json.WriteNull("entry");
-        }
-
-        json.WriteStartArray("mx");
-        foreach (var mx in report.Mx)
-        {
-            json.WriteStartObject();
-            json.WriteNumber("preference", mx.Preference);
-            json.WriteString("host", mx.Host);
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
-        json.WriteStartArray("hosts");
-        foreach (var host in report.Hosts)
-        {
-            WriteHost(json, host);
-        }
-
-        json.WriteEndArray();
-        json.WriteStartObject("mta_sts");
-        json.WriteString("id", report.MtaStsRecord?.Id);
-        if (report.MtaStsPolicy is { } policy)
-        {
-            json.WriteStartObject("policy");
-            json.WriteString("mode", policy.Mode);
-            json.WriteStringArray("mx", policy.Mx);
-            json.WriteNumber("max_age", policy.MaxAge);
-            json.WriteEndObject();
-        }
-        else
-        {
-            json.WriteNull("policy");
-        }
-
-        json.WriteEndObject();
-        if (report.Suggested is { } suggested)
-        {
-            json.WriteStartObject("suggested_entry");
-            WritePolicy(json, suggested.Mode, suggested.Mxs);
-            json.WriteEndObject();
-        }
-        else
-        {
-            json.WriteNull("suggested_entry");
-        }
-
-        json.WriteStartArray("findings");
-        foreach (var finding in report.DomainFindings)
-        {
-            FindingJson.Write(json, finding);
-        }
-
-        json.WriteEndArray();
-        json.WriteNumber("elapsed_ms", Math.Round(report.Elapsed.TotalMilliseconds));
-        json.WriteEndObject();
-    }
+    public static void Write(Utf8JsonWriter json, DomainReport report) =>
+        JsonSerializer.Serialize(json, ProbeReportData.From(report), ProbeReportContext.Default.ProbeReportData);
 
     // The writer indents before each token, so a report ends mid-line: what follows the last line feed waits for the
     // next chunk, and every chunk is judged for escaping as whole lines.
@@ -131,45 +63,74 @@ public static class ProbeReportJson
         buffer.ResetWrittenCount();
         buffer.Write(rest);
     }
-
-    private static void WriteHost(Utf8JsonWriter json, MxHostReport host)
-    {
-        json.WriteStartObject();
-        json.WriteString("host", host.Host);
-        json.WriteNumber("preference", host.Preference);
-        json.WriteString("address", host.Address?.ToString());
-        json.WriteBoolean("passed", host.Passed);
-        json.WriteString("tls_version", host.TlsVersion);
-        json.WriteString("cipher_suite", host.CipherSuite);
-        if (host.Certificate is { } certificate)
-        {
-            json.WriteStartObject("certificate");
-            json.WriteString("subject", certificate.Subject);
-            json.WriteString("issuer", certificate.Issuer);
-            json.WriteStringArray("names", certificate.Names);
-            json.WriteString("not_before", certificate.NotBefore.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
-            json.WriteString("not_after", certificate.NotAfter.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
-            json.WriteString("sha256", certificate.Sha256);
-            json.WriteEndObject();
-        }
-        else
-        {
-            json.WriteNull("certificate");
-        }
-
-        json.WriteStartArray("findings");
-        foreach (var finding in host.Findings)
-        {
-            FindingJson.Write(json, finding);
-        }
-
-        json.WriteEndArray();
-        json.WriteEndObject();
-    }
-
-    private static void WritePolicy(Utf8JsonWriter json, PolicyMode? mode, IEnumerable<string> mxs)
-    {
-        json.WriteString("mode", mode?.ToJson());
-        json.WriteStringArray("mxs", mxs);
-    }
 }
+
+/// <summary>A probe report as written, described by <c>schema/probe-report.schema.json</c>.</summary>
+public sealed record ProbeReportData(
+    string Domain,
+    bool Passed,
+    EntryData? Entry,
+    IReadOnlyList<MxData> Mx,
+    IReadOnlyList<HostData> Hosts,
+    MtaStsData MtaSts,
+    EntryData? SuggestedEntry,
+    IReadOnlyList<FindingData> Findings,
+    double ElapsedMs)
+{
+    /// <summary>The data of <paramref name="report"/>.</summary>
+    public static ProbeReportData From(DomainReport report) => new(
+        report.Domain,
+        report.Passed,
+        report.Target.HasEntry ? new EntryData(report.Target.Mode?.ToJson(), [.. report.Target.Mxs!.Select(p => p.Text)]) : null,
+        [.. report.Mx.Select(mx => new MxData(mx.Preference, mx.Host))],
+        [.. report.Hosts.Select(HostData.From)],
+        new MtaStsData(report.MtaStsRecord?.Id, report.MtaStsPolicy is { } policy ? new MtaStsPolicyData(policy.Mode, policy.Mx, policy.MaxAge) : null),
+        report.Suggested is { } suggested ? new EntryData(suggested.Mode.ToJson(), suggested.Mxs) : null,
+        [.. report.DomainFindings.Select(FindingData.From)],
+        Math.Round(report.Elapsed.TotalMilliseconds));
+}
+
+/// <summary>A list entry: its mode and MX patterns.</summary>
+public sealed record EntryData(string? Mode, IReadOnlyList<string> Mxs);
+
+/// <summary>An MX record.</summary>
+public sealed record MxData(int Preference, string Host);
+
+/// <summary>What one MX host's session found.</summary>
+public sealed record HostData(
+    string Host,
+    int Preference,
+    string? Address,
+    bool Passed,
+    string? TlsVersion,
+    string? CipherSuite,
+    CertificateData? Certificate,
+    IReadOnlyList<FindingData> Findings)
+{
+    /// <summary>The data of <paramref name="host"/>.</summary>
+    public static HostData From(MxHostReport host) => new(
+        host.Host,
+        host.Preference,
+        host.Address?.ToString(),
+        host.Passed,
+        host.TlsVersion,
+        host.CipherSuite,
+        host.Certificate is { } c ? new CertificateData(c.Subject, c.Issuer, c.Names, Instant(c.NotBefore), Instant(c.NotAfter), c.Sha256) : null,
+        [.. host.Findings.Select(FindingData.From)]);
+
+    private static string Instant(DateTimeOffset instant) => instant.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+}
+
+/// <summary>A server certificate, summarised.</summary>
+public sealed record CertificateData(string Subject, string Issuer, IReadOnlyList<string> Names, string NotBefore, string NotAfter, string Sha256);
+
+/// <summary>The domain's MTA-STS record id and policy, when there are.</summary>
+public sealed record MtaStsData(string? Id, MtaStsPolicyData? Policy);
+
+/// <summary>An MTA-STS policy.</summary>
+public sealed record MtaStsPolicyData(string Mode, IReadOnlyList<string> Mx, long MaxAge);
+
+/// <summary>The probe report's serialiser, made at build time.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
+[JsonSerializable(typeof(ProbeReportData))]
+public sealed partial class ProbeReportContext : JsonSerializerContext;

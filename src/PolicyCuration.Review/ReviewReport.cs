@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using PolicyCuration.Validation.Diff;
 using PolicyCuration.Validation.Rendering;
 using PolicyCuration.Format.Escaping;
@@ -111,64 +112,20 @@ public static class ReviewReport
         return lines;
     }
 
-    /// <summary>The review as JSON: verdict, list findings, and each domain with its change, findings and probe.</summary>
-    public static string Json(ReviewResult result)
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
-        {
-            json.WriteStartObject();
-            json.WriteBoolean("mergeable", result.Mergeable);
-            json.WriteBoolean("inconclusive", result.Inconclusive);
-            if (result.Vantage is { } vantage)
-            {
-                json.WriteStartObject("vantage");
-                json.WriteString("id", vantage.Id);
-                json.WriteString("status", vantage.StatusName);
-                json.WriteString("reason", vantage.Reason);
-                json.WriteEndObject();
-            }
-
-            json.WriteStartArray("list_findings");
-            foreach (var finding in result.ListFindings)
-            {
-                FindingJson.Write(json, finding);
-            }
-
-            json.WriteEndArray();
-            json.WriteStartArray("domains");
-            foreach (var domain in result.Domains)
-            {
-                json.WriteStartObject();
-                json.WriteString("domain", domain.Domain);
-                json.WriteString("change", Kind(domain.Kind));
-                json.WriteBoolean("passed", domain.Passed);
-                json.WriteStartArray("findings");
-                foreach (var finding in domain.Findings)
-                {
-                    FindingJson.Write(json, finding);
-                }
-
-                json.WriteEndArray();
-                if (domain.Probe is { } probe)
-                {
-                    json.WritePropertyName("probe");
-                    ProbeReportJson.Write(json, probe);
-                }
-                else
-                {
-                    json.WriteNull("probe");
-                }
-
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
+    /// <summary>The review as JSON (<c>schema/review-report.schema.json</c>): verdict, list findings, and each domain with its change, findings and probe.</summary>
+    public static string Json(ReviewResult result) => JsonSerializer.Serialize(
+        new ReviewData(
+            result.Mergeable,
+            result.Inconclusive,
+            result.Vantage is { } vantage ? new ReviewVantageData(vantage.Id, vantage.StatusName, vantage.Reason) : null,
+            [.. result.ListFindings.Select(FindingData.From)],
+            [.. result.Domains.Select(domain => new ReviewDomainData(
+                domain.Domain,
+                Kind(domain.Kind),
+                domain.Passed,
+                [.. domain.Findings.Select(FindingData.From)],
+                domain.Probe is { } probe ? ProbeReportData.From(probe) : null))]),
+        ReviewContext.Default.ReviewData);
 
     private static void AppendFindings(StringBuilder text, IEnumerable<Finding> findings)
     {
@@ -202,3 +159,22 @@ public static class ReviewReport
 
     private static string Count(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
 }
+
+/// <summary>A review as written.</summary>
+internal sealed record ReviewData(
+    bool Mergeable,
+    bool Inconclusive,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ReviewVantageData? Vantage,
+    IReadOnlyList<FindingData> ListFindings,
+    IReadOnlyList<ReviewDomainData> Domains);
+
+/// <summary>Where the review probed from.</summary>
+internal sealed record ReviewVantageData(string Id, string Status, string Reason);
+
+/// <summary>One changed domain of a review.</summary>
+internal sealed record ReviewDomainData(string Domain, string Change, bool Passed, IReadOnlyList<FindingData> Findings, ProbeReportData? Probe);
+
+/// <summary>The review's serialiser, made at build time.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
+[JsonSerializable(typeof(ReviewData))]
+internal sealed partial class ReviewContext : JsonSerializerContext;

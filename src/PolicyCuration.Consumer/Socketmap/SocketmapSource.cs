@@ -31,16 +31,8 @@ public sealed class SocketmapSource(InstalledState state, IReadOnlyList<Minisign
     /// <summary>Loads the installed release, as <see cref="Load"/> does, without holding a thread while DANE is surveyed.</summary>
     /// <exception cref="ReleaseRefusedException">No release is installed, or it fails verification.</exception>
     /// <exception cref="MapRefusedException">The list cannot be written as a map.</exception>
-    public async Task LoadAsync(CancellationToken cancellation)
-    {
+    public async Task LoadAsync(CancellationToken cancellation) =>
         Volatile.Write(ref _current, await ReadAsync(cancellation).ConfigureAwait(false));
-
-        // Reading the list takes several times the table's memory, once a release: a daemon gives it back to the system.
-        // The release's bytes are out of scope here, so only the table stays.
-        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
-        GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-    }
 
     private async Task<SocketmapTable> ReadAsync(CancellationToken cancellation)
     {

@@ -1,34 +1,18 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace PolicyCuration.Format.Findings;
 
-/// <summary>The one JSON shape of a finding, shared by every report that carries findings.</summary>
+/// <summary>The one JSON shape of a finding, shared by every format that carries findings (<see cref="FindingData"/>).</summary>
 public static class FindingJson
 {
     /// <summary>Writes one finding as a JSON object: code, severity, subject, summary, message, location.</summary>
-    public static void Write(Utf8JsonWriter json, Finding finding)
-    {
-        json.WriteStartObject();
-        json.WriteString("code", finding.Code);
-        json.WriteString("severity", SeverityName(finding.Severity));
-        json.WriteString("subject", finding.Subject);
-        json.WriteString("summary", finding.Summary);
-        json.WriteString("message", finding.Message);
-        if (finding.Location is { } at)
-        {
-            json.WriteStartObject("location");
-            json.WriteString("file", at.File);
-            json.WriteNumber("line", at.Line);
-            json.WriteNumber("column", at.Column);
-            json.WriteEndObject();
-        }
-        else
-        {
-            json.WriteNull("location");
-        }
+    public static void Write(Utf8JsonWriter json, Finding finding) =>
+        JsonSerializer.Serialize(json, FindingData.From(finding), FindingContext.Default.FindingData);
 
-        json.WriteEndObject();
-    }
+    /// <summary>The findings as an indented JSON array.</summary>
+    public static string Array(IEnumerable<Finding> findings) =>
+        JsonSerializer.Serialize([.. findings.Select(FindingData.From)], FindingContext.Default.IReadOnlyListFindingData);
 
     /// <summary>The lower-case name of a severity: error, warning, info.</summary>
     public static string SeverityName(Severity severity) => severity switch
@@ -77,3 +61,9 @@ public sealed record FindingData(string Code, string Severity, string Subject, s
 /// <param name="Line">The line.</param>
 /// <param name="Column">The column.</param>
 public sealed record LocationData(string File, int Line, int Column);
+
+/// <summary>The findings' serialiser, made at build time.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
+[JsonSerializable(typeof(FindingData))]
+[JsonSerializable(typeof(IReadOnlyList<FindingData>))]
+internal sealed partial class FindingContext : JsonSerializerContext;

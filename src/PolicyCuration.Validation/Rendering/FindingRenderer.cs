@@ -47,7 +47,7 @@ public static class FindingRenderer
     public static string ToLine(Finding finding)
     {
         string place = finding.Location?.ToString() ?? finding.Subject;
-        return $"{place}: {SeverityName(finding.Severity)} {finding.Code}: {finding.Message}";
+        return $"{place}: {FindingJson.SeverityName(finding.Severity)} {finding.Code}: {finding.Message}";
     }
 
     /// <summary>A GitHub workflow command: <c>::error file=…,line=…,col=…,title=CODE::message</c>.</summary>
@@ -71,29 +71,8 @@ public static class FindingRenderer
         return $"::{command} {string.Join(',', properties)}::{EscapeData(finding.Message)}";
     }
 
-    /// <summary>The findings as a JSON array.</summary>
-    public static string ToJson(IReadOnlyList<Finding> findings)
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
-        {
-            json.WriteStartArray();
-            foreach (var finding in findings)
-            {
-                WriteFinding(json, finding);
-            }
-
-            json.WriteEndArray();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
-
-    /// <summary>Writes one finding as a JSON object.</summary>
-    public static void WriteFinding(Utf8JsonWriter json, Finding finding) => FindingJson.Write(json, finding);
-
-    /// <summary>The lower-case name of a severity.</summary>
-    public static string SeverityName(Severity severity) => FindingJson.SeverityName(severity);
+    /// <summary>The findings as a JSON array (<c>schema/findings.schema.json</c>).</summary>
+    public static string ToJson(IReadOnlyList<Finding> findings) => FindingJson.Array(findings);
 
     /// <summary>A command's message: the terminal's escapes, then GitHub's.</summary>
     public static string EscapeData(string value) =>
