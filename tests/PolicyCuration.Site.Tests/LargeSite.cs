@@ -10,8 +10,8 @@ using OpenQA.Selenium.Chrome;
 namespace PolicyCuration.Site.Tests;
 
 /// <summary>
-/// A site of 200 000 domains with names spread as real ones are, one of them (<see cref="Target"/>) failing its last
-/// audit with a hostile certificate name, served on loopback, and Debian's Chromium driven headless by chromedriver.
+/// A site of 200 000 domains with names spread as real ones are, audited on each of the last three days, one of them
+/// (<see cref="Target"/>) failing its last audit with a hostile certificate name, served on loopback, and Debian's Chromium driven headless by chromedriver.
 /// </summary>
 public sealed class LargeSite : IDisposable
 {
@@ -54,6 +54,15 @@ public sealed class LargeSite : IDisposable
             new AuditRecord(Target, SiteSample.Now.AddDays(-1), PolicyMode.Testing, ["." + Target], [], null, null, [], healthy),
             new AuditRecord(Target, SiteSample.Now.AddHours(-2), PolicyMode.Testing, ["." + Target], [hostile.Code], null, null, [hostile], healthy),
         };
+        // Every other domain passed an audit on each of the last three days: the site holds their audits and timelines.
+        var audited = names.Where(n => n != Target && n != Unaudited).ToList();
+        for (int day = 3; day >= 1; day--)
+        {
+            string file = Path.Combine(history, AuditHistory.DayFile(SiteSample.Now.AddDays(-day)));
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            File.WriteAllLines(file, audited.Select(n => new AuditRecord(n, SiteSample.Now.AddDays(-day), PolicyMode.Testing, ["." + n], [], null, null, [], healthy).ToJsonLine()));
+        }
+
         foreach (var record in records)
         {
             string file = Path.Combine(history, AuditHistory.DayFile(record.Time));

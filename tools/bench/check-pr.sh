@@ -20,9 +20,10 @@ cd "$out/repo"
 git init -q .
 cp "$root/policy/policy.json" policy/policy.json
 git add -A && git -c user.name=bench -c user.email=bench@localhost commit -qm base
-# The pull request: the same list with valid.probe.test added in canonical place.
+# The pull request: the same list with valid.probe.test added, in canonical form.
 sed 's|^  "policies": {$|  "policies": {\n    "valid.probe.test": {\n      "mode": "testing",\n      "mxs": [\n        "mx.valid.probe.test",\n        "mx2.valid.probe.test"\n      ]\n    },|' \
   "$root/policy/policy.json" > policy/policy.json
+"$policyctl" fmt policy/policy.json --schema "$root/schema/policy.schema.json" >/dev/null
 git add -A && git -c user.name=bench -c user.email=bench@localhost commit -qm "add valid.probe.test"
 
 printf '| run | wall (s) | peak memory (MB) | exit |\n| ---: | ---: | ---: | ---: |\n'
