@@ -51,7 +51,7 @@ public static class MapEntries
     /// <summary>Whether <paramref name="text"/> holds a character that Postfix's, Exim's, Sendmail's, OpenSMTPD's or an ini file's syntax gives a meaning to, or a control character.</summary>
     internal static bool Reserves(string text) => text.AsSpan().ContainsAny(Reserved);
 
-    private static MapEntry Entry(PolicyList head, NamedPolicy entry, DistinctNames names, bool earlyAdopter)
+    private static MapEntry Entry(PolicyList head, NamedPolicy entry, HashSet<string> names, bool earlyAdopter)
     {
         string name = Lower(entry.Name);
         var policy = head.Resolve(entry.Policy) ?? throw Refused(head, entry, $"{name} uses the unknown alias {entry.Policy.Alias}");
@@ -99,7 +99,7 @@ public static class MapEntries
         public IEnumerator<MapEntry> GetEnumerator()
         {
             var problems = new List<Finding>();
-            var names = new DistinctNames(head);
+            var names = new HashSet<string>(StringComparer.Ordinal);
             foreach (var entry in PolicyListReader.ReadPolicies(head, problems))
             {
                 if (problems.Count > 0)
@@ -112,37 +112,5 @@ public static class MapEntries
         }
 
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
-    }
-
-    /// <summary>The lower-case names met so far in one walk, to refuse a domain listed twice in different cases.</summary>
-    /// <remarks>
-    /// A canonical list's names are sorted, and a name after the one before it is new: only a list out of order needs
-    /// a set of every name, made from the names before the first out of order.
-    /// </remarks>
-    private sealed class DistinctNames(PolicyList head)
-    {
-        private string? _last;
-        private HashSet<string>? _seen;
-        private int _count;
-
-        public bool Add(string name)
-        {
-            if (_seen is null && (_last is null || string.CompareOrdinal(_last, name) < 0))
-            {
-                (_last, _count) = (name, _count + 1);
-                return true;
-            }
-
-            if (_seen is null)
-            {
-                _seen = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var earlier in PolicyListReader.ReadPolicies(head, []).Take(_count))
-                {
-                    _seen.Add(Lower(earlier.Name));
-                }
-            }
-
-            return _seen.Add(name);
-        }
     }
 }

@@ -235,7 +235,6 @@ public class JsonSyntaxReaderTests
     [InlineData("k\\u0030\\u0036", int.MaxValue)]
     public void ADuplicateAfterManyKeysInOrderIsFoundWithTheFirst(string again, int deferFromDepth)
     {
-        // A map whose keys are in order keeps only the last: the first out of order makes it look back over the others.
         string json = $"{{\"p\": {{{string.Join(", ", Enumerable.Range(0, 40).Select(i => $"\"k{i:D2}\": {{\"v\": {i}}}"))}, \"{again}\": {{}}}}}}";
         var source = new SourceText("t.json", Encoding.UTF8.GetBytes(json));
 

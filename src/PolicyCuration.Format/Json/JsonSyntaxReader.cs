@@ -20,9 +20,6 @@ public static class JsonSyntaxReader
     /// <summary>Longest string or number token accepted, in bytes as written.</summary>
     public const int MaxTokenBytes = 64 * 1024;
 
-    [ThreadStatic]
-    private static ContainerStack? t_spareStack;
-
     private static readonly JsonReaderOptions Strict = new()
     {
         CommentHandling = JsonCommentHandling.Disallow,
@@ -86,23 +83,8 @@ public static class JsonSyntaxReader
     /// <summary>Reads one value and stops after it.</summary>
     private static JsonReadResult ReadValue(ref Utf8JsonReader reader, SourceText source, long baseOffset, int deferFromDepth)
     {
-        // Building a large list's entries one at a time reads many small values: each thread keeps its stack.
-        var open = t_spareStack ?? new ContainerStack();
-        t_spareStack = null;
-        try
-        {
-            return ReadValue(ref reader, source, baseOffset, deferFromDepth, open);
-        }
-        finally
-        {
-            open.Clear();
-            t_spareStack = open;
-        }
-    }
-
-    private static JsonReadResult ReadValue(ref Utf8JsonReader reader, SourceText source, long baseOffset, int deferFromDepth, ContainerStack open)
-    {
         // Containers are built with an explicit stack rather than recursion, so that depth costs heap, not stack.
+        var open = new ContainerStack();
         while (reader.Read())
         {
             long start = baseOffset + reader.TokenStartIndex;
