@@ -46,7 +46,7 @@ internal static class DiffCommand
                 }
 
                 var diff = ListDiff.Compare(before.List, after.List);
-                output.Write(parsed.GetValue(format) == "json" ? ToJson(diff) : ToText(diff));
+                output.Write(parsed.GetValue(format) == "json" ? ListDiffJson.Write(diff) : ToText(diff));
                 return ExitCodes.Ok;
             }
             catch (Exception ex) when (ex is RevisionException or IOException or LibGit2Sharp.LibGit2SharpException)
@@ -90,90 +90,4 @@ internal static class DiffCommand
         { Alias: { } alias } => $"alias {alias}",
         _ => $"{policy.Mode?.ToJson() ?? "?"} [{string.Join(", ", policy.Mxs?.Select(m => m.Text) ?? [])}]",
     };
-
-    private static string ToJson(ListDiff diff)
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
-        {
-            json.WriteStartObject();
-            json.WriteStartArray("domains");
-            foreach (var change in diff.Domains)
-            {
-                json.WriteStartObject();
-                json.WriteString("domain", change.Domain);
-                json.WriteString("change", change.Kind switch
-                {
-                    ChangeKind.Added => "added",
-                    ChangeKind.Removed => "removed",
-                    ChangeKind.Changed => "changed",
-                    _ => "alias_changed",
-                });
-                WritePolicy(json, "before", change.Before);
-                WritePolicy(json, "after", change.After);
-                if (change.Alias is not null)
-                {
-                    json.WriteString("alias", change.Alias);
-                }
-
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteStartArray("aliases");
-            foreach (var alias in diff.Aliases)
-            {
-                json.WriteStartObject();
-                json.WriteString("alias", alias.Alias);
-                WritePolicy(json, "before", alias.Before);
-                WritePolicy(json, "after", alias.After);
-                json.WriteStartArray("affected_domains");
-                foreach (string domain in alias.AffectedDomains)
-                {
-                    json.WriteStringValue(domain);
-                }
-
-                json.WriteEndArray();
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            json.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray()) + Environment.NewLine;
-    }
-
-    private static void WritePolicy(Utf8JsonWriter json, string name, Policy? policy)
-    {
-        if (policy is null)
-        {
-            json.WriteNull(name);
-            return;
-        }
-
-        json.WriteStartObject(name);
-        if (policy.Mode is { } mode)
-        {
-            json.WriteString("mode", mode.ToJson());
-        }
-
-        if (policy.Mxs is { } mxs)
-        {
-            json.WriteStartArray("mxs");
-            foreach (var mx in mxs)
-            {
-                json.WriteStringValue(mx.Text);
-            }
-
-            json.WriteEndArray();
-        }
-
-        if (policy.Alias is { } alias)
-        {
-            json.WriteString("policy-alias", alias);
-        }
-
-        json.WriteEndObject();
-    }
 }

@@ -38,6 +38,7 @@ public static class WrittenJson
             "validate" => "findings.schema.json",
             "probe" => "probe-report.schema.json",
             "check-pr" => "review-report.schema.json",
+            "diff" => "diff.schema.json",
             _ => null,
         };
         if (printed is not null && Option("--format") == "json" && output.TrimStart() is ['[' or '{', ..])
