@@ -151,8 +151,8 @@ public static class StarttlsPolicy
 
         var socketmap = new Option<string>("--socketmap") { Description = "Where to listen: unix:PATH or inet:ADDRESS:PORT", Required = true };
         var mapName = new Option<string>("--name") { Description = "The map name Postfix asks for (socketmap:unix:PATH:NAME)", DefaultValueFactory = _ => "starttls-policy" };
-        var maxConnections = new Option<int>("--max-connections") { Description = "Connections served at once; more are closed at once", DefaultValueFactory = _ => 256 };
-        var idleTimeout = new Option<double>("--idle-timeout") { Description = "Seconds a connection may stay silent", DefaultValueFactory = _ => 60 };
+        var maxConnections = new Option<int>("--max-connections") { Description = "Connections served at once; a new one beyond closes the one that has waited longest", DefaultValueFactory = _ => 256 };
+        var idleTimeout = new Option<double>("--idle-timeout") { Description = "Seconds a connection may stay silent, and a request may take to arrive whole", DefaultValueFactory = _ => 60 };
         var reloadInterval = new Option<double>("--reload-interval") { Description = "Seconds between looks for a newly installed release", DefaultValueFactory = _ => 10 };
         var serve = new Command("serve", """
             Answer Postfix's socketmap lookups from the installed release, the same answers as the hash map: no postmap, no

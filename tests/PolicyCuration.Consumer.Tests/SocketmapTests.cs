@@ -121,7 +121,38 @@ public sealed class SocketmapTests : IDisposable
             Assert.InRange((DateTime.UtcNow - started).TotalSeconds, 0.5, 5);
         }
 
-        // 10 000 connections at once: beyond the limit each is closed as soon as it is accepted.
+        // Clients that send a byte at a time: each loses its connection at its request's deadline (1 s from its first
+        // byte), however often it sends, and while they hold every slot a lookup still gets its answer.
+        var drippers = Enumerable.Range(0, 64).Select(_ => Connect()).ToList();
+        try
+        {
+            var started = DateTime.UtcNow;
+            foreach (byte b in "900:starttls-policy "u8.ToArray())
+            {
+                drippers.ForEach(d => Send(d, b));
+                Thread.Sleep(40);
+                if (DateTime.UtcNow - started > TimeSpan.FromSeconds(0.6))
+                {
+                    break;
+                }
+            }
+
+            Assert.Equal((0, "secure match=mx.enforced00000.example:.mail0.example servername=hostname\n"), ExternalTool.Run("postmap", ["-q", "enforced00000.example", $"socketmap:unix:{Socket}:starttls-policy"]));
+            while (DateTime.UtcNow - started < TimeSpan.FromSeconds(1.6))
+            {
+                drippers.ForEach(d => Send(d, (byte)'a'));
+                Thread.Sleep(100);
+            }
+
+            Assert.All(drippers, d => Assert.Equal(string.Empty, Receive(d)));
+        }
+        finally
+        {
+            drippers.ForEach(d => d.Dispose());
+        }
+
+        // 10 000 connections at once: beyond the limit each new one closes the connection that has waited longest, so
+        // a flood closes its own earlier connections.
         var flood = new List<System.Net.Sockets.Socket>();
         try
         {
@@ -214,6 +245,18 @@ public sealed class SocketmapTests : IDisposable
         var socket = new System.Net.Sockets.Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified) { ReceiveTimeout = 10_000 };
         socket.Connect(new UnixDomainSocketEndPoint(Socket));
         return socket;
+    }
+
+    // A send to a connection the server has closed fails, as it would for a client; the test goes on.
+    private static void Send(System.Net.Sockets.Socket socket, byte value)
+    {
+        try
+        {
+            socket.Send([value]);
+        }
+        catch (SocketException)
+        {
+        }
     }
 
     private static string Receive(System.Net.Sockets.Socket socket)

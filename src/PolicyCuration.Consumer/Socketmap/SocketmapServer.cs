@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -6,8 +7,8 @@ using System.Text;
 namespace PolicyCuration.Consumer.Socketmap;
 
 /// <summary>The limits every connection of the socketmap server is held to.</summary>
-/// <param name="MaxConnections">Connections served at once; one more is closed as soon as it is accepted.</param>
-/// <param name="IdleTimeout">How long a connection may wait between requests, or take to send one.</param>
+/// <param name="MaxConnections">Connections served at once; one more makes room by closing the connection that has waited longest.</param>
+/// <param name="IdleTimeout">How long a connection may wait between requests, and how long one request may take to arrive whole.</param>
 /// <param name="MaxRequestBytes">The longest request read; a longer one is answered <c>PERM</c> and the connection closed.</param>
 public sealed record SocketmapLimits(int MaxConnections, TimeSpan IdleTimeout, int MaxRequestBytes = 1024);
 
@@ -56,7 +57,7 @@ public sealed class SocketmapServer(string mapName, Func<SocketmapTable> table, 
     /// </remarks>
     public async Task ServeAsync(Socket listener, CancellationToken cancellation)
     {
-        var open = new ConcurrentDictionary<Socket, Thread>();
+        var open = new ConcurrentDictionary<Socket, Connection>();
         while (!cancellation.IsCancellationRequested)
         {
             Socket client;
@@ -69,41 +70,68 @@ public sealed class SocketmapServer(string mapName, Func<SocketmapTable> table, 
                 break;
             }
 
-            if (Interlocked.Increment(ref _open) > limits.MaxConnections)
+            // Beyond the limit the connection that has waited longest (on its request, or idle since its last answer)
+            // makes room: clients that drip or stall cannot hold every slot, and Postfix opens a new connection when it
+            // needs one. With no connection to close yet, the new one is closed instead.
+            if (Interlocked.Increment(ref _open) > limits.MaxConnections && !EvictOldest(open))
             {
-                // Beyond the limit a connection is closed at once: a flood costs a file descriptor for a moment, no more.
                 Interlocked.Decrement(ref _open);
                 client.Dispose();
                 continue;
             }
 
+            var connection = new Connection(client);
+            open[client] = connection;
+
             // A client's thread needs little stack: the lookup's buffers are its own, on the heap.
             var thread = new Thread(
                 () =>
                 {
-                    ServeClient(client);
+                    ServeClient(connection);
                     open.TryRemove(client, out _);
                 },
                 maxStackSize: 256 * 1024)
             { IsBackground = true, Name = "socketmap client" };
-            open[client] = thread;
+            connection.Thread = thread;
             thread.Start();
         }
 
         // Closing a connection ends the read its thread waits in.
-        foreach (var (client, thread) in open)
+        foreach (var (client, connection) in open)
         {
             client.Dispose();
-            thread.Join(TimeSpan.FromSeconds(5));
+            connection.Thread?.Join(TimeSpan.FromSeconds(5));
         }
     }
 
-    private void ServeClient(Socket client)
+    private static bool EvictOldest(ConcurrentDictionary<Socket, Connection> open)
     {
+        Connection? oldest = null;
+        foreach (var connection in open.Values)
+        {
+            if (!connection.Evicted && (oldest is null || connection.Since < oldest.Since))
+            {
+                oldest = connection;
+            }
+        }
+
+        if (oldest is null)
+        {
+            return false;
+        }
+
+        // Its thread ends on the closed socket and gives its slot back.
+        oldest.Evicted = true;
+        oldest.Socket.Dispose();
+        return true;
+    }
+
+    private void ServeClient(Connection connection)
+    {
+        var client = connection.Socket;
         try
         {
-            client.ReceiveTimeout = (int)Math.Min(int.MaxValue, limits.IdleTimeout.TotalMilliseconds);
-            client.SendTimeout = (int)Math.Min(int.MaxValue, limits.IdleTimeout.TotalMilliseconds);
+            client.SendTimeout = Milliseconds(limits.IdleTimeout);
             var buffer = new byte[limits.MaxRequestBytes + 16];
             int filled = 0;
             while (true)
@@ -117,11 +145,24 @@ public sealed class SocketmapServer(string mapName, Func<SocketmapTable> table, 
 
                 if (data is not { } request)
                 {
-                    // A read that times out throws: a silent client loses its connection after the idle timeout.
+                    // One deadline for the whole request from its first byte, not one per read: a client that sends
+                    // a byte at a time loses its connection as surely as a silent one.
+                    var wait = limits.IdleTimeout - Stopwatch.GetElapsedTime(connection.Since);
+                    if (wait <= TimeSpan.Zero)
+                    {
+                        return;
+                    }
+
+                    client.ReceiveTimeout = Milliseconds(wait);
                     int read = client.Receive(buffer, filled, buffer.Length - filled, SocketFlags.None);
                     if (read == 0)
                     {
                         return;
+                    }
+
+                    if (filled == 0)
+                    {
+                        connection.Since = Stopwatch.GetTimestamp();
                     }
 
                     filled += read;
@@ -132,11 +173,12 @@ public sealed class SocketmapServer(string mapName, Func<SocketmapTable> table, 
                 buffer.AsSpan(used, filled - used).CopyTo(buffer);
                 filled -= used;
                 client.Send(reply);
+                connection.Since = Stopwatch.GetTimestamp();
             }
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
-            // A client that goes away, or stays silent past the idle timeout, loses its connection and nothing else.
+            // A client that goes away, stays silent past the timeout or is closed to make room loses its connection and nothing else.
         }
         finally
         {
@@ -144,6 +186,8 @@ public sealed class SocketmapServer(string mapName, Func<SocketmapTable> table, 
             Interlocked.Decrement(ref _open);
         }
     }
+
+    private static int Milliseconds(TimeSpan span) => (int)Math.Clamp(span.TotalMilliseconds, 1, int.MaxValue);
 
     private byte[] Answer(ReadOnlySpan<byte> request)
     {
@@ -173,6 +217,31 @@ public sealed class SocketmapServer(string mapName, Func<SocketmapTable> table, 
         Span<char> lower = stackalloc char[key.Length];
         Ascii.ToLower(key, lower, out _);
         return current.Reply(lower);
+    }
+}
+
+/// <summary>One client's connection: its socket, and since when it has waited (on its request, or idle since its last answer).</summary>
+internal sealed class Connection(Socket socket)
+{
+    private long _since = Stopwatch.GetTimestamp();
+    private int _evicted;
+
+    public Socket Socket { get; } = socket;
+
+    public Thread? Thread { get; set; }
+
+    /// <summary>A <see cref="Stopwatch"/> timestamp: when the request being read began, or when the last answer went.</summary>
+    public long Since
+    {
+        get => Volatile.Read(ref _since);
+        set => Volatile.Write(ref _since, value);
+    }
+
+    /// <summary>Whether it was closed to make room (and is on its way out).</summary>
+    public bool Evicted
+    {
+        get => Volatile.Read(ref _evicted) != 0;
+        set => Volatile.Write(ref _evicted, value ? 1 : 0);
     }
 }
 
