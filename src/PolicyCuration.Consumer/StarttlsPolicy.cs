@@ -153,6 +153,7 @@ public static class StarttlsPolicy
         var mapName = new Option<string>("--name") { Description = "The map name Postfix asks for (socketmap:unix:PATH:NAME)", DefaultValueFactory = _ => "starttls-policy" };
         var maxConnections = new Option<int>("--max-connections") { Description = "Connections served at once; a new one beyond closes the one that has waited longest", DefaultValueFactory = _ => 256 };
         var idleTimeout = new Option<double>("--idle-timeout") { Description = "Seconds a connection may stay silent, and a request may take to arrive whole", DefaultValueFactory = _ => 60 };
+        var socketGroup = new Option<string>("--socket-group") { Description = "The group given the Unix socket (mode 0660): the one Postfix's smtp processes run in", DefaultValueFactory = _ => "postfix" };
         var reloadInterval = new Option<double>("--reload-interval") { Description = "Seconds between looks for a newly installed release", DefaultValueFactory = _ => 10 };
         var serve = new Command("serve", """
             Answer Postfix's socketmap lookups from the installed release, the same answers as the hash map: no postmap, no
@@ -162,13 +163,13 @@ public static class StarttlsPolicy
             Example (Postfix: smtp_tls_policy_maps = socketmap:unix:/run/starttls-policy/socketmap:starttls-policy):
               starttls-policy serve --socketmap unix:/run/starttls-policy/socketmap --public-key /etc/starttls-policy/release.pub
             """)
-        { socketmap, mapName, keys, stateDir, earlyAdopter, noServerName, dane, dnsServer, overrides, maxConnections, idleTimeout, reloadInterval };
+        { socketmap, mapName, keys, stateDir, earlyAdopter, noServerName, dane, dnsServer, overrides, maxConnections, idleTimeout, socketGroup, reloadInterval };
         serve.SetAction(async (parsed, stop) =>
         {
             var source = new SocketmapSource(new InstalledState(parsed.GetValue(stateDir)!), LoadKeys(parsed.GetValue(keys)!), Rendering(parsed), clock, error, Survey(parsed));
             var endpoint = SocketmapServer.Endpoint(parsed.GetValue(socketmap)!);
             await source.LoadAsync(stop).ConfigureAwait(false);
-            using var listener = SocketmapListener.Open(endpoint);
+            using var listener = SocketmapListener.Open(endpoint, parsed.GetValue(socketGroup)!);
             error.WriteLine($"starttls-policy serve: serial {source.Current.Serial}, {source.Current.Count} domains with a policy, on {parsed.GetValue(socketmap)}");
             var limits = new SocketmapLimits(parsed.GetValue(maxConnections), TimeSpan.FromSeconds(parsed.GetValue(idleTimeout)));
             var server = new SocketmapServer(parsed.GetValue(mapName)!, () => source.Current, limits, clock, error);

@@ -74,6 +74,7 @@ public sealed class SocketmapTests : IDisposable
         var list = LargeList(20_000);
         Install(1, list);
         var server = Serve("--reload-interval", "0.2");
+        Assert.Equal((0, "660 postfix\n"), ExternalTool.Run("stat", ["-c", "%a %G", Socket]));
 
         string keys = string.Concat(list.Policies.Select(p => p.Name + "\n")) + "unlisted.example\nENFORCED00001.EXAMPLE\n";
         var fromSocket = ExternalTool.RunApart("postmap", ["-q", "-", $"socketmap:unix:{Socket}:starttls-policy"], input: keys);
@@ -179,6 +180,18 @@ public sealed class SocketmapTests : IDisposable
 
         await stop.CancelAsync();
         Assert.Equal(ConsumerExitCodes.Ok, (await server).Code);
+    }
+
+    [Fact]
+    public void AGroupThatDoesNotExistIsSaidAndNothingIsServed()
+    {
+        Install(1, LargeList(10));
+        var error = new StringWriter();
+
+        int code = StarttlsPolicy.Run(["serve", "--socketmap", $"unix:{Socket}", "--public-key", PublicKey, "--state-dir", State, "--socket-group", "no-such-group"], new StringWriter(), error, clock, stop.Token);
+
+        Assert.NotEqual(ConsumerExitCodes.Ok, code);
+        Assert.Contains("--socket-group no-such-group: no such group in /etc/group", error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -98,8 +98,8 @@ public sealed class SocketmapSource(InstalledState state, IReadOnlyList<Minisign
 /// <summary>The listening socket of the server.</summary>
 public static class SocketmapListener
 {
-    /// <summary>A socket bound to <paramref name="endpoint"/> and listening; a Unix socket left by an earlier run is replaced.</summary>
-    public static Socket Open(EndPoint endpoint)
+    /// <summary>A socket bound to <paramref name="endpoint"/> and listening; a Unix socket left by an earlier run is replaced, and the new one given to <paramref name="group"/>, mode 0660.</summary>
+    public static Socket Open(EndPoint endpoint, string group = SocketGroup.Default)
     {
         var socket = endpoint is UnixDomainSocketEndPoint
             ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
@@ -114,8 +114,8 @@ public static class SocketmapListener
             socket.Bind(endpoint);
             if (endpoint is UnixDomainSocketEndPoint && endpoint.ToString() is { } bound && !OperatingSystem.IsWindows())
             {
-                // Postfix's smtp client runs as another user; what the socket tells is the public list.
-                File.SetUnixFileMode(bound, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite);
+                // Postfix's smtp client runs as another user, in Postfix's group; no one else need ask, nor fill the slots.
+                SocketGroup.Apply(bound, group);
             }
 
             socket.Listen(512);
