@@ -158,7 +158,8 @@ public static class StarttlsPolicy
         var serve = new Command("serve", """
             Answer Postfix's socketmap lookups from the installed release, the same answers as the hash map: no postmap, no
             reload of Postfix. A release installed by 'update' is verified and taken within --reload-interval; one that
-            fails verification is not used; once the release has expired every lookup is NOTFOUND (no policy).
+            fails verification is not used; once the release has expired every lookup is NOTFOUND (no policy). Without a
+            usable release the server starts all the same, answers NOTFOUND and says so, until one is installed.
 
             Example (Postfix: smtp_tls_policy_maps = socketmap:unix:/run/starttls-policy/socketmap:starttls-policy):
               starttls-policy serve --socketmap unix:/run/starttls-policy/socketmap --public-key /etc/starttls-policy/release.pub
@@ -168,7 +169,7 @@ public static class StarttlsPolicy
         {
             var source = new SocketmapSource(new InstalledState(parsed.GetValue(stateDir)!), LoadKeys(parsed.GetValue(keys)!), Rendering(parsed), clock, error, Survey(parsed));
             var endpoint = SocketmapServer.Endpoint(parsed.GetValue(socketmap)!);
-            await source.LoadAsync(stop).ConfigureAwait(false);
+            await source.LoadOrStartEmptyAsync(stop).ConfigureAwait(false);
             using var listener = SocketmapListener.Open(endpoint, parsed.GetValue(socketGroup)!);
             error.WriteLine($"starttls-policy serve: serial {source.Current.Serial}, {source.Current.Count} domains with a policy, on {parsed.GetValue(socketmap)}");
             var limits = new SocketmapLimits(parsed.GetValue(maxConnections), TimeSpan.FromSeconds(parsed.GetValue(idleTimeout)));

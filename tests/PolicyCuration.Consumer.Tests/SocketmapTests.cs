@@ -183,6 +183,30 @@ public sealed class SocketmapTests : IDisposable
     }
 
     [Fact]
+    public async Task WithoutAReleaseTheServerStartsAnswersNothingAndTakesUpTheFirstOneInstalled()
+    {
+        // No release yet: the server starts, answers nothing and says so; the first release installed is taken up.
+        var server = Serve("--reload-interval", "0.2");
+        var before = ExternalTool.Run("postmap", ["-q", "enforced00000.example", $"socketmap:unix:{Socket}:starttls-policy"]);
+        Assert.Equal((1, string.Empty), before);
+
+        Install(1, LargeList(10));
+        string answer = string.Empty;
+        for (int attempt = 0; attempt < 100 && answer.Length == 0; attempt++)
+        {
+            Thread.Sleep(100);
+            answer = ExternalTool.Run("postmap", ["-q", "enforced00000.example", $"socketmap:unix:{Socket}:starttls-policy"]).Output;
+        }
+
+        Assert.Equal("secure match=mx.enforced00000.example:.mail0.example servername=hostname\n", answer);
+        await stop.CancelAsync();
+        var (code, error) = await server;
+        Assert.Equal(ConsumerExitCodes.Ok, code);
+        Assert.Contains("WARNING: NO USABLE RELEASE (release.fetch.failed)", error, StringComparison.Ordinal);
+        Assert.Contains("now answering from serial 1 (was 0)", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void AGroupThatDoesNotExistIsSaidAndNothingIsServed()
     {
         Install(1, LargeList(10));

@@ -63,6 +63,23 @@ public sealed class SocketmapSource(InstalledState state, IReadOnlyList<Minisign
         return SocketmapTable.From(release, entries, answering, from);
     }
 
+    /// <summary>
+    /// Loads the installed release as <see cref="LoadAsync"/> does; without one that can be used, answers nothing and
+    /// says so, rather than stop: Postfix defers every message while its policy server is down.
+    /// </summary>
+    public async Task LoadOrStartEmptyAsync(CancellationToken cancellation)
+    {
+        try
+        {
+            await LoadAsync(cancellation).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ReleaseRefusedException or MapRefusedException or SignatureException or IOException)
+        {
+            Volatile.Write(ref _current, SocketmapTable.Empty(state.CurrentDirectory));
+            log.WriteLine($"starttls-policy serve: WARNING: NO USABLE RELEASE ({(e as ReleaseRefusedException)?.Code ?? ReleaseFindingKinds.ListInvalid.Code}): {e.Message}. Every lookup is NOTFOUND (no policy: Postfix's default applies) until 'starttls-policy update' installs a release, which is taken within the reload interval");
+        }
+    }
+
     /// <summary>Looks for a newly installed release every <paramref name="interval"/>; one that fails is said and not used.</summary>
     public async Task WatchAsync(TimeSpan interval, CancellationToken cancellation)
     {

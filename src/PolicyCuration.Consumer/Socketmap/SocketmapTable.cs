@@ -36,6 +36,10 @@ public sealed class SocketmapTable
     /// <summary>How many domains have a policy.</summary>
     public int Count => _replies.Dictionary.Count;
 
+    /// <summary>The table of a server with no usable release, made from <paramref name="installedFrom"/> (or none): every lookup is <c>NOTFOUND</c>, no policy.</summary>
+    public static SocketmapTable Empty(string? installedFrom) =>
+        new(FrozenDictionary<string, byte[]>.Empty, 0, DateTimeOffset.MaxValue, installedFrom);
+
     /// <summary>The table of <paramref name="release"/>, whose list is already read into <paramref name="entries"/>.</summary>
     /// <exception cref="ReleaseRefusedException">The list's expiry differs from the release's.</exception>
     public static SocketmapTable From(VerifiedRelease release, MapEntryList entries, PostfixMapOptions rendering, string? installedFrom)
