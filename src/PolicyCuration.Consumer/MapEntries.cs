@@ -65,6 +65,11 @@ public static class MapEntries
             throw Refused(head, entry, $"the domain {name} holds a character map syntaxes reserve (:, comma, space, tab, #, =, ;, [, ]) or a control character");
         }
 
+        if (!IsHostName(name))
+        {
+            throw Refused(head, entry, $"the domain {name} is not a host name: letters, digits and hyphens in dot-separated labels of 1 to 63, 253 in all");
+        }
+
         if (policy.Mxs is not { Count: > 0 } mxs)
         {
             throw Refused(head, entry, $"{name} has no MX pattern");
@@ -78,11 +83,21 @@ public static class MapEntries
             {
                 throw Refused(head, entry, $"an MX pattern of {name} holds a character map syntaxes reserve (:, comma, space, tab, #, =, ;, [, ]) or a control character: \"{patterns[i]}\"");
             }
+
+            if (!IsHostName(patterns[i].StartsWith('.') ? patterns[i][1..] : patterns[i]))
+            {
+                throw Refused(head, entry, $"an MX pattern of {name} is neither a host name nor a dot and one: \"{patterns[i]}\"");
+            }
         }
 
         var mode = policy.Mode;
         return new MapEntry(name, patterns, mode, mode == PolicyMode.Enforce || (earlyAdopter && mode == PolicyMode.Testing));
     }
+
+    // The list's grammar for names, applied again behind the signature: what a map writes is a host name, whatever was signed.
+    private static bool IsHostName(string name) =>
+        name.Length is > 0 and <= 253 && name.Split('.').All(label =>
+            label.Length is > 0 and <= 63 && label[0] != '-' && label[^1] != '-' && label.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'));
 
     // Names and patterns are nearly always lower-case ASCII already, which two vector searches tell faster than lowering.
     private static string Lower(string text) =>
