@@ -161,8 +161,8 @@ public static class StarttlsPolicy
             fails verification is not used; once the release has expired every lookup is NOTFOUND (no policy). Without a
             usable release the server starts all the same, answers NOTFOUND and says so, until one is installed.
 
-            Example (Postfix: smtp_tls_policy_maps = socketmap:unix:/run/starttls-policy/socketmap:starttls-policy):
-              starttls-policy serve --socketmap unix:/run/starttls-policy/socketmap --public-key /etc/starttls-policy/release.pub
+            Example (Postfix: smtp_tls_policy_maps = socketmap:inet:127.0.0.1:8462:starttls-policy):
+              starttls-policy serve --socketmap inet:127.0.0.1:8462 --public-key /etc/starttls-policy/release.pub
             """)
         { socketmap, mapName, keys, stateDir, earlyAdopter, noServerName, dane, dnsServer, overrides, maxConnections, idleTimeout, socketGroup, reloadInterval };
         serve.SetAction(async (parsed, stop) =>

@@ -50,6 +50,54 @@ public sealed class PostfixSenderTests : IDisposable
     }
 
     [Fact]
+    public async Task TheSocketmapServerOnLoopbackReachesAChrootedSmtpAndMakesItRefuseWhatTheListForbids()
+    {
+        string config = ProbeFixtures.SenderConfig;
+        Postfix("postsuper", "-c", config, "-d", "ALL");
+        Releases.WriteSignedByNewKey(dir.File("r1"), dir.File("release.pub"), Releases.PolicyList(
+            ("valid.probe.test", PolicyMode.Enforce, ["mx.valid.probe.test", "mx2.valid.probe.test"]),
+            ("selfsigned.probe.test", PolicyMode.Enforce, ["mx.selfsigned.probe.test"])));
+        var installed = new StringWriter();
+        Assert.True(
+            StarttlsPolicy.Run(["update", "--source", dir.File("r1"), "--public-key", dir.File("release.pub"), "--state-dir", dir.File("state")], TextWriter.Null, installed) == ConsumerExitCodes.Ok,
+            installed.ToString());
+
+        int port;
+        using (var free = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            free.Start();
+            port = ((System.Net.IPEndPoint)free.LocalEndpoint).Port;
+        }
+
+        using var stop = new CancellationTokenSource();
+        var said = new StringWriter();
+        var server = Task.Run(() => StarttlsPolicy.Run(
+            ["serve", "--socketmap", $"inet:127.0.0.1:{port}", "--public-key", dir.File("release.pub"), "--state-dir", dir.File("state")],
+            TextWriter.Null, said, TimeProvider.System, stop.Token));
+        try
+        {
+            // The sender's smtp runs chrooted, as Debian's master.cf has it: a socket on loopback reaches it where a path would not.
+            Postfix("postconf", "-c", config, "-e", $"smtp_tls_policy_maps = socketmap:inet:127.0.0.1:{port}:starttls-policy");
+            Postfix("postfix", "-c", config, "reload");
+            Assert.True(WaitFor(() => ExternalTool.Run("postmap", ["-q", "valid.probe.test", $"socketmap:inet:127.0.0.1:{port}:starttls-policy"]).ExitCode == 0), said.ToString());
+
+            var ids = new[] { "valid.probe.test", "selfsigned.probe.test" }.ToDictionary(d => d, Send);
+
+            Assert.True(WaitFor(() => Status(ids["valid.probe.test"]) == "sent"), Describe(ids));
+            Assert.True(WaitFor(() => Status(ids["selfsigned.probe.test"]) == "deferred"), Describe(ids));
+            Assert.Matches("certificate verification failed|Server certificate not verified", Reason(ids["selfsigned.probe.test"]));
+            Assert.DoesNotContain("socketmap", Reason(ids["selfsigned.probe.test"]), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Postfix("postconf", "-c", config, "-e", $"smtp_tls_policy_maps = hash:{ProbeFixtures.SenderMap}");
+            Postfix("postfix", "-c", config, "reload");
+            await stop.CancelAsync();
+            await server;
+        }
+    }
+
+    [Fact]
     public void UnderDaneTheMapLeavesPostfixToAuthenticateByTlsaRecords()
     {
         string config = ProbeFixtures.SenderConfig;

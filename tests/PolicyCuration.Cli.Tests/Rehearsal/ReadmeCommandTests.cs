@@ -30,7 +30,7 @@ public sealed partial class ReadmeCommandTests(Workbench bench, ITestOutputHelpe
         ("cp release.pub /etc/starttls-policy/", "it writes to /etc; the consumer's lines read the key from policy/release.pub"),
         ("systemctl enable", "no systemd manages this machine; tools/package/test-deb.sh checks the units with systemd-analyze verify"),
         ("systemctl start", "no systemd manages this machine; PostfixSenderTests installs the package in a scratch root and runs its update as the service would"),
-        ("postmap -q yahoo.com socketmap:", "it asks a socketmap server under /run; SocketmapTests start 'serve' and ask it with postmap -q for every domain of a list"),
+        ("postmap -q yahoo.com socketmap:", "it asks the server the unit above starts; SocketmapTests start 'serve' and ask it with postmap -q for every domain of a list, PostfixSenderTests deliver through it"),
     ];
 
     [Fact]
