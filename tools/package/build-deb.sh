@@ -34,7 +34,7 @@ if [ -n "${STARTTLS_POLICY_SOURCE:-}" ]; then
   case "$STARTTLS_POLICY_SOURCE" in https://*) ;; *) echo "build-deb.sh: STARTTLS_POLICY_SOURCE must be an https:// URL" >&2; exit 2 ;; esac
   sed -i "s|^STARTTLS_POLICY_SOURCE=.*|STARTTLS_POLICY_SOURCE=${STARTTLS_POLICY_SOURCE}|" "$pkg/etc/starttls-policy/starttls-policy.conf"
 fi
-install -m 0644 "$files/starttls-policy.service" "$files/starttls-policy.timer" "$pkg/lib/systemd/system/"
+install -m 0644 "$files/starttls-policy.service" "$files/starttls-policy.timer" "$files/starttls-policy-socketmap.service" "$pkg/lib/systemd/system/"
 
 # The man page is the program's own --help, each command's, and --version: one source.
 if [ -n "${MANPAGE:-}" ]; then

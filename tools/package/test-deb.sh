@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Tests the Debian package: lintian finds no error, systemd accepts its units, and in a throwaway root
+# Tests the Debian package: lintian finds no error, systemd accepts its units (the socketmap server's with an exposure
+# of at most 3.0, and every system call the server makes within its filter), and in a throwaway root
 # (dpkg --root, maintainer scripts run without chroot under DPKG_ROOT) it installs with an empty map in place before
 # anything names it, upgrades with the state and the map kept, is removed with the map emptied (nothing would keep it
 # fresh) and the line that undoes Postfix's setting said, and purged with the map kept empty while Postfix still
@@ -13,6 +14,9 @@ say() { echo "test-deb: $*"; }
 need=()
 command -v lintian >/dev/null 2>&1 || need+=(lintian)
 command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
+command -v strace >/dev/null 2>&1 || need+=(strace)
+command -v minisign >/dev/null 2>&1 || need+=(minisign)
+command -v postmap >/dev/null 2>&1 || need+=(postfix)
 if [ "${#need[@]}" -gt 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null; fi
 
 say "lintian"
@@ -25,13 +29,24 @@ trap 'rm -rf "$work"' EXIT
 
 say "systemd-analyze verify"
 dpkg-deb -x "$first" "$work/unpacked"
+units="$work/unpacked/lib/systemd/system"
 verify_out="$(systemd-analyze verify --man=no \
-  "$work/unpacked/lib/systemd/system/starttls-policy.service" "$work/unpacked/lib/systemd/system/starttls-policy.timer" 2>&1 || true)"
+  "$units/starttls-policy.service" "$units/starttls-policy.timer" "$units/starttls-policy-socketmap.service" 2>&1 || true)"
 printf '%s\n' "$verify_out"
 # Every complaint about the units counts but one: this machine has no /usr/bin/starttls-policy, the package does.
-if grep -E 'starttls-policy\.(service|timer)' <<< "$verify_out" | grep -v 'Command /usr/bin/starttls-policy is not executable' | grep -q .; then
+if grep -E 'starttls-policy(-socketmap)?\.(service|timer)' <<< "$verify_out" | grep -v 'Command /usr/bin/starttls-policy is not executable' | grep -q .; then
   fail "systemd-analyze finds fault with the units"
 fi
+
+say "systemd-analyze security"
+for unit in starttls-policy.service starttls-policy-socketmap.service; do
+  exposure="$(systemd-analyze security --offline=true --no-pager "$units/$unit" 2>&1 | sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')"
+  say "$unit: exposure $exposure"
+  [ -n "$exposure" ] || fail "systemd-analyze security gave no exposure for $unit"
+done
+# The server's unit, which runs all the time and answers any local process, is held to 3.0.
+exposure="$(systemd-analyze security --offline=true --no-pager "$units/starttls-policy-socketmap.service" 2>&1 | sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')"
+awk -v e="$exposure" 'BEGIN { exit !(e <= 3.0) }' || fail "the socketmap server's unit has exposure $exposure, above 3.0"
 
 root="$work/root"
 mkdir -p "$root/var/lib/dpkg/info" "$root/var/lib/dpkg/updates" "$root/etc/postfix"
@@ -56,6 +71,32 @@ code=$?
 set -e
 [ "$code" = 2 ] || fail "the config's placeholder source gives exit $code, not a usage error: $placeholder"
 grep -q 'OWNER/NAME is a placeholder' <<< "$placeholder" || fail "the placeholder source is not named as such: $placeholder"
+
+say "the server's system calls, under its unit's filter"
+# Every system call the server makes, starting without a release and answering a lookup, must pass the unit's
+# SystemCallFilter= (what it allows, less what it denies), or systemd would refuse it with EPERM.
+expand() { systemd-analyze syscall-filter "$@" | grep -vE '^\s*(#|$)' | grep -v '^@' | tr -d ' ' | while read -r entry; do
+  case "$entry" in @*) expand "$entry" ;; *) echo "$entry" ;; esac; done; }
+filters="$(sed -n 's/^SystemCallFilter=//p' "$units/starttls-policy-socketmap.service")"
+# shellcheck disable=SC2046 # the groups are words
+expand $(grep -v '^~' <<< "$filters") | sort -u > "$work/allowed"
+# shellcheck disable=SC2046
+expand $(grep '^~' <<< "$filters" | tr -d '~') | sort -u > "$work/denied"
+[ -s "$work/allowed" ] || fail "no system call is allowed by the unit's filter"
+minisign -G -W -p "$work/server.pub" -s "$work/server.key" >/dev/null 2>&1 || fail "minisign cannot make a key"
+port=18462
+timeout 6 strace -f -qq -o "$work/serve.strace" "$root/usr/bin/starttls-policy" serve --socketmap "inet:127.0.0.1:$port" \
+  --public-key "$work/server.pub" --state-dir "$work/server-state" > "$work/serve.out" 2>&1 &
+for _ in $(seq 50); do postmap -q example.org "socketmap:inet:127.0.0.1:$port:starttls-policy" >/dev/null 2>&1 && break; [ $? = 1 ] && break; sleep 0.1; done
+set +e; postmap -q example.org "socketmap:inet:127.0.0.1:$port:starttls-policy"; asked=$?; set -e
+[ "$asked" = 1 ] || fail "the server without a release did not answer NOTFOUND (postmap exit $asked): $(cat "$work/serve.out")"
+wait || true
+sed -E 's/^[0-9]+ +//; s/^<\.\.\. ([a-z_0-9]+) resumed>.*/\1/; s/\(.*//' "$work/serve.strace" | grep -E '^[a-z_0-9]+$' | sort -u > "$work/used"
+say "$(wc -l < "$work/used") distinct system calls"
+outside="$(comm -23 "$work/used" "$work/allowed" | tr '\n' ' ')"
+[ -z "$outside" ] || fail "the server makes system calls its unit does not allow: $outside"
+denied="$(comm -12 "$work/used" "$work/denied" | tr '\n' ' ')"
+[ -z "$denied" ] || fail "the server makes system calls its unit denies: $denied"
 
 echo 'state of the first version' > "$root/var/lib/starttls-policy/marker"
 echo 'example.org secure match=mx.example.org' > "$root/etc/postfix/starttls-policy"
