@@ -90,11 +90,12 @@ public static class SiteBuilder
         var shards = named.GroupBy(d => SiteContent.ShardOf(d.Domain), StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).ToList();
         Parallel.ForEach(shards, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, shard =>
         {
-            Put(Path.Combine(api, "domains", shard.Key + ".json"), ApiFiles.DomainsShard(site, shard));
+            // The newest audit's findings are read from its history line once, for the shard and the page.
+            var findings = shard.ToDictionary(d => d, d => d.Audits.Count > 0 ? d.Audits[0].Findings : []);
+            Put(Path.Combine(api, "domains", shard.Key + ".json"), ApiFiles.DomainsShard(site, shard, findings));
             foreach (var domain in shard.Where(d => site.HasStaticPage(d.Domain)))
             {
-                var findings = domain.Audits.Count > 0 ? domain.Audits[0].Findings : [];
-                Put(Path.Combine(pages, SiteContent.FileNameOf(domain.Domain) + ".html"), Encoding.UTF8.GetBytes(DomainPage.Render(site, domain, findings)));
+                Put(Path.Combine(pages, SiteContent.FileNameOf(domain.Domain) + ".html"), Encoding.UTF8.GetBytes(DomainPage.Render(site, domain, findings[domain])));
             }
         });
 

@@ -44,8 +44,7 @@ for unit in starttls-policy.service starttls-policy-socketmap.service; do
   say "$unit: exposure $exposure"
   [ -n "$exposure" ] || fail "systemd-analyze security gave no exposure for $unit"
 done
-# The server's unit, which runs all the time and answers any local process, is held to 3.0.
-exposure="$(systemd-analyze security --offline=true --no-pager "$units/starttls-policy-socketmap.service" 2>&1 | sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')"
+# The loop ends on the server's unit, which runs all the time and answers any local process: it is held to 3.0.
 awk -v e="$exposure" 'BEGIN { exit !(e <= 3.0) }' || fail "the socketmap server's unit has exposure $exposure, above 3.0"
 
 root="$work/root"

@@ -31,7 +31,7 @@ internal static class ApiFiles
         json.WriteEndObject();
     });
 
-    public static byte[] DomainsShard(SiteContent site, IGrouping<string, DomainStatus> shard) => Write(json =>
+    public static byte[] DomainsShard(SiteContent site, IGrouping<string, DomainStatus> shard, IReadOnlyDictionary<DomainStatus, IReadOnlyList<Finding>> findingsOf) => Write(json =>
     {
         Header(json, site, "domains-shard");
         json.WriteString("shard", shard.Key);
@@ -39,8 +39,7 @@ internal static class ApiFiles
         json.WriteStartArray("domains");
         foreach (var domain in shard)
         {
-            // The newest audit's findings are read back from its history line here, one domain at a time.
-            var findings = domain.Audits.Count > 0 ? domain.Audits[0].Findings : [];
+            var findings = findingsOf[domain];
             Domain(json, domain, findings);
             foreach (var finding in findings)
             {
